@@ -1,0 +1,55 @@
+# Magpie: `make run` serves the demo store, `make test` runs the whole suite.
+# Both work on a fresh machine with Python 3.11: they create .venv and install what they need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format migrate seed db-start db-stop clean-db help
+
+help:
+	@echo "make run    - serve the demo store on http://$(HOST):$(PORT) (embedded PostgreSQL unless DATABASE_URL is set)"
+	@echo "make test   - lint and run the whole test suite"
+	@echo "make db-stop - stop the embedded PostgreSQL server"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py demo_admin
+	@echo "Storefront: http://$(HOST):$(PORT)/   Second store: http://north.localhost:$(PORT)/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+
+db-start: install
+	$(BIN)/python -m config.embedded_postgres start
+
+db-stop:
+	test -x $(BIN)/python && $(BIN)/python -m config.embedded_postgres stop || true
+
+clean-db: db-stop
+	rm -rf var/postgres

@@ -1,0 +1,309 @@
+"""The catalogue as Wagtail pages: products with variants and images, collections, categories.
+
+These are declarations. Reads live in ``selectors.py``, SKU/store checks in ``forms.py``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Deferrable, Q
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import ProductDescriptionBlock
+from .forms import ProductPageForm
+
+
+class Category(index.Indexed, models.Model):
+    """A merchandising category (snippet) that products belong to and collections filter by."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductTag(TaggedItemBase):
+    content_object = ParentalKey("catalog.ProductPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ProductIndexPage(Page):
+    """The shop: every product of the store lives below it and it lists them all with filters."""
+
+    intro = models.TextField(blank=True)
+    products_per_page = models.PositiveSmallIntegerField(default=24, validators=[MinValueValidator(1)])
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("products_per_page")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["catalog.ProductPage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request, page=self))
+        return context
+
+
+class ProductPage(Page):
+    summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences shown on product cards.")
+    description = StreamField(ProductDescriptionBlock(), blank=True, use_json_field=True)
+    categories = ParentalManyToManyField(Category, blank=True, related_name="products")
+    tags = ClusterTaggableManager(through=ProductTag, blank=True)
+    option1_name = models.CharField(max_length=40, blank=True, help_text='e.g. "Size". Leave blank for one variant.')
+    option2_name = models.CharField(max_length=40, blank=True, help_text='e.g. "Colour".')
+    featured = models.BooleanField(default=False, help_text="Listed first under the Featured sort.")
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shared on social networks; the first gallery image when empty.",
+    )
+
+    base_form_class = ProductPageForm
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        InlinePanel("gallery_images", label="Gallery images", heading="Gallery"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"
+        ),
+        InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
+        MultiFieldPanel([FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured")], heading="Merchandising"),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("social_image")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.RelatedFields("variants", [index.SearchField("sku"), index.FilterField("is_active")]),
+        index.RelatedFields("categories", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("featured"),
+    ]
+
+    parent_page_types = ["catalog.ProductIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        indexes = [models.Index(fields=["featured"])]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import product_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["product"] = product_detail(page=self, request=request)
+        return context
+
+    @property
+    def has_options(self) -> bool:
+        return bool(self.option1_name or self.option2_name)
+
+
+class ProductImage(Orderable):
+    product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    alt_text = models.CharField(max_length=250, blank=True, help_text="Describes the image; defaults to its title.")
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text")]
+
+    @property
+    def alt(self) -> str:
+        return self.alt_text or self.image.title
+
+
+class ProductVariant(Orderable):
+    """A buyable thing: one SKU with its own price, stock and options."""
+
+    product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="variants", null=True, editable=False
+    )
+    sku = models.CharField("SKU", max_length=64)
+    option1_value = models.CharField(max_length=60, blank=True)
+    option2_value = models.CharField(max_length=60, blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    compare_at_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The former price, shown struck through when higher than the price.",
+    )
+    stock_on_hand = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    low_stock_threshold = models.PositiveIntegerField(default=5)
+    weight_grams = models.PositiveIntegerField(default=0)
+    length_mm = models.PositiveIntegerField(default=0)
+    width_mm = models.PositiveIntegerField(default=0)
+    height_mm = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("active", default=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("sku"), FieldPanel("option1_value"), FieldPanel("option2_value")]),
+        FieldRowPanel([FieldPanel("price"), FieldPanel("compare_at_price")]),
+        FieldRowPanel([FieldPanel("stock_on_hand"), FieldPanel("low_stock_threshold"), FieldPanel("is_active")]),
+        FieldRowPanel(
+            [FieldPanel("weight_grams"), FieldPanel("length_mm"), FieldPanel("width_mm"), FieldPanel("height_mm")]
+        ),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "sku"], name="variant_sku_unique_per_store", deferrable=Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+            models.CheckConstraint(condition=Q(stock_on_hand__gte=0), name="variant_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(compare_at_price__isnull=True) | Q(compare_at_price__gte=0),
+                name="variant_compare_at_price_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["sku"]), models.Index(fields=["product", "is_active", "price"])]
+
+    def __str__(self) -> str:
+        label = " / ".join(v for v in (self.option1_value, self.option2_value) if v)
+        return f"{self.sku} ({label})" if label else self.sku
+
+    def clean(self) -> None:
+        errors = {}
+        if self.price is not None and self.price < 0:
+            errors["price"] = "The price cannot be negative."
+        if self.stock_on_hand is not None and self.stock_on_hand < 0:
+            errors["stock_on_hand"] = "Stock on hand cannot be negative."
+        if self.compare_at_price is not None and self.price is not None and self.compare_at_price <= self.price:
+            errors["compare_at_price"] = "The compare-at price must be higher than the price, or empty."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(v for v in (self.option1_value, self.option2_value) if v) or self.sku
+
+    @property
+    def available_quantity(self) -> int:
+        return max(self.stock_on_hand, 0)
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    @property
+    def stock_status(self) -> str:
+        """'in_stock', 'low' or 'sold_out', for the storefront badge."""
+        available = self.available_quantity
+        if not self.is_active or available <= 0:
+            return "sold_out"
+        if available <= self.low_stock_threshold:
+            return "low"
+        return "in_stock"
+
+
+class CollectionPage(Page):
+    """A curated list of products: hand-picked, matched by rules, or both."""
+
+    SORT_CHOICES = [
+        ("featured", "Featured"),
+        ("newest", "Newest"),
+        ("price_asc", "Price: low to high"),
+        ("price_desc", "Price: high to low"),
+    ]
+
+    intro = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule_categories = ParentalManyToManyField(Category, blank=True, related_name="+", verbose_name="categories")
+    rule_tag = models.CharField("tag", max_length=100, blank=True)
+    rule_min_price = models.DecimalField(
+        "minimum price", max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    rule_max_price = models.DecimalField(
+        "maximum price", max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    rule_on_sale = models.BooleanField("only products on sale", default=False)
+    rule_in_stock = models.BooleanField("only products in stock", default=False)
+    default_sort = models.CharField(max_length=20, choices=SORT_CHOICES, default="featured")
+    products_per_page = models.PositiveSmallIntegerField(default=24, validators=[MinValueValidator(1)])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        InlinePanel("manual_products", label="Product", heading="Hand-picked products"),
+        MultiFieldPanel(
+            [
+                FieldPanel("rule_categories"),
+                FieldPanel("rule_tag"),
+                FieldRowPanel([FieldPanel("rule_min_price"), FieldPanel("rule_max_price")]),
+                FieldRowPanel([FieldPanel("rule_on_sale"), FieldPanel("rule_in_stock")]),
+            ],
+            heading="Rules",
+            help_text="Products matching every rule are listed with the hand-picked ones. No rules and no "
+            "hand-picked products lists the whole store.",
+        ),
+        FieldRowPanel([FieldPanel("default_sort"), FieldPanel("products_per_page")]),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage", "catalog.CollectionPage"]
+    subpage_types = ["catalog.CollectionPage"]
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.rule_min_price is not None
+            and self.rule_max_price is not None
+            and self.rule_min_price > self.rule_max_price
+        ):
+            raise ValidationError({"rule_max_price": "The maximum price must not be below the minimum price."})
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request, page=self))
+        return context
+
+    @property
+    def has_rules(self) -> bool:
+        return bool(
+            self.rule_tag
+            or self.rule_min_price is not None
+            or self.rule_max_price is not None
+            or self.rule_on_sale
+            or self.rule_in_stock
+            or self.rule_categories.exists()
+        )
+
+
+class CollectionProduct(Orderable):
+    collection = ParentalKey(CollectionPage, on_delete=models.CASCADE, related_name="manual_products")
+    product = models.ForeignKey(ProductPage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("product")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")]

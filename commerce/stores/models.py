@@ -1,0 +1,54 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Site
+
+from commerce.core.money import CURRENCY_CHOICES, Money
+
+
+class Store(models.Model):
+    """A shop. Each Wagtail Site is one store; its products live under the site's root page."""
+
+    site = models.OneToOneField(Site, on_delete=models.PROTECT, related_name="store")
+    name = models.CharField(max_length=120)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    default_country = models.CharField(
+        max_length=2, default="US", help_text="ISO 3166-1 alpha-2 code, e.g. US, GB, DE."
+    )
+    contact_email = models.EmailField()
+    tagline = models.CharField(max_length=200, blank=True)
+    prices_include_tax = models.BooleanField(
+        default=False, help_text="Shown prices already include tax (common in the EU and UK)."
+    )
+    tax_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent, e.g. 20.00.",
+    )
+
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("name"),
+        FieldPanel("tagline"),
+        MultiFieldPanel(
+            [FieldPanel("currency"), FieldPanel("default_country"), FieldPanel("prices_include_tax"), FieldPanel("tax_rate")],
+            heading="Money and tax",
+        ),
+        FieldPanel("contact_email"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tax_rate__gte=0) & models.Q(tax_rate__lte=100), name="store_tax_rate_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def money(self, amount) -> Money:
+        return Money(amount, self.currency)

