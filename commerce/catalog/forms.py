@@ -40,7 +40,7 @@ class ProductPageForm(WagtailAdminPageForm):
         if store is not None and seen:
             own_ids = [form.instance.pk for form in kept if form.instance.pk]
             taken = (
-                ProductVariant.objects.filter(store=store, sku__in=[f.cleaned_data["sku"] for f in kept])
+                ProductVariant.objects.filter(store=store, sku__in=[f.instance.sku for f in kept])
                 .exclude(pk__in=own_ids)
                 .values_list("sku", flat=True)
             )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Deferrable, Q
+from django.db.models import Deferrable, F, Q
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -87,11 +87,11 @@ class ProductPage(Page):
         FieldPanel("summary"),
         InlinePanel("gallery_images", label="Gallery images", heading="Gallery"),
         FieldPanel("description"),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"
-        ),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"),
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
-        MultiFieldPanel([FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured")], heading="Merchandising"),
+        MultiFieldPanel(
+            [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured")], heading="Merchandising"
+        ),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("social_image")]
 
@@ -154,6 +154,9 @@ class ProductVariant(Orderable):
         help_text="The former price, shown struck through when higher than the price.",
     )
     stock_on_hand = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    stock_reserved = models.IntegerField(
+        default=0, editable=False, help_text="Held for orders awaiting payment; changed only by checkout."
+    )
     low_stock_threshold = models.PositiveIntegerField(default=5)
     weight_grams = models.PositiveIntegerField(default=0)
     length_mm = models.PositiveIntegerField(default=0)
@@ -177,6 +180,10 @@ class ProductVariant(Orderable):
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
             models.CheckConstraint(condition=Q(stock_on_hand__gte=0), name="variant_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(stock_reserved__gte=0) & Q(stock_reserved__lte=F("stock_on_hand")),
+                name="variant_reserved_within_stock",
+            ),
             models.CheckConstraint(
                 condition=Q(compare_at_price__isnull=True) | Q(compare_at_price__gte=0),
                 name="variant_compare_at_price_not_negative",
@@ -205,7 +212,8 @@ class ProductVariant(Orderable):
 
     @property
     def available_quantity(self) -> int:
-        return max(self.stock_on_hand, 0)
+        """What can still be sold: on hand less what unpaid orders hold."""
+        return max(self.stock_on_hand - self.stock_reserved, 0)
 
     @property
     def on_sale(self) -> bool:

@@ -1,0 +1,220 @@
+"""The catalogue listing shared by ProductIndexPage and CollectionPage.
+
+Filters are plain GET parameters validated by ``ListingFilterForm``. A bad value is ignored and
+its error is shown above the results; it never becomes a 500. Page numbers are clamped rather
+than answered with a 404: a number above ``MAGPIE_MAX_PAGE_NUMBER`` is read as that maximum, and
+a page past the end shows the last page, so an old or hand-edited link still lands on products.
+The canonical link and the pagination name the page actually shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
+from django.http import Http404, HttpRequest
+from wagtail.models import Page, Site
+
+from commerce.stores.selectors import store_for_request
+
+from .models import CollectionPage, ProductIndexPage, ProductPage
+from .selectors import (
+    DEFAULT_SORT,
+    SORT_CHOICES,
+    SORT_KEYS,
+    ListingScope,
+    ProductFilters,
+    collection_scope,
+    filters_q,
+    listing_categories,
+    listing_tags,
+    product_cards,
+    sort_products,
+    store_products,
+    with_card_data,
+)
+
+PRICE_FIELD = {"required": False, "min_value": 0, "max_digits": 12, "decimal_places": 2}
+
+
+class ListingFilterForm(forms.Form):
+    """The shopper's filters. Category and tag choices are the facets of the listing being filtered."""
+
+    min_price = forms.DecimalField(label="Minimum price", **PRICE_FIELD)
+    max_price = forms.DecimalField(label="Maximum price", **PRICE_FIELD)
+    in_stock = forms.BooleanField(label="In stock only", required=False)
+    category = forms.MultipleChoiceField(label="Category", required=False)
+    tag = forms.ChoiceField(label="Tag", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+    page = forms.IntegerField(label="Page", required=False, min_value=1)
+
+    def __init__(self, data: Any, *, category_choices: list[tuple[str, str]], tag_choices: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["category"].choices = category_choices
+        self.fields["tag"].choices = [("", "Any tag"), *tag_choices]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        low, high = cleaned.get("min_price"), cleaned.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "The maximum price must not be below the minimum price.")
+        return cleaned
+
+    def product_filters(self) -> ProductFilters:
+        """The valid filters only: a field with an error is left out (call after ``is_valid``)."""
+        data = self.cleaned_data
+        return ProductFilters(
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            in_stock=bool(data.get("in_stock")),
+            category_slugs=tuple(data.get("category") or ()),
+            tag_slug=data.get("tag") or "",
+        )
+
+    def error_messages(self) -> list[str]:
+        return [
+            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice in the filter sidebar or sort menu."""
+
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A pagination entry; ``number`` is None for an ellipsis."""
+
+    number: int | None
+    url: str
+    is_current: bool
+
+
+def listing_context(request: HttpRequest, *, page: ProductIndexPage | CollectionPage) -> dict[str, Any]:
+    """Template context for a listing page: cards, pagination, the filter form, facets and sorting."""
+    store = store_for_request(request)
+    if store is None:
+        raise Http404("This site has no store.")
+    root = _site_root(request, store_site_id=store.site_id) or store.site.root_page
+    if isinstance(page, CollectionPage):
+        scope = collection_scope(collection=page, root=root)
+        default_sort = page.default_sort if page.default_sort in SORT_KEYS else DEFAULT_SORT
+    else:
+        scope = ListingScope(products=store_products(root=root))
+        default_sort = DEFAULT_SORT
+
+    categories = listing_categories(scope.products)
+    tags = listing_tags(scope.products)
+    form = ListingFilterForm(
+        request.GET,
+        category_choices=[(c.slug, c.name) for c in categories],
+        tag_choices=[(t.slug, t.name) for t in tags],
+    )
+    form.is_valid()
+    filters = form.product_filters()
+    sort = form.cleaned_data.get("sort") or default_sort
+    products = sort_products(scope.products.filter(filters_q(filters)), sort=sort, manual_ids=scope.manual_ids)
+    requested = min(form.cleaned_data.get("page") or 1, settings.MAGPIE_MAX_PAGE_NUMBER)
+    page_obj = paginate(products, number=requested, per_page=page.products_per_page)
+
+    params = filter_params(filters, sort=sort, default_sort=default_sort)
+    previous_number = page_obj.previous_page_number() if page_obj.has_previous() else None
+    next_number = page_obj.next_page_number() if page_obj.has_next() else None
+    return {
+        "cards": product_cards(page_obj.object_list, currency=store.currency, request=request),
+        "page_obj": page_obj,
+        "paginator": page_obj.paginator,
+        "result_count": page_obj.paginator.count,
+        "filter_form": form,
+        "filter_errors": form.error_messages(),
+        "filters": filters,
+        "has_filters": not filters.is_empty,
+        "category_options": [Option(c.slug, c.name, c.slug in filters.category_slugs) for c in categories],
+        "tag_options": [Option(t.slug, t.name, t.slug == filters.tag_slug) for t in tags],
+        "sort": sort,
+        "sort_options": [Option(key, label, key == sort) for key, label in SORT_CHOICES],
+        "page_links": page_links(page_obj, path=request.path, params=params),
+        "previous_url": page_url(request.path, params, previous_number) if previous_number else "",
+        "next_url": page_url(request.path, params, next_number) if next_number else "",
+        "clear_filters_url": page_url(request.path, [p for p in params if p[0] == "sort"], 1),
+        "canonical_url": page_url(page.get_full_url(request) or "", [], page_obj.number),
+    }
+
+
+def _site_root(request: HttpRequest, *, store_site_id: int) -> Page | None:
+    """The site root page Wagtail already loaded to route this request, when it is the store's site."""
+    site = Site.find_for_request(request)
+    return site.root_page if site is not None and site.pk == store_site_id else None
+
+
+def paginate(products: QuerySet[ProductPage], *, number: int, per_page: int) -> PaginatorPage:
+    """One page of ``products`` loaded with card data, as a Django paginator page.
+
+    The total rides on the page's own SELECT as a window count, so the usual page costs no
+    separate COUNT. Only a page past the end pays for a COUNT, then shows the last page.
+    """
+    counted = with_card_data(products.annotate(listing_total=Window(Count("*"))))
+    rows = _rows(counted, number=number, per_page=per_page)
+    if rows:
+        total = rows[0].listing_total
+    elif number == 1:
+        total = 0
+    else:
+        total = products.count()
+        number = max(1, -(-total // per_page))
+        rows = _rows(counted, number=number, per_page=per_page) if total else []
+        number = number if total else 1
+    paginator = Paginator(products, per_page)
+    paginator.count = total  # the cached_property, filled from the window count
+    return PaginatorPage(rows, number, paginator)
+
+
+def _rows(products: QuerySet[ProductPage], *, number: int, per_page: int) -> list[ProductPage]:
+    offset = (number - 1) * per_page
+    return list(products[offset : offset + per_page])
+
+
+def filter_params(filters: ProductFilters, *, sort: str, default_sort: str) -> list[tuple[str, str]]:
+    """The active, valid filters as query parameters (bad input is never echoed back into links)."""
+    params: list[tuple[str, str]] = []
+    if filters.min_price is not None:
+        params.append(("min_price", str(filters.min_price)))
+    if filters.max_price is not None:
+        params.append(("max_price", str(filters.max_price)))
+    if filters.in_stock:
+        params.append(("in_stock", "on"))
+    params.extend(("category", slug) for slug in filters.category_slugs)
+    if filters.tag_slug:
+        params.append(("tag", filters.tag_slug))
+    if sort != default_sort:
+        params.append(("sort", sort))
+    return params
+
+
+def page_url(path: str, params: list[tuple[str, str]], number: int) -> str:
+    """``path`` with the filters and the page number (page 1 is left out)."""
+    query = urlencode([*params, ("page", str(number))] if number > 1 else params)
+    return f"{path}?{query}" if query else path
+
+
+def page_links(page_obj: PaginatorPage, *, path: str, params: list[tuple[str, str]]) -> list[PageLink]:
+    paginator = page_obj.paginator
+    return [
+        PageLink(number=None, url="", is_current=False)
+        if number == paginator.ELLIPSIS
+        else PageLink(number=number, url=page_url(path, params, number), is_current=number == page_obj.number)
+        for number in paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    ]

@@ -1,0 +1,92 @@
+"""Template tags for the catalogue: structured data and absolute image URLs for sharing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.images.models import Image
+
+from commerce.catalog.selectors import ProductDetail, VariantChoice
+
+register = template.Library()
+
+STRUCTURED_DATA_IMAGE = "width-1200"
+SCHEMA_AVAILABILITY = {
+    "in_stock": "https://schema.org/InStock",
+    "low": "https://schema.org/LimitedAvailability",
+    "sold_out": "https://schema.org/OutOfStock",
+}
+# The characters that could end a <script> element or open an HTML comment, as json_script escapes them.
+_SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute_image_url(image: Image, spec: str, request: HttpRequest | None) -> str:
+    url = image.get_rendition(spec).url
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def product_structured_data(product: ProductDetail, *, request: HttpRequest | None) -> dict[str, Any]:
+    """A schema.org ``Product`` with one ``Offer`` per active variant."""
+    page = product.page
+    first = product.selected or (product.variants[0] if product.variants else None)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": page.title,
+        "description": page.search_description or page.summary,
+        "url": product.url,
+        "brand": {"@type": "Brand", "name": product.store_name},
+        "image": [absolute_image_url(item.image, STRUCTURED_DATA_IMAGE, request) for item in product.images],
+    }
+    if first is not None:
+        data["sku"] = first.sku
+    if product.categories:
+        data["category"] = product.categories[0].name
+    data["offers"] = [_offer(variant, product=product) for variant in product.variants]
+    return data
+
+
+def _offer(variant: VariantChoice, *, product: ProductDetail) -> dict[str, Any]:
+    separator = "&" if "?" in product.url else "?"
+    return {
+        "@type": "Offer",
+        "sku": variant.sku,
+        "name": variant.label,
+        "price": str(variant.price.amount),
+        "priceCurrency": variant.price.currency,
+        "availability": SCHEMA_AVAILABILITY[variant.stock_status],
+        "url": f"{product.url}{separator}variant={variant.id}",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def product_json_ld(context: template.Context, product: ProductDetail) -> SafeString:
+    """``<script type="application/ld+json">`` for the product, escaped like ``json_script``."""
+    data = product_structured_data(product, request=context.get("request"))
+    payload = json.dumps(data, ensure_ascii=True).translate(_SCRIPT_SAFE)
+    # Safe: json.dumps output with <, > and & escaped cannot close the script element.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@dataclass(frozen=True)
+class AbsoluteRendition:
+    url: str
+    width: int
+    height: int
+
+
+@register.simple_tag(takes_context=True)
+def absolute_rendition(context: template.Context, image: Image | None, spec: str) -> AbsoluteRendition | None:
+    """A rendition with its full URL, for og:image and other off-site consumers."""
+    if image is None:
+        return None
+    rendition = image.get_rendition(spec)
+    request = context.get("request")
+    url = request.build_absolute_uri(rendition.url) if request is not None else rendition.url
+    return AbsoluteRendition(url=url, width=rendition.width, height=rendition.height)
