@@ -1,23 +1,46 @@
-"""The blocks editors compose the home page and content pages from, shoppable ones included."""
+"""The blocks editors compose the home page and content pages from, shoppable ones included.
 
+Shoppable blocks resolve their product cards in ``get_context``, one batch per block, through
+``home.selectors``: a block's query count does not grow with its number of products.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 
 class LinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(max_length=60)
+    """A page or an external URL with its text. ``LinkBlock(required=False)`` may be left empty."""
+
+    label = blocks.CharBlock(max_length=60, required=False, help_text="The link's text.")
     page = blocks.PageChooserBlock(required=False)
     url = blocks.URLBlock(required=False, help_text="Used when no page is chosen.")
 
     class Meta:
         icon = "link"
+        required = True
+
+    @property
+    def required(self) -> bool:
+        return bool(self.meta.required)
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:  # a draft may keep an unfinished link
+            return value
+        if not self.required and not (value.get("label") or value.get("page") or value.get("url")):
+            return value
+        errors = {}
+        if not value.get("label"):
+            errors["label"] = ValidationError("Enter the link's text.")
         if not value.get("page") and not value.get("url"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"page": blocks.BlockValidationError("Choose a page or enter a URL.")}
-            )
+            errors["page"] = ValidationError("Choose a page or enter a URL.")
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
         return value
 
 
@@ -52,6 +75,18 @@ class FeaturedCollectionBlock(blocks.StructBlock):
         icon = "folder-open-inverse"
         template = "home/blocks/featured_collection.html"
 
+    def get_context(self, value: blocks.StructValue, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        from . import selectors  # blocks load with the models; the catalogue's reads load on first render
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["featured"] = selectors.featured_collection(
+            collection=value.get("collection"),
+            count=value.get("count") or 0,
+            heading=value.get("heading") or "",
+            request=context.get("request"),
+        )
+        return context
+
 
 class ProductGridBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, required=False)
@@ -60,6 +95,15 @@ class ProductGridBlock(blocks.StructBlock):
     class Meta:
         icon = "grip"
         template = "home/blocks/product_grid.html"
+
+    def get_context(self, value: blocks.StructValue, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        from . import selectors  # blocks load with the models; the catalogue's reads load on first render
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["cards"] = selectors.product_grid_cards(
+            products=value.get("products") or [], request=context.get("request")
+        )
+        return context
 
 
 class CallToActionBlock(blocks.StructBlock):

@@ -1,0 +1,100 @@
+"""Reads for the home page and content pages: the products the shoppable blocks show.
+
+Every block resolves its product cards in one batch (a fixed number of queries whatever its
+number of products), and only ever shows live products of the store serving the request, so a
+block pointing at another store's page cannot leak that store's products or prices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.http import HttpRequest
+from wagtail.models import Page, Site
+
+from commerce.catalog.models import CollectionPage, CollectionProduct, ProductPage
+from commerce.catalog.selectors import ProductCard, product_cards_for_ids
+from commerce.stores.models import Store
+from commerce.stores.selectors import store_for_request
+
+# A store's currency when the request is served by a site without a store (Store.currency's default).
+FALLBACK_CURRENCY: str = Store._meta.get_field("currency").default
+
+
+@dataclass(frozen=True)
+class FeaturedCollection:
+    """What a featured collection block shows: its heading, its first products and a link to it."""
+
+    heading: str
+    url: str
+    cards: list[ProductCard]
+
+
+def storefront_root(request: HttpRequest | None) -> Page | None:
+    """The root page of the site serving ``request`` (no query: Wagtail caches the site on the request)."""
+    if request is None:
+        return None
+    site = Site.find_for_request(request)
+    return site.root_page if site is not None else None
+
+
+def storefront_currency(request: HttpRequest | None) -> str:
+    store = store_for_request(request) if request is not None else None
+    return store.currency if store is not None else FALLBACK_CURRENCY
+
+
+def _is_within(page: Page, root: Page) -> bool:
+    return page.path.startswith(root.path) and page.depth > root.depth
+
+
+def featured_collection_product_ids(*, collection: CollectionPage, root: Page, count: int) -> list[int]:
+    """The collection's first ``count`` products: its hand-picked ones in their order, then, when
+    there are fewer than ``count``, the newest live products of the store under ``root``."""
+    if count <= 0 or not _is_within(collection, root):
+        return []
+    store_products = ProductPage.objects.live().descendant_of(root)
+    ids = list(
+        CollectionProduct.objects.filter(collection=collection, product__in=store_products)
+        .order_by("sort_order", "pk")
+        .values_list("product_id", flat=True)[:count]
+    )
+    if len(ids) < count:
+        newest = (
+            store_products.exclude(pk__in=ids)
+            .order_by(F("first_published_at").desc(nulls_last=True), "-pk")
+            .values_list("pk", flat=True)[: count - len(ids)]
+        )
+        ids.extend(newest)
+    return ids
+
+
+def featured_collection(
+    *, collection: CollectionPage | None, count: int, heading: str = "", request: HttpRequest | None
+) -> FeaturedCollection | None:
+    """A featured collection block's data, or None when the collection is gone, unpublished or
+    belongs to another store."""
+    root = storefront_root(request)
+    if collection is None or root is None or not collection.live or not _is_within(collection, root):
+        return None
+    ids = featured_collection_product_ids(collection=collection, root=root, count=count)
+    cards = product_cards_for_ids(ids, currency=storefront_currency(request), request=request) if ids else []
+    return FeaturedCollection(
+        heading=heading or collection.title, url=collection.get_url(request) or "", cards=cards
+    )
+
+
+def product_grid_cards(*, products: Iterable[ProductPage | None], request: HttpRequest | None) -> list[ProductCard]:
+    """Cards for an editor-chosen product grid, in the chosen order, without duplicates; chosen
+    pages that were deleted, unpublished or belong to another store are left out."""
+    root = storefront_root(request)
+    if root is None:
+        return []
+    ids: list[int] = []
+    for product in products:
+        if product is not None and product.pk not in ids and _is_within(product, root):
+            ids.append(product.pk)
+    if not ids:
+        return []
+    return product_cards_for_ids(ids, currency=storefront_currency(request), request=request)

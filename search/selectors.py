@@ -1,0 +1,159 @@
+"""Reads for storefront search.
+
+Products: the search backend ranks the live products of the store serving the request (bounded
+to ``MAX_PRODUCT_HITS``); the ORM then applies the same filters as collection pages
+(``commerce.catalog.selectors.filters_q``) and sorts, keeping the backend's relevance order
+unless the shopper chose another sort (relevance breaks ties). Only the page being shown is
+loaded as cards, so the page's query count does not depend on how many products match.
+
+Content: home, content and collection pages of the same store, in a second, short list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from wagtail.models import Page, Site
+
+from commerce.catalog.models import Category, ProductIndexPage, ProductPage
+from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
+from commerce.stores.models import Store
+from commerce.stores.selectors import store_for_request
+
+MAX_PRODUCT_HITS = 500
+PRODUCTS_PER_PAGE = 24
+MAX_CONTENT_RESULTS = 10
+SORTS = ("relevance", "newest", "price_asc", "price_desc")
+FALLBACK_CURRENCY: str = Store._meta.get_field("currency").default
+
+
+@dataclass(frozen=True)
+class ContentResult:
+    title: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ProductResults:
+    """One page of matching products as cards, with what the template needs to paginate."""
+
+    cards: list[ProductCard]
+    page: PaginatorPage
+    total: int
+    unfiltered_total: int
+    hit_limit_reached: bool
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    products: ProductResults
+    content: list[ContentResult]
+    categories: list[Category]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.products.unfiltered_total and not self.content
+
+
+def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS) -> list[int]:
+    """Ids of the store's live, public products matching ``query``, best match first (one query)."""
+    matches = ProductPage.objects.live().public().descendant_of(root).only("pk").search(query)[:limit]
+    return [product.pk for product in matches]
+
+
+def filtered_product_ids(*, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, sort: str) -> list[int]:
+    """``ranked_ids`` that pass ``filters``, in relevance order or by ``sort`` (one query).
+
+    Sorting happens in Python on at most ``MAX_PRODUCT_HITS`` rows so that relevance stays the
+    tie-breaker: the ORM cannot order by the backend's rank."""
+    if not ranked_ids:
+        return []
+    rows: list[tuple[int, Decimal | None, datetime | None]] = list(
+        store_products(root=root)
+        .filter(pk__in=list(ranked_ids))
+        .filter(filters_q(filters))
+        .values_list("pk", "min_price", "first_published_at")
+    )
+    rank = {pk: position for position, pk in enumerate(ranked_ids)}
+    rows.sort(key=lambda row: rank[row[0]])
+    if sort == "price_asc":
+        rows.sort(key=lambda row: (row[1] is None, row[1] if row[1] is not None else Decimal(0)))
+    elif sort == "price_desc":
+        rows.sort(key=lambda row: (row[1] is None, -(row[1] if row[1] is not None else Decimal(0))))
+    elif sort == "newest":
+        rows.sort(key=lambda row: (row[2] is None, -row[2].timestamp() if row[2] is not None else 0.0))
+    return [row[0] for row in rows]
+
+
+def categories_for_products(product_ids: Sequence[int], *, selected_slug: str = "") -> list[Category]:
+    """The categories of ``product_ids`` plus the selected one, so the filter can always show it (one query)."""
+    through = ProductPage.categories.through
+    used = through.objects.filter(productpage_id__in=list(product_ids)).values("category_id")
+    condition = Q(pk__in=used)
+    if selected_slug:
+        condition |= Q(slug=selected_slug)
+    return list(Category.objects.filter(condition).order_by("name"))
+
+
+def search_content(
+    *, root: Page, query: str, request: HttpRequest, limit: int = MAX_CONTENT_RESULTS
+) -> list[ContentResult]:
+    """The store's live, public pages other than products (home, content, collection and shop
+    pages) matching ``query``, best match first (one query)."""
+    pages: QuerySet[Page] = (
+        Page.objects.live().public().descendant_of(root, inclusive=True).not_type(ProductPage).defer_streamfields()
+    )
+    return [
+        ContentResult(title=page.title, url=page.get_url(request) or "", description=page.search_description)
+        for page in pages.search(query)[:limit]
+    ]
+
+
+def shop_url(request: HttpRequest) -> str:
+    """Where "browse the shop" goes: the store's shop page, else its home page (one query)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return "/"
+    shop = ProductIndexPage.objects.live().child_of(site.root_page).only("pk", "path", "url_path").first()
+    return (shop or site.root_page).get_url(request) or "/"
+
+
+def storefront_search(
+    *, request: HttpRequest, query: str, filters: ProductFilters, sort: str = "relevance", page_number: int = 1
+) -> SearchResults:
+    """Everything the search page shows for ``query`` on the store serving ``request``."""
+    site = Site.find_for_request(request)
+    root = site.root_page if site is not None else None
+    if sort not in SORTS:
+        sort = "relevance"
+    ranked_ids: list[int] = []
+    ids: list[int] = []
+    if root is not None:
+        ranked_ids = ranked_product_ids(root=root, query=query)
+        ids = filtered_product_ids(ranked_ids=ranked_ids, root=root, filters=filters, sort=sort)
+    page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
+    store = store_for_request(request)
+    currency = store.currency if store is not None else FALLBACK_CURRENCY
+    return SearchResults(
+        query=query,
+        products=ProductResults(
+            cards=product_cards_for_ids(list(page.object_list), currency=currency, request=request) if ids else [],
+            page=page,
+            total=len(ids),
+            unfiltered_total=len(ranked_ids),
+            hit_limit_reached=len(ranked_ids) >= MAX_PRODUCT_HITS,
+        ),
+        content=search_content(root=root, query=query, request=request) if root is not None else [],
+        categories=categories_for_products(
+            ranked_ids, selected_slug=filters.category_slugs[0] if filters.category_slugs else ""
+        ),
+    )
