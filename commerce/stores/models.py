@@ -16,6 +16,11 @@ class Store(models.Model):
         max_length=2, default="US", help_text="ISO 3166-1 alpha-2 code, e.g. US, GB, DE."
     )
     contact_email = models.EmailField()
+    shipping_countries = models.CharField(
+        max_length=600,
+        default="US",
+        help_text="Comma-separated ISO country codes the store ships to, e.g. US,CA.",
+    )
     tagline = models.CharField(max_length=200, blank=True)
     prices_include_tax = models.BooleanField(
         default=False, help_text="Shown prices already include tax (common in the EU and UK)."
@@ -33,10 +38,16 @@ class Store(models.Model):
         FieldPanel("name"),
         FieldPanel("tagline"),
         MultiFieldPanel(
-            [FieldPanel("currency"), FieldPanel("default_country"), FieldPanel("prices_include_tax"), FieldPanel("tax_rate")],
+            [
+                FieldPanel("currency"),
+                FieldPanel("default_country"),
+                FieldPanel("prices_include_tax"),
+                FieldPanel("tax_rate"),
+            ],
             heading="Money and tax",
         ),
         FieldPanel("contact_email"),
+        FieldPanel("shipping_countries"),
     ]
 
     class Meta:
@@ -52,3 +63,8 @@ class Store(models.Model):
 
     def money(self, amount) -> Money:
         return Money(amount, self.currency)
+
+    @property
+    def shipping_country_codes(self) -> list[str]:
+        codes = [c.strip().upper() for c in self.shipping_countries.split(",") if c.strip()]
+        return codes or [self.default_country]

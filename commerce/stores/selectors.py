@@ -26,7 +26,9 @@ def store_for_page(page: Page) -> Store | None:
     """The store whose site root is an ancestor of (or is) ``page``."""
     return (
         Store.objects.select_related("site")
-        .filter(site__root_page__path__in=[page.path[: i] for i in range(Page.steplen, len(page.path) + 1, Page.steplen)])
+        .filter(
+            site__root_page__path__in=[page.path[:i] for i in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+        )
         .order_by("-site__root_page__depth")
         .first()
     )
