@@ -1,0 +1,101 @@
+"""Cart pages and actions. HTML forms post here and are redirected back; a request that asks
+for JSON gets a JSON body (4xx naming the field on bad input)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from commerce.core.exceptions import CommerceError
+from commerce.stores.selectors import store_for_request
+
+from .selectors import cart_lines, cart_totals
+from .services import cart_add_line, cart_remove_line, cart_set_quantity
+from .session import remember_count, request_cart, session_count
+
+
+def _store(request: HttpRequest):
+    store = store_for_request(request)
+    if store is None:
+        raise Http404("No store answers at this address.")
+    return store
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or reverse("cart:detail")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("cart:detail")
+
+
+@require_GET
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store)
+    lines = cart_lines(cart=cart, request=request)
+    totals = cart_totals(cart=cart, lines=lines) if cart is not None else None
+    return render(
+        request,
+        "cart/cart.html",
+        {"cart": cart, "lines": lines, "totals": totals, "has_problems": any(line.problem for line in lines)},
+    )
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store, create=True)
+    try:
+        line = cart_add_line(
+            cart=cart, variant_id=request.POST.get("variant_id"), quantity=request.POST.get("quantity", "1")
+        )
+    except CommerceError as error:
+        return _json_or_redirect(request, store, cart, error=error)
+    return _json_or_redirect(request, store, cart, success=f"Added {line.variant.product.title} to your cart.")
+
+
+@require_POST
+def cart_update(request: HttpRequest, line_id: int) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store)
+    if cart is None:
+        return _json_or_redirect(request, store, cart, error=CommerceError("Your cart is empty.", field="line_id"))
+    try:
+        cart_set_quantity(cart=cart, line_id=line_id, quantity=request.POST.get("quantity"))
+    except CommerceError as error:
+        return _json_or_redirect(request, store, cart, error=error)
+    return _json_or_redirect(request, store, cart, success="Your cart was updated.")
+
+
+@require_POST
+def cart_remove(request: HttpRequest, line_id: int) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store)
+    try:
+        if cart is None:
+            raise CommerceError("Your cart is empty.", field="line_id")
+        cart_remove_line(cart=cart, line_id=line_id)
+    except CommerceError as error:
+        return _json_or_redirect(request, store, cart, error=error)
+    return _json_or_redirect(request, store, cart, success="The item was removed.")
+
+
+def _json_or_redirect(request, store, cart, *, error: CommerceError | None = None, success: str = "") -> HttpResponse:
+    remember_count(request, store, cart)
+    if _wants_json(request):
+        if error is not None:
+            return JsonResponse(error.as_dict(), status=404 if error.code == "not_found" else 400)
+        return JsonResponse({"ok": True, "message": success, "cart_count": session_count(request, store)})
+    if error is not None:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(_back(request))

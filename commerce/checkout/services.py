@@ -1,0 +1,251 @@
+"""The checkout: contact, address, shipping, then placing the order and paying for it.
+
+Placing is idempotent per checkout: the checkout row is locked, and a checkout that already has
+an order returns it — a double click, a retry or the back button never make a second order.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from commerce.cart.models import Cart
+from commerce.core.addresses import PostalAddress
+from commerce.core.exceptions import CommerceError
+from commerce.core.locking import locked
+from commerce.orders.models import Order, OrderStatus
+from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place, order_replace_lines
+from commerce.payments.gateway import get_gateway
+from commerce.payments.interface import PaymentError, SetupIntentResult
+from commerce.payments.models import Payment
+from commerce.payments.services import IN_FLIGHT, PaymentOutcome, payment_start, payment_sync
+from commerce.shipping.rates import rate_for_code
+
+from .models import Checkout
+from .selectors import CheckoutSummary, checkout_summary
+
+
+def checkout_for_cart(*, cart: Cart, customer=None) -> Checkout:
+    checkout, created = Checkout.objects.get_or_create(
+        cart=cart, defaults={"store": cart.store, "customer": customer if _authenticated(customer) else None}
+    )
+    if not created and _authenticated(customer) and checkout.customer_id != customer.pk:
+        checkout.customer = customer
+        checkout.save(update_fields=["customer", "updated_at"])
+    if not checkout.email and _authenticated(customer):
+        checkout.email = customer.email
+        checkout.save(update_fields=["email", "updated_at"])
+    return checkout
+
+
+def _authenticated(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _editable(checkout: Checkout) -> None:
+    if checkout.order_id and Order.objects.filter(pk=checkout.order_id, payment_status="paid").exists():
+        raise CommerceError("This checkout is complete.", code="complete")
+
+
+def checkout_set_email(*, checkout: Checkout, email: str) -> Checkout:
+    _editable(checkout)
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CommerceError("Enter a valid email address.", field="email") from None
+    checkout.email = email
+    checkout.save(update_fields=["email", "updated_at"])
+    return checkout
+
+
+def checkout_set_shipping_address(*, checkout: Checkout, address: PostalAddress) -> Checkout:
+    _editable(checkout)
+    if address.country.upper() not in checkout.store.shipping_country_codes:
+        raise CommerceError(f"{checkout.store.name} does not ship to {address.country}.", field="country")
+    for name in ("full_name", "line1", "city", "postal_code"):
+        if not getattr(address, name).strip():
+            raise CommerceError("This field is required.", field=name)
+    checkout.shipping_address = address.as_dict()
+    if checkout.shipping_method_code:
+        checkout.shipping_method_code = ""  # rates depend on the address; choose again
+    checkout.save(update_fields=["shipping_address", "shipping_method_code", "updated_at"])
+    return checkout
+
+
+def checkout_set_shipping_method(*, checkout: Checkout, code: str) -> Checkout:
+    _editable(checkout)
+    summary = checkout_summary(checkout=checkout)
+    if summary.address is None:
+        raise CommerceError("Enter a shipping address first.", field="shipping_method")
+    rate = rate_for_code(
+        store=checkout.store,
+        address=summary.address,
+        subtotal=summary.totals.subtotal,
+        weight_grams=summary.weight_grams,
+        code=code,
+    )
+    if rate is None:
+        raise CommerceError("Choose one of the shipping options offered.", field="shipping_method")
+    checkout.shipping_method_code = rate.code
+    checkout.save(update_fields=["shipping_method_code", "updated_at"])
+    return checkout
+
+
+def _ready(summary: CheckoutSummary) -> None:
+    if not summary.lines:
+        raise CommerceError("Your cart is empty.", field="cart")
+    if not summary.checkout.email:
+        raise CommerceError("Enter your email address.", field="email")
+    if summary.address is None:
+        raise CommerceError("Enter a shipping address.", field="shipping_address")
+    if summary.shipping_rate is None:
+        raise CommerceError("Choose a shipping option.", field="shipping_method")
+    for line in summary.lines:
+        if line.problem:
+            raise CommerceError(line.problem, field="cart")
+
+
+def _snapshot(summary: CheckoutSummary) -> tuple[list[NewOrderLine], NewOrderTotals]:
+    priced = {line.key: line for line in summary.totals.lines}
+    lines = [
+        NewOrderLine(
+            variant=line.variant,
+            quantity=line.quantity,
+            unit_price=priced[line.variant.pk].unit_price,
+            subtotal=priced[line.variant.pk].subtotal,
+            discount=priced[line.variant.pk].discount,
+            tax=priced[line.variant.pk].tax,
+            total=priced[line.variant.pk].total,
+        )
+        for line in summary.lines
+    ]
+    t = summary.totals
+    totals = NewOrderTotals(
+        subtotal=t.subtotal,
+        shipping=t.shipping - t.shipping_discount,
+        discount=t.discount_total,
+        tax=t.tax_total,
+        total=t.total,
+        prices_include_tax=t.prices_include_tax,
+    )
+    return lines, totals
+
+
+def _same_snapshot(order: Order, lines: list[NewOrderLine], totals: NewOrderTotals) -> bool:
+    current = sorted((line.variant_id, line.quantity, line.unit_price) for line in order.lines.all())
+    wanted = sorted((line.variant.pk, line.quantity, line.unit_price.amount) for line in lines)
+    return current == wanted and order.total == totals.total.amount
+
+
+@transaction.atomic
+def checkout_place_order(*, checkout: Checkout) -> Order:
+    """The order for this checkout: created once, refreshed while unpaid if the cart changed."""
+    checkout = locked(Checkout.objects).select_related("store").get(pk=checkout.pk)
+    order = locked(Order.objects).filter(pk=checkout.order_id).first() if checkout.order_id else None
+    if order is not None and (order.is_paid or order.payments.filter(status__in=IN_FLIGHT).exists()):
+        return order
+    summary = checkout_summary(checkout=checkout)
+    _ready(summary)
+    lines, totals = _snapshot(summary)
+    if order is not None and order.status == OrderStatus.PENDING_PAYMENT:
+        if _same_snapshot(order, lines, totals):
+            from commerce.orders.stock import stock_reserve_for_order
+
+            stock_reserve_for_order(order=order)  # again, if a failed payment released it
+            return order
+        return order_replace_lines(order=order, lines=lines, totals=totals)
+    order = order_place(
+        store=checkout.store,
+        checkout_token=None if order is not None else checkout.token,
+        customer=checkout.customer,
+        email=checkout.email,
+        shipping_address=summary.address,
+        shipping_method_code=summary.shipping_rate.code,
+        shipping_method_name=summary.shipping_rate.name,
+        lines=lines,
+        totals=totals,
+    )
+    checkout.order = order
+    checkout.save(update_fields=["order", "updated_at"])
+    return order
+
+
+def checkout_prepare_payment(*, checkout: Checkout) -> SetupIntentResult:
+    """The card-entry step: a SetupIntent the browser confirms with Stripe.js (card data goes to
+    the provider, never to Magpie). One per checkout until a card is used and fails."""
+    gateway = get_gateway()
+    if checkout.setup_intent_id:
+        intent = gateway.retrieve_setup_intent(checkout.setup_intent_id)
+        if intent.status in {"requires_payment_method", "requires_confirmation", "requires_action"}:
+            return intent
+    attempt = Checkout.objects.filter(pk=checkout.pk).values_list("payment_attempts", flat=True).get() + 1
+    intent = gateway.create_setup_intent(
+        idempotency_key=f"magpie-checkout-{checkout.token}-setup-{attempt}",
+        metadata={"magpie_checkout": str(checkout.token)},
+    )
+    Checkout.objects.filter(pk=checkout.pk).update(setup_intent_id=intent.id, payment_attempts=attempt)
+    checkout.setup_intent_id = intent.id
+    checkout.payment_attempts = attempt
+    return intent
+
+
+def checkout_pay(*, checkout: Checkout) -> PaymentOutcome:
+    """Place (or reuse) the order, then charge the card the shopper confirmed on this checkout's
+    SetupIntent. Never charges a paid order, or one with a payment in flight, again."""
+    order = checkout_place_order(checkout=checkout)
+    in_flight = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
+    if order.is_paid or in_flight is not None:
+        payment = in_flight or order.payments.filter(status=Payment.Status.SUCCEEDED).first()
+        if payment is not None:
+            outcome = payment_sync(payment=payment)
+            _finish(checkout, outcome)
+            return outcome
+    if not checkout.setup_intent_id:
+        raise CommerceError("Enter your card details.", field="payment_method")
+    try:
+        setup = get_gateway().retrieve_setup_intent(checkout.setup_intent_id)
+    except PaymentError as exc:
+        raise CommerceError("We could not reach the payment provider. Please try again.") from exc
+    if setup.status != "succeeded" or not setup.payment_method:
+        raise CommerceError("Enter your card details.", field="payment_method")
+    try:
+        outcome = payment_start(order=order, payment_method=setup.payment_method)
+    except CommerceError as exc:
+        if exc.code != "payment_in_progress":
+            raise
+        # Another request for this checkout (a double click) is charging the card right now.
+        payment = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
+        if payment is None:
+            raise
+        return PaymentOutcome(payment, order, "pending", message="Your payment is being processed.")
+    except PaymentError as exc:
+        raise CommerceError("We could not take the payment. Please try again.", field="payment_method") from exc
+    _finish(checkout, outcome)
+    return outcome
+
+
+def checkout_confirm(*, checkout: Checkout) -> PaymentOutcome | None:
+    """After the browser finished 3-D Secure: settle the in-flight payment from the provider."""
+    if not checkout.order_id:
+        return None
+    payment = Payment.objects.filter(order_id=checkout.order_id).order_by("-created_at").first()
+    if payment is None:
+        return None
+    outcome = (
+        payment_sync(payment=payment)
+        if payment.status in IN_FLIGHT
+        else PaymentOutcome(payment, payment.order, "paid" if payment.status == Payment.Status.SUCCEEDED else "failed")
+    )
+    _finish(checkout, outcome)
+    return outcome
+
+
+def _finish(checkout: Checkout, outcome: PaymentOutcome) -> None:
+    if outcome.status == "paid" and checkout.cart_id:
+        Cart.objects.filter(pk=checkout.cart_id).delete()
+    elif outcome.status == "failed":
+        # The card was refused: the next try needs a fresh SetupIntent for a new card.
+        Checkout.objects.filter(pk=checkout.pk).update(setup_intent_id="")
+        checkout.setup_intent_id = ""

@@ -1,0 +1,251 @@
+"""Checkout steps: contact, address, shipping, review, payment, thank you.
+
+Each step redirects back to the first one that is not done yet, so a shopper can never skip
+ahead with missing data. The payment step speaks JSON to the page's Stripe.js script."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from commerce.cart.session import remember_count, request_cart
+from commerce.core.exceptions import CommerceError
+from commerce.orders.links import order_from_guest_token, order_guest_token
+from commerce.payments.gateway import get_gateway
+from commerce.payments.interface import PaymentError
+from commerce.payments.services import IN_FLIGHT, PaymentOutcome, payment_sync
+from commerce.stores.selectors import store_for_request
+
+from .forms import AddressForm, ContactForm, ShippingMethodForm
+from .models import Checkout
+from .selectors import CheckoutSummary, checkout_summary
+from .services import (
+    checkout_confirm,
+    checkout_for_cart,
+    checkout_pay,
+    checkout_prepare_payment,
+    checkout_set_email,
+    checkout_set_shipping_address,
+    checkout_set_shipping_method,
+)
+
+STEPS = [
+    ("contact", "Contact"),
+    ("address", "Address"),
+    ("shipping", "Shipping"),
+    ("review", "Review"),
+    ("payment", "Payment"),
+]
+
+
+def _checkout(request: HttpRequest) -> Checkout | None:
+    store = store_for_request(request)
+    if store is None:
+        raise Http404("No store answers at this address.")
+    cart = request_cart(request, store)
+    if cart is None or not cart.lines.exists():
+        return None
+    return checkout_for_cart(cart=cart, customer=request.user)
+
+
+def _first_missing(summary: CheckoutSummary) -> str | None:
+    if not summary.checkout.email:
+        return "contact"
+    if summary.address is None:
+        return "address"
+    if summary.shipping_rate is None:
+        return "shipping"
+    return None
+
+
+def _step(request: HttpRequest, name: str) -> tuple[Checkout, CheckoutSummary] | HttpResponse:
+    checkout = _checkout(request)
+    if checkout is None:
+        messages.info(request, "Your cart is empty.")
+        return redirect("cart:detail")
+    summary = checkout_summary(checkout=checkout, request=request)
+    missing = _first_missing(summary)
+    order = [step for step, _ in STEPS]
+    if missing is not None and order.index(name) > order.index(missing):
+        return redirect(f"checkout:{missing}")
+    return checkout, summary
+
+
+def _render(request: HttpRequest, template: str, step: str, summary: CheckoutSummary, **context) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"steps": STEPS, "current_step": step, "summary": summary, "totals": summary.totals, **context},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    state = _step(request, "contact")
+    if isinstance(state, HttpResponse):
+        return state
+    checkout, summary = state
+    form = ContactForm(request.POST or None, initial={"email": checkout.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkout_set_email(checkout=checkout, email=form.cleaned_data["email"])
+            return redirect("checkout:address")
+        except CommerceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return _render(request, "checkout/contact.html", "contact", summary, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def address(request: HttpRequest) -> HttpResponse:
+    state = _step(request, "address")
+    if isinstance(state, HttpResponse):
+        return state
+    checkout, summary = state
+    initial = checkout.shipping_address or {"country": checkout.store.default_country}
+    saved = []
+    if request.user.is_authenticated:
+        from commerce.accounts.selectors import addresses_for
+
+        saved = addresses_for(user=request.user)
+        if not checkout.shipping_address and saved:
+            default = saved[0]
+            initial = {field: getattr(default, field) for field in AddressForm.base_fields}
+    form = AddressForm(request.POST or None, initial=initial, countries=checkout.store.shipping_country_codes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkout_set_shipping_address(checkout=checkout, address=form.address())
+            return redirect("checkout:shipping")
+        except CommerceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return _render(request, "checkout/address.html", "address", summary, form=form, saved_addresses=saved)
+
+
+@require_http_methods(["GET", "POST"])
+def shipping(request: HttpRequest) -> HttpResponse:
+    state = _step(request, "shipping")
+    if isinstance(state, HttpResponse):
+        return state
+    checkout, summary = state
+    form = ShippingMethodForm(
+        request.POST or None, initial={"shipping_method": checkout.shipping_method_code}, rates=summary.rates
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkout_set_shipping_method(checkout=checkout, code=form.cleaned_data["shipping_method"])
+            return redirect("checkout:review")
+        except CommerceError as error:
+            form.add_error("shipping_method", error.message)
+    return _render(request, "checkout/shipping.html", "shipping", summary, form=form)
+
+
+def review(request: HttpRequest) -> HttpResponse:
+    state = _step(request, "review")
+    if isinstance(state, HttpResponse):
+        return state
+    _checkout_obj, summary = state
+    return _render(request, "checkout/review.html", "review", summary)
+
+
+@require_http_methods(["GET", "POST"])
+def payment(request: HttpRequest) -> HttpResponse:
+    state = _step(request, "payment")
+    if isinstance(state, HttpResponse):
+        if request.method == "POST":
+            return JsonResponse(
+                {"status": "failed", "field": "cart", "message": "Your checkout is incomplete."}, status=400
+            )
+        return state
+    checkout, summary = state
+    if request.method == "POST":
+        return _pay(request, checkout)
+    problems = [line.problem for line in summary.lines if line.problem]
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("cart:detail")
+    try:
+        setup = checkout_prepare_payment(checkout=checkout)
+    except PaymentError:
+        messages.error(request, "Card payments are unavailable right now. Please try again in a minute.")
+        return redirect("checkout:review")
+    gateway = get_gateway()
+    return _render(
+        request,
+        "checkout/payment.html",
+        "payment",
+        summary,
+        stripe_js_url=gateway.js_url,
+        stripe_config={
+            "publishableKey": gateway.publishable_key,
+            "clientSecret": setup.client_secret,
+            "payUrl": reverse("checkout:payment"),
+            "confirmUrl": reverse("checkout:confirm"),
+        },
+    )
+
+
+def _outcome_response(request: HttpRequest, outcome: PaymentOutcome) -> JsonResponse:
+    if outcome.status == "paid":
+        store = store_for_request(request)
+        remember_count(request, store, None)
+        url = reverse("checkout:thank_you", kwargs={"token": order_guest_token(outcome.order)})
+        return JsonResponse({"status": "paid", "redirect": url})
+    if outcome.status == "requires_action":
+        return JsonResponse({"status": "requires_action", "client_secret": outcome.client_secret})
+    if outcome.status == "pending":
+        url = reverse("checkout:thank_you", kwargs={"token": order_guest_token(outcome.order)})
+        return JsonResponse({"status": "pending", "redirect": url, "message": outcome.message})
+    return JsonResponse(
+        {"status": "failed", "field": "payment_method", "message": outcome.message or "Your card was declined."},
+        status=402,
+    )
+
+
+def _pay(request: HttpRequest, checkout: Checkout) -> JsonResponse:
+    try:
+        outcome = checkout_pay(checkout=checkout)
+    except CommerceError as error:
+        return JsonResponse({"status": "failed", **error.as_dict()}, status=400)
+    return _outcome_response(request, outcome)
+
+
+@require_POST
+def confirm(request: HttpRequest) -> JsonResponse:
+    """Called by the page after Stripe.js finished 3-D Secure."""
+    checkout = _checkout(request)
+    if checkout is None:
+        return JsonResponse(
+            {"status": "failed", "field": "cart", "message": "Your checkout is complete or empty."}, status=400
+        )
+    try:
+        outcome = checkout_confirm(checkout=checkout)
+    except PaymentError:
+        return JsonResponse({"status": "failed", "message": "We could not reach the payment provider."}, status=502)
+    if outcome is None:
+        return JsonResponse(
+            {"status": "failed", "field": "payment_method", "message": "No payment to confirm."}, status=400
+        )
+    return _outcome_response(request, outcome)
+
+
+def thank_you(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation page; its signed link is also the guest's way back to the order."""
+    order = order_from_guest_token(token)
+    if order is None:
+        raise Http404("No such order.")
+    if not order.is_paid:
+        payment = order.payments.filter(status__in=IN_FLIGHT).first()
+        if payment is not None:
+            with contextlib.suppress(PaymentError):  # the webhook settles it if the provider is away
+                payment_sync(payment=payment)
+                order.refresh_from_db()
+    return render(request, "checkout/thank_you.html", {"order": order, "lines": order.lines.all()})
+
+
+def start(request: HttpRequest) -> HttpResponseRedirect:
+    return redirect("checkout:contact")

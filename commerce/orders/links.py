@@ -1,0 +1,33 @@
+"""Signed links that let a guest see their own order without an account."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.urls import reverse
+
+from .models import Order
+
+_SALT = "magpie.orders.guest-link"
+
+
+def order_guest_token(order: Order) -> str:
+    return signing.dumps({"o": order.pk, "k": str(order.access_key)}, salt=_SALT, compress=True)
+
+
+def order_from_guest_token(token: str) -> Order | None:
+    try:
+        data = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    order = Order.objects.filter(pk=data.get("o")).select_related("store").first()
+    if order is None or str(order.access_key) != data.get("k"):
+        return None
+    return order
+
+
+def order_guest_path(order: Order) -> str:
+    return reverse("orders:guest_detail", kwargs={"token": order_guest_token(order)})
+
+
+def order_guest_url(order: Order) -> str:
+    return order.store.site.root_url.rstrip("/") + order_guest_path(order)

@@ -1,0 +1,253 @@
+"""Writes to orders: placing, payment outcomes, cancelling, and the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commerce.catalog.models import ProductVariant
+from commerce.core.addresses import PostalAddress
+from commerce.core.exceptions import CommerceError, OutOfStock
+from commerce.core.locking import locked
+from commerce.core.money import Money
+from commerce.stores.models import Store
+
+from .models import Order, OrderEvent, OrderLine, OrderSequence, OrderStatus, PaymentStatus, StockReservation
+from .stock import stock_convert_for_order, stock_release_for_order, stock_reserve_for_order
+
+FIRST_ORDER_NUMBER = 1001
+
+
+@dataclass(frozen=True)
+class NewOrderLine:
+    """A priced line to snapshot onto an order."""
+
+    variant: ProductVariant
+    quantity: int
+    unit_price: Money
+    subtotal: Money
+    discount: Money
+    tax: Money
+    total: Money
+
+
+@dataclass(frozen=True)
+class NewOrderTotals:
+    subtotal: Money
+    shipping: Money
+    discount: Money
+    tax: Money
+    total: Money
+    prices_include_tax: bool
+
+
+def order_add_event(*, order: Order, type: str, message: str, data: dict | None = None, actor=None) -> OrderEvent:
+    return OrderEvent.objects.create(order=order, type=type, message=message[:500], data=data or {}, actor=actor)
+
+
+def _next_number(store: Store) -> str:
+    """The store's next order number, in one statement: the upsert takes the sequence row's lock
+    until the transaction ends, so numbers are unique and gap-free for committed orders."""
+    table = OrderSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (store_id, last_number) VALUES (%s, %s)
+            ON CONFLICT (store_id) DO UPDATE SET last_number = {table}.last_number + 1
+            RETURNING last_number
+            """,  # noqa: S608 - the table name is ours, the values are parameters
+            [store.pk, FIRST_ORDER_NUMBER],
+        )
+        return str(cursor.fetchone()[0])
+
+
+def _write_lines(order: Order, lines: Sequence[NewOrderLine]) -> None:
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                variant=line.variant,
+                product_title=line.variant.product.title,
+                variant_label=line.variant.label if line.variant.product.has_options else "",
+                sku=line.variant.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price.amount,
+                line_subtotal=line.subtotal.amount,
+                discount_amount=line.discount.amount,
+                tax_amount=line.tax.amount,
+                line_total=line.total.amount,
+            )
+            for line in lines
+        ]
+    )
+
+
+def _set_totals(order: Order, totals: NewOrderTotals) -> None:
+    order.subtotal = totals.subtotal.amount
+    order.shipping_total = totals.shipping.amount
+    order.discount_total = totals.discount.amount
+    order.tax_total = totals.tax.amount
+    order.total = totals.total.amount
+    order.prices_include_tax = totals.prices_include_tax
+
+
+@transaction.atomic
+def order_place(
+    *,
+    store: Store,
+    checkout_token: UUID | None,
+    customer,
+    email: str,
+    shipping_address: PostalAddress,
+    shipping_method_code: str,
+    shipping_method_name: str,
+    lines: Sequence[NewOrderLine],
+    totals: NewOrderTotals,
+) -> Order:
+    """Create a pending order with a price snapshot and reserve its stock, all or nothing."""
+    if not lines:
+        raise CommerceError("Your cart is empty.", field="cart")
+    if totals.total.currency != store.currency:
+        raise CommerceError("The order's currency does not match the store's.")
+    order = Order(
+        store=store,
+        number=_next_number(store),
+        checkout_token=checkout_token,
+        customer=customer if getattr(customer, "is_authenticated", False) else None,
+        email=email,
+        currency=store.currency,
+        shipping_address=shipping_address.as_dict(),
+        billing_address=shipping_address.as_dict(),
+        shipping_method_code=shipping_method_code,
+        shipping_method_name=shipping_method_name,
+    )
+    _set_totals(order, totals)
+    # Field checks only: uniqueness and CHECK constraints are the database's to enforce.
+    order.full_clean(validate_unique=False, validate_constraints=False)
+    order.save()
+    _write_lines(order, lines)
+    order_add_event(order=order, type=OrderEvent.Type.PLACED, message=f"Order placed by {email}.")
+    stock_reserve_for_order(order=order)
+    return order
+
+
+@transaction.atomic
+def order_replace_lines(*, order: Order, lines: Sequence[NewOrderLine], totals: NewOrderTotals) -> Order:
+    """An unpaid order whose cart changed before payment: new snapshot, stock re-reserved."""
+    order = locked(Order.objects).get(pk=order.pk)
+    if order.status != OrderStatus.PENDING_PAYMENT or order.is_paid:
+        raise CommerceError("This order can no longer be changed.")
+    stock_release_for_order(order=order, reason="The cart changed before payment.")
+    order.lines.all().delete()
+    _set_totals(order, totals)
+    order.save()
+    _write_lines(order, lines)
+    stock_reserve_for_order(order=order)
+    return order
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
+    """Record money received. The order is paid once; an amount other than the total flags it."""
+    order = locked(Order.objects).get(pk=order.pk)
+    if amount.currency != order.currency:
+        order.flagged_for_review = True
+        order.review_reason = f"Paid in {amount.currency}, order is in {order.currency} ({reference})."
+    order.amount_paid = F("amount_paid") + (amount.amount if amount.currency == order.currency else Decimal(0))
+    order.save(update_fields=["amount_paid", "flagged_for_review", "review_reason", "updated_at"])
+    order.refresh_from_db()
+    first_payment = order.payment_status not in {PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED}
+    if order.amount_paid != order.total and not order.flagged_for_review:
+        order.flagged_for_review = True
+        order.review_reason = (
+            f"Paid {order.money(order.amount_paid)} but the order total is {order.total_money} ({reference})."
+        )
+        order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
+    order.payment_status = PaymentStatus.PAID
+    if order.status in {OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED}:
+        order.status = OrderStatus.PAID
+    order.paid_at = order.paid_at or timezone.now()
+    order.save()
+    order_add_event(
+        order=order,
+        type=OrderEvent.Type.PAYMENT_SUCCEEDED,
+        message=f"Payment of {amount} received.",
+        data={"reference": reference},
+    )
+    if first_payment:
+        _take_stock_for_paid_order(order)
+        from .tasks import send_order_confirmation
+
+        order_id = order.pk
+        transaction.on_commit(lambda: send_order_confirmation.enqueue(order_id))
+    return order
+
+
+def _take_stock_for_paid_order(order: Order) -> None:
+    has_active = StockReservation.objects.filter(order=order, status=StockReservation.Status.ACTIVE).exists()
+    if not has_active:
+        # The reservation expired before the money arrived: take the stock again if it is there.
+        try:
+            with transaction.atomic():
+                stock_reserve_for_order(order=order)
+        except OutOfStock as exc:
+            order.flagged_for_review = True
+            order.review_reason = f"Paid after its reservation expired and stock ran out: {exc.message}"
+            order.save(update_fields=["flagged_for_review", "review_reason", "updated_at"])
+            order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
+            return
+    stock_convert_for_order(order=order)
+
+
+@transaction.atomic
+def order_payment_failed(*, order: Order, message: str) -> Order:
+    order = locked(Order.objects).get(pk=order.pk)
+    if order.is_paid:
+        return order
+    order.payment_status = PaymentStatus.FAILED
+    order.save(update_fields=["payment_status", "updated_at"])
+    order_add_event(order=order, type=OrderEvent.Type.PAYMENT_FAILED, message=message or "The payment failed.")
+    stock_release_for_order(order=order, reason="Payment failed.")
+    return order
+
+
+@transaction.atomic
+def order_payment_expired(*, order: Order) -> Order:
+    order = locked(Order.objects).get(pk=order.pk)
+    if order.is_paid:
+        return order
+    stock_release_for_order(order=order, reason="The reservation expired before payment.")
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        order.status = OrderStatus.CANCELLED
+        order.save(update_fields=["status", "updated_at"])
+        order_add_event(order=order, type=OrderEvent.Type.CANCELLED, message="Not paid in time.")
+    return order
+
+
+@transaction.atomic
+def order_record_refund(*, order: Order, amount: Money, reference: str, actor=None) -> Order:
+    """Money went back to the shopper: totals and statuses follow."""
+    order = locked(Order.objects).get(pk=order.pk)
+    if amount.currency != order.currency:
+        raise CommerceError("The refund's currency does not match the order's.", field="amount")
+    order.amount_refunded = order.amount_refunded + amount.amount
+    if order.amount_refunded > order.amount_paid:
+        raise CommerceError("You cannot refund more than was paid.", field="amount")
+    fully = order.amount_refunded == order.amount_paid
+    order.payment_status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
+    order.status = OrderStatus.REFUNDED if fully else OrderStatus.PARTIALLY_REFUNDED
+    order.save()
+    order_add_event(
+        order=order,
+        type=OrderEvent.Type.REFUNDED,
+        message=f"Refunded {amount}.",
+        data={"reference": reference},
+        actor=actor,
+    )
+    return order

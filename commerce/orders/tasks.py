@@ -1,0 +1,19 @@
+"""Background jobs for orders: thin, idempotent, enqueued after commit."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def send_order_confirmation(order_id: int) -> bool:
+    from .emails import order_confirmation_send
+
+    return order_confirmation_send(order_id=order_id)
+
+
+@task()
+def expire_reservations() -> int:
+    from .stock import reservations_expire
+
+    return reservations_expire()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("account/orders/", views.order_history, name="history"),
+    path("account/orders/<str:number>/", views.order_detail, name="detail"),
+    path("orders/view/<str:token>/", views.guest_order_detail, name="guest_detail"),
+]

@@ -1,0 +1,45 @@
+"""A customer's order history and order pages; a guest's order through its signed link."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from commerce.stores.selectors import store_for_request
+
+from .links import order_from_guest_token
+from .selectors import order_for_customer, orders_for_customer
+
+
+@require_GET
+@login_required
+def order_history(request: HttpRequest) -> HttpResponse:
+    store = store_for_request(request)
+    paginator = Paginator(orders_for_customer(user=request.user, store=store), 20)
+    try:
+        number = min(int(request.GET.get("page", 1)), settings.MAGPIE_MAX_PAGE_NUMBER)
+    except ValueError:
+        number = 1
+    page = paginator.get_page(number)
+    return render(request, "orders/history.html", {"orders": page, "page_obj": page})
+
+
+@require_GET
+@login_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_for_customer(user=request.user, number=number, store=store_for_request(request))
+    if order is None:
+        raise Http404("No such order.")
+    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all()})
+
+
+@require_GET
+def guest_order_detail(request: HttpRequest, token: str) -> HttpResponse:
+    order = order_from_guest_token(token)
+    if order is None:
+        raise Http404("No such order.")
+    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all(), "guest": True})

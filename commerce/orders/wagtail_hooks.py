@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, ViewOnlyModelAdmin
+from .models import Order
+
+
+class OrderAdmin(ViewOnlyModelAdmin):
+    model = Order
+    menu_label = "Orders"
+    menu_icon = "list-ul"
+    inspect_view_class = OrderInspectView
+    inspect_template_name = "orders/admin/order_inspect.html"
+    inspect_view_fields = ["shipping_method_name", "paid_at", "updated_at", "checkout_token"]
+    list_display = (
+        "number",
+        "created_at",
+        "email",
+        "store",
+        "status",
+        "payment_status",
+        "total_with_currency",
+        "flagged",
+    )
+    list_filter = (
+        "status",
+        "payment_status",
+        "store",
+        ("created_at", DateRangeFilter),
+        "flagged_for_review",
+    )
+    search_fields = ("number", "email")
+    ordering = ("-created_at", "-pk")
+    list_per_page = 50
+    list_export = (
+        "number",
+        "created_at",
+        "email",
+        "store",
+        "status_label",
+        "payment_status_label",
+        "currency",
+        "total_amount",
+        "paid_amount",
+        "refunded_amount",
+        "flagged_yes_no",
+        "review_reason",
+    )
+    export_filename = "orders"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
+        return super().get_queryset(request).select_related("store")
+
+    @admin.display(description="Total", ordering="total")
+    def total_with_currency(self, order: Order) -> str:
+        return f"{order.total} {order.currency}"
+
+    @admin.display(description="Review", empty_value="")
+    def flagged(self, order: Order) -> SafeString | str:
+        if not order.flagged_for_review:
+            return ""
+        return format_html('<span class="w-status w-status--primary" title="{}">Flagged</span>', order.review_reason)
+
+    @admin.display(description="Status")
+    def status_label(self, order: Order) -> str:
+        return order.get_status_display()
+
+    @admin.display(description="Payment status")
+    def payment_status_label(self, order: Order) -> str:
+        return order.get_payment_status_display()
+
+    @admin.display(description="Total")
+    def total_amount(self, order: Order) -> str:
+        return str(order.total)
+
+    @admin.display(description="Paid")
+    def paid_amount(self, order: Order) -> str:
+        return str(order.amount_paid)
+
+    @admin.display(description="Refunded")
+    def refunded_amount(self, order: Order) -> str:
+        return str(order.amount_refunded)
+
+    @admin.display(description="Flagged for review")
+    def flagged_yes_no(self, order: Order) -> str:
+        return "yes" if order.flagged_for_review else "no"
+
+
+class SalesGroup(ModelAdminGroup):
+    """Orders, plus the screens that apps above orders register under ``SALES_MENU_HOOK``."""
+
+    menu_label = "Sales"
+    menu_icon = "form"
+    menu_order = 200
+    items = (OrderAdmin,)
+
+    def get_submenu_items(self) -> list[MenuItem]:
+        return [*super().get_submenu_items(), *(menu_item() for menu_item in hooks.get_hooks(SALES_MENU_HOOK))]
+
+
+modeladmin_register(SalesGroup)

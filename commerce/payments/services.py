@@ -1,0 +1,183 @@
+"""Taking money for orders, applying provider events once, and refunds.
+
+Network calls happen outside database transactions: a Payment row with its idempotency key is
+committed first, so a crash between our commit and the provider's answer leaves a record the
+webhook can complete (it finds the payment by intent id or by our id in the intent's metadata).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commerce.core.exceptions import CommerceError
+from commerce.core.locking import locked
+from commerce.core.money import Money
+from commerce.orders.models import Order
+from commerce.orders.services import order_mark_paid, order_payment_failed
+
+from .gateway import get_gateway
+from .gateways.stripe import intent_result_from_dict
+from .interface import GatewayError, IntentResult, PaymentDeclined, WebhookEvent
+from .models import Payment, PaymentEvent
+
+IN_FLIGHT = {Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION}
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    payment: Payment
+    order: Order
+    status: str  # "paid" | "requires_action" | "failed" | "pending"
+    client_secret: str = ""
+    message: str = ""
+
+
+class AlreadyPaid(CommerceError):
+    def __init__(self) -> None:
+        super().__init__("This order is already paid.", code="already_paid")
+
+
+@transaction.atomic
+def payment_create_for_order(*, order: Order) -> Payment:
+    """A new attempt for an unpaid order, keyed for idempotency. Refuses while one is in flight."""
+    order = locked(Order.objects).get(pk=order.pk)
+    if order.is_paid:
+        raise AlreadyPaid()
+    if order.payments.filter(status__in=IN_FLIGHT).exists():
+        raise CommerceError("A payment for this order is already in progress.", code="payment_in_progress")
+    attempt = order.payments.count() + 1
+    return Payment.objects.create(
+        order=order,
+        provider="stripe",
+        idempotency_key=f"magpie-order-{order.pk}-attempt-{attempt}",
+        amount=order.total,
+        currency=order.currency,
+    )
+
+
+def payment_start(*, order: Order, payment_method: str) -> PaymentOutcome:
+    """Charge ``payment_method`` for the order's total (one PaymentIntent, confirmed at once)."""
+    payment = payment_create_for_order(order=order)
+    try:
+        intent = get_gateway().create_payment_intent(
+            amount=Money(payment.amount, payment.currency),
+            payment_method=payment_method,
+            idempotency_key=payment.idempotency_key,
+            metadata={"magpie_payment_id": str(payment.pk), "magpie_order": order.number},
+            description=f"{order.store.name} order {order.number}",
+        )
+    except PaymentDeclined as exc:
+        payment = payment_record_failure(payment=payment, message=str(exc))
+        return PaymentOutcome(payment, payment.order, "failed", message=str(exc))
+    except GatewayError:
+        # Unknown outcome: the payment stays pending; the webhook or a later sync settles it.
+        payment.refresh_from_db()
+        return PaymentOutcome(payment, payment.order, "pending", message="We could not reach the payment provider.")
+    return payment_apply_intent(payment=payment, intent=intent)
+
+
+@transaction.atomic
+def payment_record_failure(*, payment: Payment, message: str) -> Payment:
+    payment = locked(Payment.objects).select_related("order").get(pk=payment.pk)
+    if payment.status == Payment.Status.SUCCEEDED:
+        return payment
+    payment.status = Payment.Status.FAILED
+    payment.failure_message = message[:300]
+    payment.save(update_fields=["status", "failure_message", "updated_at"])
+    order_payment_failed(order=payment.order, message=f"Payment failed: {message}")
+    return payment
+
+
+@transaction.atomic
+def payment_apply_intent(*, payment: Payment, intent: IntentResult) -> PaymentOutcome:
+    """Bring our records in line with the provider's intent. Idempotent; 'succeeded' is final."""
+    order = locked(Order.objects).get(pk=payment.order_id)
+    payment = locked(Payment.objects).get(pk=payment.pk)
+    if not payment.intent_id:
+        payment.intent_id = intent.id
+    if payment.status == Payment.Status.SUCCEEDED:
+        payment.save(update_fields=["intent_id", "updated_at"])
+        return PaymentOutcome(payment, order, "paid")
+    if intent.status == "succeeded":
+        payment.status = Payment.Status.SUCCEEDED
+        payment.amount_received = intent.amount_received.amount
+        payment.failure_message = ""
+        payment.save()
+        order = order_mark_paid(order=order, amount=intent.amount_received, reference=intent.id)
+        return PaymentOutcome(payment, order, "paid")
+    if intent.status == "requires_action":
+        payment.status = Payment.Status.REQUIRES_ACTION
+        payment.save()
+        return PaymentOutcome(payment, order, "requires_action", client_secret=intent.client_secret)
+    if intent.status in {"requires_payment_method", "canceled"}:
+        payment.save(update_fields=["intent_id", "updated_at"])
+        message = intent.failure_message or "Your card was declined."
+        payment = payment_record_failure(payment=payment, message=message)
+        return PaymentOutcome(payment, payment.order, "failed", message=message)
+    payment.save()
+    return PaymentOutcome(payment, order, "pending")
+
+
+def payment_sync(*, payment: Payment) -> PaymentOutcome:
+    """Ask the provider for the intent's state (after 3-D Secure, or when unsure) and apply it."""
+    if not payment.intent_id:
+        return PaymentOutcome(payment, payment.order, "pending")
+    intent = get_gateway().retrieve_payment_intent(payment.intent_id)
+    return payment_apply_intent(payment=payment, intent=intent)
+
+
+# -- webhooks --------------------------------------------------------------------------------
+
+
+def webhook_record(*, event: WebhookEvent, provider: str = "stripe") -> PaymentEvent:
+    """Store the event before acting on it; a duplicate delivery returns the stored row."""
+    try:
+        with transaction.atomic():
+            return PaymentEvent.objects.create(
+                provider=provider, event_id=event.id, type=event.type, payload=event.payload
+            )
+    except IntegrityError:
+        return PaymentEvent.objects.get(provider=provider, event_id=event.id)
+
+
+def _payment_for_intent(obj: dict) -> Payment | None:
+    intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+    payment = Payment.objects.filter(intent_id=intent_id).first() if intent_id else None
+    if payment is None:
+        payment_id = (obj.get("metadata") or {}).get("magpie_payment_id")
+        if payment_id and str(payment_id).isdigit():
+            payment = Payment.objects.filter(pk=int(payment_id)).first()
+    return payment
+
+
+def webhook_apply(*, record: PaymentEvent) -> PaymentEvent:
+    """Apply a stored event exactly once (the row lock makes concurrent deliveries wait)."""
+    with transaction.atomic():
+        record = locked(PaymentEvent.objects).get(pk=record.pk)
+        if record.processed_at is not None:
+            return record
+        obj = (record.payload.get("data") or {}).get("object") or {}
+        payment = _payment_for_intent(obj)
+        if payment is None:
+            result = "ignored: no matching payment"
+        elif record.type in {"payment_intent.succeeded", "payment_intent.payment_failed"}:
+            intent = intent_result_from_dict(obj)
+            outcome = payment_apply_intent(payment=payment, intent=intent)
+            result = f"applied: {outcome.status}"
+        elif record.type == "charge.refunded":
+            from .refunds import payment_sync_refunded
+
+            refunded = Money.from_minor_units(int(obj.get("amount_refunded") or 0), str(obj.get("currency")).upper())
+            payment_sync_refunded(payment=payment, refunded=refunded, reference=str(obj.get("id")))
+            result = "applied: refund synced"
+        else:
+            result = "ignored: event type not handled"
+        record.payment = payment
+        record.order_id = payment.order_id if payment else None
+        record.processed_at = timezone.now()
+        record.result = result
+        record.save()
+        return record

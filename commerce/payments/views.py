@@ -1,0 +1,35 @@
+"""The provider's webhook endpoint: verify, store, apply once."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .gateway import get_gateway
+from .interface import InvalidWebhook
+from .services import webhook_apply, webhook_record
+
+logger = logging.getLogger(__name__)
+
+MAX_WEBHOOK_BYTES = 512 * 1024
+
+
+@csrf_exempt  # authenticated by the provider's signature instead
+@require_POST
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    if len(request.body) > MAX_WEBHOOK_BYTES:
+        return JsonResponse({"error": "too_large", "field": "body", "message": "Payload too large."}, status=413)
+    try:
+        event = get_gateway().parse_webhook(payload=request.body, signature=request.headers.get("Stripe-Signature"))
+    except InvalidWebhook:
+        return JsonResponse(
+            {"error": "invalid_signature", "field": "Stripe-Signature", "message": "The signature does not match."},
+            status=400,
+        )
+    record = webhook_record(event=event)
+    record = webhook_apply(record=record)
+    logger.info("stripe event %s %s: %s", event.type, event.id, record.result)
+    return JsonResponse({"received": True, "result": record.result})

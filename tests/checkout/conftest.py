@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+import pytest
+
+from commerce.cart.services import cart_add_line, cart_create
+from commerce.checkout.services import (
+    checkout_for_cart,
+    checkout_set_email,
+    checkout_set_shipping_address,
+    checkout_set_shipping_method,
+)
+from commerce.core.addresses import PostalAddress
+from commerce.shipping.models import ShippingMethod
+from tests.factories import ProductPageFactory
+
+ADDRESS = PostalAddress(
+    full_name="Ada Shopper", line1="1 Main St", city="Springfield", postal_code="12345", country="US"
+)
+
+
+@pytest.fixture
+def shipping(store):
+    return ShippingMethod.objects.create(store=store, name="Standard", code="standard", price=Decimal("5.00"))
+
+
+@pytest.fixture
+def product(store):
+    return ProductPageFactory(store=store, title="Canvas tote", price="20.00", stock=5)
+
+
+@pytest.fixture
+def variant(product):
+    return product.variants.get()
+
+
+@pytest.fixture
+def ready_checkout(store, shipping, variant):
+    """A guest checkout with one line (2 × 20.00), an address and a shipping method."""
+
+    def make(quantity: int = 2, *, email: str = "ada@example.com", cart=None):
+        cart = cart or cart_create(store=store)
+        cart_add_line(cart=cart, variant_id=variant.pk, quantity=quantity)
+        checkout = checkout_for_cart(cart=cart)
+        checkout_set_email(checkout=checkout, email=email)
+        checkout_set_shipping_address(checkout=checkout, address=ADDRESS)
+        checkout_set_shipping_method(checkout=checkout, code="standard")
+        return checkout
+
+    return make

@@ -1,0 +1,80 @@
+"""Background jobs: through the django_tasks API, immediately in tests, and on real Redis + RQ."""
+
+from datetime import timedelta
+
+import pytest
+import redis
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from commerce.cart.models import Cart
+from commerce.cart.services import cart_add_line, cart_create
+from commerce.checkout.services import checkout_place_order
+from commerce.orders.models import Order, StockReservation
+from commerce.orders.services import order_mark_paid
+from commerce.orders.tasks import send_order_confirmation
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_maintenance_expires_reservations_and_deletes_stale_carts(ready_checkout, variant, store):
+    order = checkout_place_order(checkout=ready_checkout(2))
+    StockReservation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    stale = cart_create(store=store)
+    cart_add_line(cart=stale, variant_id=variant.pk, quantity=1)
+    Cart.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=60))
+
+    call_command("maintain_store")
+
+    order.refresh_from_db()
+    variant.refresh_from_db()
+    assert order.status == "cancelled"
+    assert variant.stock_reserved == 0
+    assert not Cart.objects.filter(pk=stale.pk).exists()
+
+
+def test_confirmation_email_is_sent_once(ready_checkout, django_capture_on_commit_callbacks):
+    order = checkout_place_order(checkout=ready_checkout(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        order_mark_paid(order=order, amount=order.total_money, reference="pi_x")
+
+    send_order_confirmation.enqueue(order.pk)  # a retried job
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.com"]
+
+
+@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_confirmation_job_runs_on_rq_workers(settings, ready_checkout):
+    import django_rq
+    from rq import SimpleWorker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}  # TASKS is re-read on change
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    order = checkout_place_order(checkout=ready_checkout(1))
+    Order.objects.filter(pk=order.pk).update(payment_status="paid", status="paid")
+
+    result = send_order_confirmation.enqueue(order.pk)
+
+    assert mail.outbox == []  # queued, not run
+    assert queue.count == 1
+    from django_tasks_rq import Job
+
+    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+    worker.work(burst=True)
+    assert len(mail.outbox) == 1
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value is True
