@@ -33,6 +33,10 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py demo_admin
 	@echo "Storefront: http://$(HOST):$(PORT)/   Second store: http://north.localhost:$(PORT)/"
+	@mkdir -p var
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py localstripe --webhook http://$(HOST):$(PORT)/payments/stripe/webhook/ > var/localstripe.log 2>&1 & \
+	$(BIN)/python manage.py maintain_store --every 60 > var/maintenance.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

@@ -11,6 +11,7 @@ config.embedded_postgres stop`` stops it cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from dataclasses import dataclass
@@ -62,10 +63,9 @@ def ensure_database(server: EmbeddedServer, name: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
             return
-        try:
+        # Another process may create it between our check and our CREATE.
+        with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except (errors.DuplicateDatabase, errors.UniqueViolation):
-            pass  # another process created it between our check and our CREATE
 
 
 def stop(data_dir: Path = DATA_DIR) -> bool:

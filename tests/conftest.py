@@ -2,7 +2,6 @@ import pytest
 from wagtail.models import Site
 
 from commerce.catalog.models import ProductIndexPage
-
 from tests.factories import StoreFactory
 
 
@@ -11,18 +10,67 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def ensure_wagtail_roots() -> None:
+    """Wagtail's root page and root collection come from data migrations; a transactional test's
+    flush removes them, and --reuse-db would carry that into the next run. Put them back."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page), live=True)
+        )
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_wagtail_roots()
+
+
 @pytest.fixture
 def store(db):
     """The default store: its site answers for 'testserver' and any unknown host."""
+    ensure_wagtail_roots()
     Site.objects.filter(is_default_site=True).update(is_default_site=False)
     return StoreFactory(name="Magpie Test Shop", hostname="testserver", is_default_site=True)
 
 
 @pytest.fixture
 def other_store(db):
+    ensure_wagtail_roots()
     return StoreFactory(name="Second Shop", hostname="second.example.com", currency="EUR")
 
 
 @pytest.fixture
 def shop_index(store):
     return ProductIndexPage.objects.child_of(store.site.root_page).get()
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    from tests.localstripe import start_localstripe
+
+    process, url = start_localstripe()
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_gateway(settings, localstripe_url):
+    """The real Stripe SDK pointed at localstripe on loopback."""
+    from commerce.payments.gateway import _build
+
+    settings.STRIPE_API_BASE = localstripe_url
+    settings.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
+    settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
+    _build.cache_clear()
+    yield localstripe_url
+    _build.cache_clear()

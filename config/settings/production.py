@@ -9,6 +9,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 
 DEBUG = False
+
+if not env("STRIPE_SECRET_KEY") or not env("STRIPE_WEBHOOK_SECRET"):
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set in production.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # set by the proxy in front of gunicorn
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "31536000") or 31536000)
@@ -25,7 +28,7 @@ if env("SENTRY_DSN"):
     sentry_sdk.init(dsn=env("SENTRY_DSN"), send_default_pii=False, traces_sample_rate=0.0)
 
 if env("FRONTEND_CACHE_URL"):  # a purge endpoint (e.g. Varnish) in front of the site
-    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]  # noqa: F405
+    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]
     WAGTAILFRONTENDCACHE = {
         "default": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
