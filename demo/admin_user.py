@@ -81,7 +81,5 @@ def demo_admin_ensure(*, password_file: Path) -> AdminLogin:
                 return AdminLogin(username=ADMIN_EMAIL, password=None)
     if new_password is not None:
         _write_password(password_file, new_password)  # after commit: a failed write means a reset next run
-        return AdminLogin(
-            username=ADMIN_EMAIL, password=new_password, created=created, password_reset=not created
-        )
+        return AdminLogin(username=ADMIN_EMAIL, password=new_password, created=created, password_reset=not created)
     return AdminLogin(username=ADMIN_EMAIL, password=stored)

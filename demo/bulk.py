@@ -42,8 +42,22 @@ MIN_NUMBER_WIDTH = 6
 SHARED_IMAGE_COUNT = 6
 ADJECTIVES = ("Alpine", "Harbour", "Field", "Summit", "Cabin", "Coastal", "Forest", "Prairie", "Canyon", "Tundra")
 NOUNS = (
-    "Jacket", "Tee", "Sweater", "Mug", "Blanket", "Bottle", "Backpack", "Beanie", "Lantern", "Tote",
-    "Skillet", "Hammock", "Vest", "Scarf", "Candle", "Socks",
+    "Jacket",
+    "Tee",
+    "Sweater",
+    "Mug",
+    "Blanket",
+    "Bottle",
+    "Backpack",
+    "Beanie",
+    "Lantern",
+    "Tote",
+    "Skillet",
+    "Hammock",
+    "Vest",
+    "Scarf",
+    "Candle",
+    "Socks",
 )
 
 
@@ -106,7 +120,7 @@ def _path_step_sql(position: str) -> str:
     """SQL for treebeard's step of ``position``: ``steplen`` digits of ``Page.alphabet``, zero-padded."""
     base = len(Page.alphabet)
     digits = [
-        f"substr(%(alphabet)s, (mod(({position}) / {base ** power}, {base}))::int + 1, 1)"
+        f"substr(%(alphabet)s, (mod(({position}) / {base**power}, {base}))::int + 1, 1)"
         for power in reversed(range(Page.steplen))
     ]
     return " || ".join(digits)
@@ -186,39 +200,82 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
     series = "generate_series(%(first_number)s, %(last_number)s) AS g(n)"
     new_pages = f"{series} JOIN {connection.ops.quote_name(Page._meta.db_table)} p ON p.path = {path}"
     statements = [
-        _insert_select_sql(Page, source=series, params=params, expressions={
-            "path": path, "depth": "%(depth)s", "numchild": "0", "title": title, "draft_title": title,
-            "slug": slug, "url_path": f"(%(shop_url_path)s || {slug} || '/')", "content_type_id": "%(content_type_id)s",
-            "live": "true", "first_published_at": "%(now)s", "last_published_at": "%(now)s",
-            "locale_id": "%(locale_id)s", "translation_key": "gen_random_uuid()",
-        }),
-        _insert_select_sql(ProductPage, source=new_pages, params=params, expressions={
-            "page_ptr_id": "p.id",
-            "summary": f"('A hard-wearing ' || lower({noun}) || ' from the bulk catalogue, item ' || g.n || '.')",
-            "description": "CAST(%(description)s AS jsonb)",
-        }),
-        _insert_select_sql(ProductVariant, source=new_pages, params=params, expressions={
-            "product_id": "p.id", "store_id": "%(store_id)s", "sku": f"(%(sku_prefix)s || {number})",
-            "sort_order": "0", "price": price,
-            "compare_at_price": f"CASE WHEN mod(g.n, 7) = 0 THEN ceil({price} * 1.25) END",
-            "stock_on_hand": "CASE WHEN mod(g.n, 19) = 0 THEN 0 WHEN mod(g.n, 11) = 0 THEN 3 "
-                             "ELSE 10 + mod(g.n * 7, 90) END",
-            "weight_grams": "100 + mod(g.n * 53, 2400)", "length_mm": "150 + mod(g.n * 3, 300)",
-            "width_mm": "100 + mod(g.n * 5, 200)", "height_mm": "20 + mod(g.n * 7, 150)",
-        }),
-        _insert_select_sql(ProductImage, source=new_pages, params=params, expressions={
-            "product_id": "p.id", "sort_order": "0",
-            "image_id": "(%(image_ids)s::bigint[])[1 + mod(g.n, cardinality(%(image_ids)s::bigint[]))]",
-        }),
+        _insert_select_sql(
+            Page,
+            source=series,
+            params=params,
+            expressions={
+                "path": path,
+                "depth": "%(depth)s",
+                "numchild": "0",
+                "title": title,
+                "draft_title": title,
+                "slug": slug,
+                "url_path": f"(%(shop_url_path)s || {slug} || '/')",
+                "content_type_id": "%(content_type_id)s",
+                "live": "true",
+                "first_published_at": "%(now)s",
+                "last_published_at": "%(now)s",
+                "locale_id": "%(locale_id)s",
+                "translation_key": "gen_random_uuid()",
+            },
+        ),
+        _insert_select_sql(
+            ProductPage,
+            source=new_pages,
+            params=params,
+            expressions={
+                "page_ptr_id": "p.id",
+                "summary": f"('A hard-wearing ' || lower({noun}) || ' from the bulk catalogue, item ' || g.n || '.')",
+                "description": "CAST(%(description)s AS jsonb)",
+            },
+        ),
+        _insert_select_sql(
+            ProductVariant,
+            source=new_pages,
+            params=params,
+            expressions={
+                "product_id": "p.id",
+                "store_id": "%(store_id)s",
+                "sku": f"(%(sku_prefix)s || {number})",
+                "sort_order": "0",
+                "price": price,
+                "compare_at_price": f"CASE WHEN mod(g.n, 7) = 0 THEN ceil({price} * 1.25) END",
+                "stock_on_hand": "CASE WHEN mod(g.n, 19) = 0 THEN 0 WHEN mod(g.n, 11) = 0 THEN 3 "
+                "ELSE 10 + mod(g.n * 7, 90) END",
+                "weight_grams": "100 + mod(g.n * 53, 2400)",
+                "length_mm": "150 + mod(g.n * 3, 300)",
+                "width_mm": "100 + mod(g.n * 5, 200)",
+                "height_mm": "20 + mod(g.n * 7, 150)",
+            },
+        ),
+        _insert_select_sql(
+            ProductImage,
+            source=new_pages,
+            params=params,
+            expressions={
+                "product_id": "p.id",
+                "sort_order": "0",
+                "image_id": "(%(image_ids)s::bigint[])[1 + mod(g.n, cardinality(%(image_ids)s::bigint[]))]",
+            },
+        ),
     ]
     if category_ids:
         through = ProductPage.categories.through
         categories_field = ProductPage._meta.get_field("categories")
-        statements.append(_insert_select_sql(through, source=new_pages, params=params, expressions={
-            through._meta.get_field(categories_field.m2m_field_name()).attname: "p.id",
-            through._meta.get_field(categories_field.m2m_reverse_field_name()).attname:
-                "(%(category_ids)s::bigint[])[1 + mod(g.n, cardinality(%(category_ids)s::bigint[]))]",
-        }))
+        statements.append(
+            _insert_select_sql(
+                through,
+                source=new_pages,
+                params=params,
+                expressions={
+                    through._meta.get_field(categories_field.m2m_field_name()).attname: "p.id",
+                    through._meta.get_field(
+                        categories_field.m2m_reverse_field_name()
+                    ).attname: "(%(category_ids)s::bigint[])[1 + mod(g.n, cardinality(%(category_ids)s::bigint[]))]",
+                },
+            )
+        )
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)

@@ -40,17 +40,41 @@ def collection_specs(spec: StoreSpec, categories: dict[str, Category]) -> tuple[
     category = categories[spec.category_collection]
     ceiling = f"{spec.currency_symbol}{PRICE_CEILING:.0f}"
     return (
-        CollectionSpec("new-arrivals", "New arrivals", "Just landed and ready to ship: the newest additions to "
-                       "the range.", show_in_menus=True, default_sort="newest", rule_tag="new", rule_in_stock=True),
-        CollectionSpec("on-sale", "On sale", "Last season's colours and overstock, marked down while they last.",
-                       show_in_menus=True, default_sort="price_asc", rule_on_sale=True),
-        CollectionSpec("staff-picks", "Staff picks", "The things our team actually uses, chosen by hand.",
-                       show_in_menus=True, picks=spec.staff_picks),
-        CollectionSpec("under-50", f"Under {ceiling}", f"Good things that cost less than {ceiling}.",
-                       default_sort="price_asc", rule_max_price=PRICE_CEILING),
+        CollectionSpec(
+            "new-arrivals",
+            "New arrivals",
+            "Just landed and ready to ship: the newest additions to the range.",
+            show_in_menus=True,
+            default_sort="newest",
+            rule_tag="new",
+            rule_in_stock=True,
+        ),
+        CollectionSpec(
+            "on-sale",
+            "On sale",
+            "Last season's colours and overstock, marked down while they last.",
+            show_in_menus=True,
+            default_sort="price_asc",
+            rule_on_sale=True,
+        ),
+        CollectionSpec(
+            "staff-picks",
+            "Staff picks",
+            "The things our team actually uses, chosen by hand.",
+            show_in_menus=True,
+            picks=spec.staff_picks,
+        ),
+        CollectionSpec(
+            "under-50",
+            f"Under {ceiling}",
+            f"Good things that cost less than {ceiling}.",
+            default_sort="price_asc",
+            rule_max_price=PRICE_CEILING,
+        ),
         CollectionSpec(category.slug, category.name, category.description, rule_category=category.slug),
-        CollectionSpec("gift-guide", "Gift guide", "Presents that get used, for the people who have everything.",
-                       rule_tag="gift"),
+        CollectionSpec(
+            "gift-guide", "Gift guide", "Presents that get used, for the people who have everything.", rule_tag="gift"
+        ),
     )
 
 
@@ -123,30 +147,51 @@ def collections_ensure(
 
 
 def about_page_ensure(
-    *, spec: StoreSpec, home: HomePage, shop: ProductIndexPage, collection: Collection, image_size: int,
+    *,
+    spec: StoreSpec,
+    home: HomePage,
+    shop: ProductIndexPage,
+    collection: Collection,
+    image_size: int,
     report: SeedReport,
 ) -> ContentPage:
     about = ContentPage.objects.child_of(home).filter(slug="about").first()
     if about is not None:
         return about
-    workshop = _banner(key=f"{spec.home_slug}-workshop", title=f"{spec.name}: our workshops",
-                       collection=collection, image_size=image_size, variant=2, report=report, palette=spec.palette)
+    workshop = _banner(
+        key=f"{spec.home_slug}-workshop",
+        title=f"{spec.name}: our workshops",
+        collection=collection,
+        image_size=image_size,
+        variant=2,
+        report=report,
+        palette=spec.palette,
+    )
     body = [
-        block("rich_text", f"<p>{escape(spec.story)}</p><p>Questions about an order or a product? Write to "
-                           f'<a href="mailto:{spec.contact_email}">{spec.contact_email}</a> and a person will '
-                           "answer within a working day.</p>"),
-        block("image_with_text", {
-            "image": workshop.pk,
-            "heading": "Repair before replace",
-            "text": "<p>Every product comes with <b>free repairs for its first two years</b>. After that we "
-                    "fix things at cost, and we stock spare buckles, zips and poles for everything we sell.</p>",
-            "image_position": "right",
-        }),
-        block("call_to_action", {
-            "heading": "See what we make",
-            "text": "From base layers to cast iron: the whole range, in stock and ready to ship.",
-            "button": {"label": "Visit the shop", "page": shop.pk, "url": ""},
-        }),
+        block(
+            "rich_text",
+            f"<p>{escape(spec.story)}</p><p>Questions about an order or a product? Write to "
+            f'<a href="mailto:{spec.contact_email}">{spec.contact_email}</a> and a person will '
+            "answer within a working day.</p>",
+        ),
+        block(
+            "image_with_text",
+            {
+                "image": workshop.pk,
+                "heading": "Repair before replace",
+                "text": "<p>Every product comes with <b>free repairs for its first two years</b>. After that we "
+                "fix things at cost, and we stock spare buckles, zips and poles for everything we sell.</p>",
+                "image_position": "right",
+            },
+        ),
+        block(
+            "call_to_action",
+            {
+                "heading": "See what we make",
+                "text": "From base layers to cast iron: the whole range, in stock and ready to ship.",
+                "button": {"label": "Visit the shop", "page": shop.pk, "url": ""},
+            },
+        ),
     ]
     about = ContentPage(
         title="About us",
@@ -174,30 +219,42 @@ def home_body(
 ) -> list[dict]:
     """The home page's StreamField as raw JSON: hero, collections, a hand-picked grid, story and a CTA."""
     return [
-        block("hero", {
-            "heading": spec.hero_heading,
-            "subheading": spec.hero_subheading,
-            "image": hero.pk,
-            "call_to_action": {"label": "Shop everything", "page": shop.pk, "url": ""},
-        }),
+        block(
+            "hero",
+            {
+                "heading": spec.hero_heading,
+                "subheading": spec.hero_subheading,
+                "image": hero.pk,
+                "call_to_action": {"label": "Shop everything", "page": shop.pk, "url": ""},
+            },
+        ),
         block("featured_collection", {"heading": "Just in", "collection": collections["new-arrivals"].pk, "count": 4}),
-        block("product_grid", {
-            "heading": "Customer favourites",
-            "products": list_items(products[slug].pk for slug in spec.home_grid),
-        }),
-        block("image_with_text", {
-            "image": story_image.pk,
-            "heading": "Built to be repaired",
-            "text": f'<p>{escape(spec.story)}</p><p><a linktype="page" id="{about.pk}">Read our story</a></p>',
-            "image_position": "left",
-        }),
+        block(
+            "product_grid",
+            {
+                "heading": "Customer favourites",
+                "products": list_items(products[slug].pk for slug in spec.home_grid),
+            },
+        ),
+        block(
+            "image_with_text",
+            {
+                "image": story_image.pk,
+                "heading": "Built to be repaired",
+                "text": f'<p>{escape(spec.story)}</p><p><a linktype="page" id="{about.pk}">Read our story</a></p>',
+                "image_position": "left",
+            },
+        ),
         block("featured_collection", {"heading": "On sale now", "collection": collections["on-sale"].pk, "count": 4}),
         block("featured_collection", {"heading": "", "collection": collections["staff-picks"].pk, "count": 4}),
-        block("call_to_action", {
-            "heading": "Looking for a present?",
-            "text": "Our gift guide has something for everyone, and every order can be gift wrapped.",
-            "button": {"label": "Open the gift guide", "page": collections["gift-guide"].pk, "url": ""},
-        }),
+        block(
+            "call_to_action",
+            {
+                "heading": "Looking for a present?",
+                "text": "Our gift guide has something for everyone, and every order can be gift wrapped.",
+                "button": {"label": "Open the gift guide", "page": collections["gift-guide"].pk, "url": ""},
+            },
+        ),
     ]
 
 
@@ -217,12 +274,26 @@ def home_page_fill(
     home = HomePage.objects.get(pk=home.pk)
     if len(home.body):
         return
-    hero = _banner(key=f"{spec.home_slug}-hero", title=f"{spec.name}: {spec.hero_heading}", collection=collection,
-                   image_size=image_size, variant=1, report=report, palette=spec.palette)
-    story = _banner(key=f"{spec.home_slug}-story", title=f"{spec.name}: built to be repaired",
-                    collection=collection, image_size=image_size, variant=0, report=report)
-    raw = home_body(spec=spec, shop=shop, about=about, collections=collections, products=products, hero=hero,
-                    story_image=story)
+    hero = _banner(
+        key=f"{spec.home_slug}-hero",
+        title=f"{spec.name}: {spec.hero_heading}",
+        collection=collection,
+        image_size=image_size,
+        variant=1,
+        report=report,
+        palette=spec.palette,
+    )
+    story = _banner(
+        key=f"{spec.home_slug}-story",
+        title=f"{spec.name}: built to be repaired",
+        collection=collection,
+        image_size=image_size,
+        variant=0,
+        report=report,
+    )
+    raw = home_body(
+        spec=spec, shop=shop, about=about, collections=collections, products=products, hero=hero, story_image=story
+    )
     home.body = stream_value(HomePage.body.field.stream_block, raw)
     home.social_image = hero
     home.save_revision().publish()

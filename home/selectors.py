@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
-from commerce.catalog.models import CollectionPage, CollectionProduct, ProductPage
-from commerce.catalog.selectors import ProductCard, product_cards_for_ids
+from commerce.catalog.models import CollectionPage, ProductPage
+from commerce.catalog.selectors import ProductCard, collection_scope, product_cards_for_ids, sort_products
 from commerce.stores.models import Store
 from commerce.stores.selectors import store_for_request
 
@@ -50,24 +49,13 @@ def _is_within(page: Page, root: Page) -> bool:
 
 
 def featured_collection_product_ids(*, collection: CollectionPage, root: Page, count: int) -> list[int]:
-    """The collection's first ``count`` products: its hand-picked ones in their order, then, when
-    there are fewer than ``count``, the newest live products of the store under ``root``."""
+    """The first ``count`` products the collection's own page lists, in its default order: the
+    same hand-picked products and rules (``collection_scope``) and the same sort."""
     if count <= 0 or not _is_within(collection, root):
         return []
-    store_products = ProductPage.objects.live().descendant_of(root)
-    ids = list(
-        CollectionProduct.objects.filter(collection=collection, product__in=store_products)
-        .order_by("sort_order", "pk")
-        .values_list("product_id", flat=True)[:count]
-    )
-    if len(ids) < count:
-        newest = (
-            store_products.exclude(pk__in=ids)
-            .order_by(F("first_published_at").desc(nulls_last=True), "-pk")
-            .values_list("pk", flat=True)[: count - len(ids)]
-        )
-        ids.extend(newest)
-    return ids
+    scope = collection_scope(collection=collection, root=root)
+    ordered = sort_products(scope.products, sort=collection.default_sort, manual_ids=scope.manual_ids)
+    return list(ordered.values_list("pk", flat=True)[:count])
 
 
 def featured_collection(
@@ -80,9 +68,7 @@ def featured_collection(
         return None
     ids = featured_collection_product_ids(collection=collection, root=root, count=count)
     cards = product_cards_for_ids(ids, currency=storefront_currency(request), request=request) if ids else []
-    return FeaturedCollection(
-        heading=heading or collection.title, url=collection.get_url(request) or "", cards=cards
-    )
+    return FeaturedCollection(heading=heading or collection.title, url=collection.get_url(request) or "", cards=cards)
 
 
 def product_grid_cards(*, products: Iterable[ProductPage | None], request: HttpRequest | None) -> list[ProductCard]:

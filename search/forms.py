@@ -44,11 +44,19 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search products and pages"}),
     )
     min_price = forms.DecimalField(
-        label="Minimum price", required=False, min_value=0, max_digits=12, decimal_places=2,
+        label="Minimum price",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     max_price = forms.DecimalField(
-        label="Maximum price", required=False, min_value=0, max_digits=12, decimal_places=2,
+        label="Maximum price",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     in_stock = forms.BooleanField(label="In stock only", required=False)

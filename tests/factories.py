@@ -105,8 +105,17 @@ class ProductPageFactory(PageFactory):
         model = ProductPage
 
     @classmethod
-    def _create(cls, model_class, *args, store: Store, variants: int = 1, price: Decimal | str = "10.00",
-                stock: int = 10, images: int = 0, **kwargs):
+    def _create(
+        cls,
+        model_class,
+        *args,
+        store: Store,
+        variants: int = 1,
+        price: Decimal | str = "10.00",
+        stock: int = 10,
+        images: int = 0,
+        **kwargs,
+    ):
         parent = ProductIndexPage.objects.child_of(store.site.root_page).get()
         product = super()._create(model_class, *args, parent=parent, **kwargs)
         for i in range(variants):

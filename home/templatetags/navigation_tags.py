@@ -29,8 +29,12 @@ def main_menu(context) -> list[MenuItem]:
     if site is not None:
         current: Page | None = context.get("page")
         current_path = getattr(current, "path", "")
-        children = Page.objects.child_of(site.root_page).live().in_menu().order_by("path").only(
-            "id", "title", "path", "url_path"
+        children = (
+            Page.objects.child_of(site.root_page)
+            .live()
+            .in_menu()
+            .order_by("path")
+            .only("id", "title", "path", "url_path")
         )
         for child in children:
             url = child.get_url(request)

@@ -21,6 +21,7 @@ from commerce.catalog.models import (
     ProductPage,
     ProductVariant,
 )
+from commerce.shipping.models import ShippingMethod
 from commerce.stores.models import Store
 from demo.catalogue_data import NORTH, OUTFITTERS
 from home.models import ContentPage, HomePage
@@ -30,8 +31,26 @@ from tests.factories import HomePageFactory
 pytestmark = pytest.mark.django_db
 
 COUNTED_MODELS = (
-    Page, HomePage, ProductIndexPage, ProductPage, ContentPage, CollectionPage, CollectionProduct, ProductVariant,
-    ProductImage, Image, Collection, Category, Tag, Store, Site, Revision, PageLogEntry, IndexEntry, ReferenceIndex,
+    Page,
+    HomePage,
+    ProductIndexPage,
+    ProductPage,
+    ContentPage,
+    CollectionPage,
+    CollectionProduct,
+    ProductVariant,
+    ProductImage,
+    Image,
+    Collection,
+    Category,
+    Tag,
+    Store,
+    Site,
+    Revision,
+    PageLogEntry,
+    IndexEntry,
+    ReferenceIndex,
+    ShippingMethod,
 )
 
 
@@ -41,8 +60,15 @@ def state_of_the_demo() -> dict[str, object]:
         "counts": {model.__name__: model.objects.count() for model in COUNTED_MODELS},
         "pages": list(
             Page.objects.order_by("pk").values_list(
-                "pk", "path", "numchild", "url_path", "live", "latest_revision_id", "live_revision_id",
-                "last_published_at", "draft_title",
+                "pk",
+                "path",
+                "numchild",
+                "url_path",
+                "live",
+                "latest_revision_id",
+                "live_revision_id",
+                "last_published_at",
+                "draft_title",
             )
         ),
         "variants": list(
@@ -117,6 +143,15 @@ def test_every_product_has_an_active_variant_an_image_and_skus_unique_in_its_sto
     statuses = {variant.stock_status for variant in ProductVariant.objects.all()}
     assert statuses == {"in_stock", "low", "sold_out"}
     assert any(variant.on_sale for variant in ProductVariant.objects.all())
+
+
+def test_each_store_ships_to_its_countries_with_a_rate_table(seeded):
+    outfitters, north = Store.objects.get(name=OUTFITTERS.name), Store.objects.get(name=NORTH.name)
+
+    assert outfitters.shipping_country_codes == ["US", "CA"]
+    assert "DE" in north.shipping_country_codes
+    assert set(outfitters.shipping_methods.values_list("code", flat=True)) == {"standard", "express", "canada"}
+    assert north.shipping_methods.get(code="standard").free_over == 60
 
 
 def test_pages_are_published_with_revisions_and_validate(seeded):

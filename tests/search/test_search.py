@@ -96,12 +96,15 @@ class TestFilters:
         now = timezone.now()
         kitchen = CategoryFactory(name="Kitchen", slug="kitchen")
         garden = CategoryFactory(name="Garden", slug="garden")
-        cheap = ProductPageFactory(store=store, title="Basket small", price="12.00",
-                                   first_published_at=now - timedelta(days=3))
-        middle = ProductPageFactory(store=store, title="Basket medium", price="30.00", stock=0,
-                                    first_published_at=now - timedelta(days=1))
-        dear = ProductPageFactory(store=store, title="Basket large", price="55.00",
-                                  first_published_at=now - timedelta(days=2))
+        cheap = ProductPageFactory(
+            store=store, title="Basket small", price="12.00", first_published_at=now - timedelta(days=3)
+        )
+        middle = ProductPageFactory(
+            store=store, title="Basket medium", price="30.00", stock=0, first_published_at=now - timedelta(days=1)
+        )
+        dear = ProductPageFactory(
+            store=store, title="Basket large", price="55.00", first_published_at=now - timedelta(days=2)
+        )
         for product, category in ((cheap, kitchen), (middle, kitchen), (dear, garden)):
             product.categories.add(category)
             product.save()
@@ -204,8 +207,12 @@ class TestPagination:
 
 class TestContentPages:
     def test_content_collection_and_home_pages_are_found_in_their_own_list(self, client, store, home_page):
-        ContentPageFactory(parent=home_page, title="Caring for ceramics", slug="ceramics-care",
-                           search_description="How to wash and store ceramics.")
+        ContentPageFactory(
+            parent=home_page,
+            title="Caring for ceramics",
+            slug="ceramics-care",
+            search_description="How to wash and store ceramics.",
+        )
         CollectionPageFactory(parent=home_page, title="Ceramics collection", slug="ceramics")
         ProductPageFactory(store=store, title="Ceramics vase")
 
@@ -219,8 +226,12 @@ class TestContentPages:
         assert all(title != "Ceramics vase" for _, title in pages)
 
     def test_a_page_matched_only_by_its_body(self, client, store, home_page):
-        ContentPageFactory(parent=home_page, title="Our story", slug="story",
-                           body=stream(block("rich_text", "<p>Started in a Lisbon garage.</p>")))
+        ContentPageFactory(
+            parent=home_page,
+            title="Our story",
+            slug="story",
+            body=stream(block("rich_text", "<p>Started in a Lisbon garage.</p>")),
+        )
 
         _, html = search(client, q="lisbon")
 

@@ -39,9 +39,7 @@ def test_search_page_query_count_is_the_same_for_1_and_48_matches(
 
 
 @pytest.mark.parametrize("query", ["teapot", "mug"])
-def test_filtered_and_sorted_search_page_query_count_is_the_same(
-    client, catalogue, django_assert_num_queries, query
-):
+def test_filtered_and_sorted_search_page_query_count_is_the_same(client, catalogue, django_assert_num_queries, query):
     params = {"q": query, "in_stock": "on", "category": "ceramics", "min_price": "1", "sort": "price_desc"}
     client.get("/search/", params)
 

@@ -36,15 +36,35 @@ def test_home_page_renders_every_block(client, store, home_page):
     picked = ProductPageFactory(store=store, title="Ash stool", price="120.00", images=1)
     CollectionProduct.objects.create(collection=collection, product=picked, sort_order=0)
     home_page.body = stream(
-        block("hero", {"heading": "Made to last", "subheading": "Furniture for every room", "image": hero_image.pk,
-                       "call_to_action": link("Read our story", page=about.pk)}),
+        block(
+            "hero",
+            {
+                "heading": "Made to last",
+                "subheading": "Furniture for every room",
+                "image": hero_image.pk,
+                "call_to_action": link("Read our story", page=about.pk),
+            },
+        ),
         block("rich_text", "<p>Every piece is <b>hand finished</b>.</p>"),
-        block("image_with_text", {"image": side_image.pk, "heading": "In the workshop",
-                                  "text": "<p>Oak, ash and walnut.</p>", "image_position": "right"}),
+        block(
+            "image_with_text",
+            {
+                "image": side_image.pk,
+                "heading": "In the workshop",
+                "text": "<p>Oak, ash and walnut.</p>",
+                "image_position": "right",
+            },
+        ),
         block("featured_collection", {"heading": "", "collection": collection.pk, "count": 1}),
         block("product_grid", {"heading": "Staff picks", "products": product_list(grid_product)}),
-        block("call_to_action", {"heading": "Join the list", "text": "News, twice a month.",
-                                 "button": link("Sign up", url="https://example.com/signup")}),
+        block(
+            "call_to_action",
+            {
+                "heading": "Join the list",
+                "text": "News, twice a month.",
+                "button": link("Sign up", url="https://example.com/signup"),
+            },
+        ),
     )
     home_page.save()
 
@@ -92,10 +112,13 @@ def test_content_page_renders_title_intro_and_blocks(client, store, home_page):
         slug="lookbook",
         intro="Our autumn pieces at home.",
         body=stream(
-            block("hero", {"heading": "Autumn at home", "subheading": "", "image": image.pk,
-                           "call_to_action": link("")}),
-            block("call_to_action", {"heading": "Visit the shop", "text": "",
-                                     "button": link("Shop now", page=home_page.pk)}),
+            block(
+                "hero", {"heading": "Autumn at home", "subheading": "", "image": image.pk, "call_to_action": link("")}
+            ),
+            block(
+                "call_to_action",
+                {"heading": "Visit the shop", "text": "", "button": link("Shop now", page=home_page.pk)},
+            ),
         ),
     )
 
@@ -111,9 +134,7 @@ def test_content_page_renders_title_intro_and_blocks(client, store, home_page):
     assert 'class="button" href=""' not in html
 
 
-def test_product_grid_keeps_the_editors_order_and_leaves_out_what_it_cannot_sell(
-    client, store, other_store, home_page
-):
+def test_product_grid_keeps_the_editors_order_and_leaves_out_what_it_cannot_sell(client, store, other_store, home_page):
     first = ProductPageFactory(store=store, title="Cedar box")
     second = ProductPageFactory(store=store, title="Birch bowl")
     third = ProductPageFactory(store=store, title="Elm board")
@@ -133,14 +154,14 @@ def test_product_grid_keeps_the_editors_order_and_leaves_out_what_it_cannot_sell
     assert '<h2 class="visually-hidden">Products</h2>' in html
 
 
-def test_featured_collection_shows_hand_picked_products_then_the_newest(client, store, other_store, home_page):
+def test_featured_collection_shows_what_the_collection_page_lists_in_its_order(client, store, other_store, home_page):
     now = timezone.now()
-    collection = CollectionPageFactory(parent=home_page, title="Gifts", slug="gifts")
+    collection = CollectionPageFactory(parent=home_page, title="Gifts", slug="gifts", rule_on_sale=True)
     picked_a = ProductPageFactory(store=store, title="Picked A", first_published_at=now - timedelta(days=30))
     picked_b = ProductPageFactory(store=store, title="Picked B", first_published_at=now - timedelta(days=20))
-    ProductPageFactory(store=store, title="Old product", first_published_at=now - timedelta(days=90))
-    ProductPageFactory(store=store, title="Newest product", first_published_at=now - timedelta(days=1))
-    ProductPageFactory(store=store, title="Newer product", first_published_at=now - timedelta(days=2))
+    ProductPageFactory(store=store, title="Full price", first_published_at=now - timedelta(days=1))
+    on_sale = ProductPageFactory(store=store, title="On sale", first_published_at=now - timedelta(days=2))
+    on_sale.variants.update(compare_at_price=99)
     ProductPageFactory(store=other_store, title="Other store product", first_published_at=now)
     CollectionProduct.objects.create(collection=collection, product=picked_b, sort_order=0)
     CollectionProduct.objects.create(collection=collection, product=picked_a, sort_order=1)
@@ -151,9 +172,9 @@ def test_featured_collection_shows_hand_picked_products_then_the_newest(client, 
 
     html = client.get("/").content.decode()
 
-    order = positions(html, "Picked B", "Picked A", "Newest product", "Newer product")
+    order = positions(html, "Picked B", "Picked A", "On sale")
     assert order == sorted(order)
-    assert "Old product" not in html and "Other store product" not in html
+    assert "Full price" not in html and "Other store product" not in html
     assert "<h2>Gift ideas</h2>" in html
     url = collection.relative_url(store.site)
     view_all = f'<a href="{url}">View all<span class="visually-hidden"> Gift ideas</span></a>'
@@ -211,9 +232,7 @@ class TestLinkValidation:
         assert cleaned["heading"] == "Hi"
 
     def test_an_optional_call_to_action_needs_a_target_once_started(self):
-        value = HeroBlock().to_python(
-            {"heading": "Hi", "subheading": "", "image": None, "call_to_action": link("Go")}
-        )
+        value = HeroBlock().to_python({"heading": "Hi", "subheading": "", "image": None, "call_to_action": link("Go")})
 
         with pytest.raises(ValidationError):
             HeroBlock().clean(value)

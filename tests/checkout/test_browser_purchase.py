@@ -1,0 +1,106 @@
+"""End to end in real Chromium: a guest finds a product, adds it to the cart, checks out and pays
+with localstripe's Stripe.js stand-in on the card step."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from commerce.orders.models import Order
+from tests.factories import ProductPageFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("MAGPIE_REQUIRE_BROWSER"),
+        reason="needs Debian's chromium (.ci/run installs it)",
+    ),
+]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 375, "height": 812})
+        yield page
+        browser.close()
+
+
+def test_a_guest_buys_with_a_card_in_the_browser(live_server, store, shipping, stripe_gateway, browser_page):
+    product = ProductPageFactory(store=store, title="Trail mug", price="18.00", stock=3, images=1)
+    page = browser_page
+
+    page.goto(f"{live_server.url}{product.relative_url(store.site)}")
+    page.get_by_role("button", name=re.compile("add to cart", re.I)).click()
+    page.goto(f"{live_server.url}/cart/")
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_label("Email address").fill("browser@example.com")
+    page.get_by_role("button", name=re.compile("Continue")).click()
+    page.get_by_label("Full name").fill("Bea Browser")
+    page.get_by_label("Address line 1").fill("3 High St")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_role("button", name=re.compile("Continue")).click()
+    page.get_by_label(re.compile("Standard")).check()
+    page.get_by_role("button", name="Review order").click()
+    page.get_by_role("link", name="Continue to payment").click()
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4242424242424242")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("12345")
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+    page.wait_for_url(re.compile("/checkout/thank-you/"), timeout=30_000)
+
+    order = Order.objects.get()
+    assert f"order {order.number} is confirmed" in page.locator("h1").inner_text()
+    assert (order.email, order.total, order.payment_status) == ("browser@example.com", 23, "paid")
+    assert mail.outbox[0].to == ["browser@example.com"]
+    product.variants.get().refresh_from_db()
+    assert product.variants.get().stock_on_hand == 2
+
+
+def test_a_declined_card_shows_the_reason_and_charges_nothing(
+    live_server, store, shipping, stripe_gateway, browser_page
+):
+    product = ProductPageFactory(store=store, title="Trail mug", price="18.00", stock=3)
+    page = browser_page
+    page.goto(f"{live_server.url}{product.relative_url(store.site)}")
+    page.get_by_role("button", name=re.compile("add to cart", re.I)).click()
+    page.goto(f"{live_server.url}/checkout/contact/")
+    page.get_by_label("Email address").fill("declined@example.com")
+    page.get_by_role("button", name=re.compile("Continue")).click()
+    page.get_by_label("Full name").fill("Dee Clined")
+    page.get_by_label("Address line 1").fill("4 High St")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_role("button", name=re.compile("Continue")).click()
+    page.get_by_label(re.compile("Standard")).check()
+    page.get_by_role("button", name="Review order").click()
+    page.get_by_role("link", name="Continue to payment").click()
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4000000000000002")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("12345")
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+
+    message = page.locator("#payment-message")
+    message.wait_for(state="visible", timeout=15_000)
+    page.wait_for_function("document.getElementById('payment-message').textContent.length > 0", timeout=15_000)
+    assert "declined" in message.inner_text().lower()
+    assert not Order.objects.filter(payment_status="paid").exists()
