@@ -14,10 +14,13 @@ Order of application (documented in the README):
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from commerce.core.money import Money
+from commerce.promotions.types import DiscountApplication, GiftCardTender
+
+__all__ = ["DiscountApplication", "GiftCardTender", "PricingLine", "Totals", "price"]
 
 
 @dataclass(frozen=True)
@@ -29,22 +32,6 @@ class PricingLine:
     @property
     def subtotal(self) -> Money:
         return self.unit_price * self.quantity
-
-
-@dataclass(frozen=True)
-class DiscountApplication:
-    """What one discount takes: per line (by line key) and from shipping."""
-
-    label: str
-    line_amounts: dict[Hashable, Money] = field(default_factory=dict)
-    shipping_amount: Money | None = None
-    code: str = ""
-
-
-@dataclass(frozen=True)
-class GiftCardTender:
-    label: str
-    available: Money
 
 
 @dataclass(frozen=True)

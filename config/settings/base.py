@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "commerce.catalog",
     "commerce.orders",
     "commerce.payments",
+    "commerce.promotions",
     "commerce.shipping",
     "commerce.cart",
     "commerce.checkout",
