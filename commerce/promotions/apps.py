@@ -5,3 +5,10 @@ class PromotionsConfig(AppConfig):
     name = "commerce.promotions"
     label = "promotions"
     verbose_name = "Promotions"
+
+    def ready(self) -> None:
+        from commerce.orders.signals import order_paid
+
+        from .receivers import on_order_paid
+
+        order_paid.connect(on_order_paid, dispatch_uid="magpie.promotions.issue_gift_cards")

@@ -22,3 +22,4 @@ class DiscountApplication:
 class GiftCardTender:
     label: str
     available: Money
+    key: Hashable = None  # the gift card's id, so the amount taken can be redeemed from it

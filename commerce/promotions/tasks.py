@@ -1,0 +1,32 @@
+"""Background jobs for promotions: thin, idempotent, enqueued after commit."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def send_gift_card_code(gift_card_id: int) -> bool:
+    """Email a new card's code. Enqueued once, on commit of the issue (see ``gift_card_send_code``)."""
+    from .gift_cards import gift_card_send_code
+    from .models import GiftCard
+
+    gift_card = GiftCard.objects.filter(pk=gift_card_id).first()
+    return gift_card is not None and gift_card_send_code(gift_card=gift_card)
+
+
+@task()
+def issue_gift_cards_for_order(order_id: int) -> int:
+    """Issue the cards a paid order bought; running it again issues nothing more."""
+    from .gift_card_sales import gift_cards_issue_for_order
+
+    return len(gift_cards_issue_for_order(order_id=order_id))
+
+
+@task()
+def expire_gift_cards() -> int:
+    """Zero the balance of cards past their expiry; safe to run as often as you like."""
+    from .gift_cards import gift_cards_expire
+
+    return gift_cards_expire(now=timezone.now())
