@@ -32,6 +32,7 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py demo_admin
+	@$(BIN)/python manage.py demo_offers
 	@echo "Storefront: http://$(HOST):$(PORT)/   Second store: http://north.localhost:$(PORT)/"
 	@mkdir -p var
 	@trap 'kill 0' INT TERM EXIT; \

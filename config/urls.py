@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("commerce.payments.urls")),
     path("cart/", include("commerce.cart.urls")),
     path("checkout/", include("commerce.checkout.urls")),
+    path("gift-cards/", include("commerce.promotions.urls")),
     path("account/", include("commerce.accounts.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),

@@ -22,6 +22,7 @@ from .catalogue import (
 from .catalogue_data import CATEGORIES, STORES
 from .images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
 from .pages import about_page_ensure, collections_ensure, home_page_fill
+from .promotions import promotions_ensure
 from .report import SeedReport, StoreLine
 from .shipping import shipping_ensure
 from .specs import StoreSpec
@@ -70,6 +71,7 @@ def _seed(*, image_size: int, stores: tuple[StoreSpec, ...]) -> SeedReport:
         home, store, site = homes[spec.home_slug]
         shop = shop_ensure(home=home, spec=spec, report=report)
         shipping_ensure(store=store, report=report)
+        promotions_ensure(store=store, report=report)
         products = products_ensure(
             store=store,
             store_spec=spec,

@@ -10,6 +10,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached state never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def ensure_wagtail_roots() -> None:
     """Wagtail's root page and root collection come from data migrations; a transactional test's
     flush removes them, and --reuse-db would carry that into the next run. Put them back."""

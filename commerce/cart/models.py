@@ -18,6 +18,8 @@ class Cart(models.Model):
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="carts"
     )
+    discount_codes = models.JSONField(default=list, blank=True, help_text="Codes the shopper entered, as typed.")
+    gift_cards = models.ManyToManyField("promotions.GiftCard", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

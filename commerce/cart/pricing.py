@@ -58,6 +58,7 @@ class AppliedDiscount:
 class AppliedGiftCard:
     label: str
     amount: Money
+    key: Hashable = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def price(
             continue
         amount = min(card.available, due)
         due -= amount
-        tendered.append(AppliedGiftCard(card.label, amount))
+        tendered.append(AppliedGiftCard(card.label, amount, card.key))
 
     return Totals(
         currency=currency,

@@ -3,7 +3,6 @@ pipeline in ``pricing.py``. A constant number of queries, whatever the number of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -14,7 +13,6 @@ from commerce.catalog.models import ProductImage, ProductVariant
 from commerce.core.money import Money
 
 from .models import Cart, CartLine
-from .pricing import DiscountApplication, GiftCardTender, PricingLine, Totals, price
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,7 @@ class CartLineView:
     unit_price: Money
     available: int
     problem: str
+    category_ids: frozenset[int] = frozenset()
 
     @property
     def key(self) -> int:
@@ -49,6 +48,7 @@ def cart_lines(*, cart: Cart | None, request: HttpRequest | None = None) -> list
                 to_attr="ordered_images",
             ),
             "variant__product__ordered_images__image__renditions",
+            "variant__product__categories",
         )
         .order_by("created_at", "pk")
     )
@@ -78,30 +78,10 @@ def cart_lines(*, cart: Cart | None, request: HttpRequest | None = None) -> list
                 unit_price=Money(variant.price, currency),
                 available=available,
                 problem=problem,
+                category_ids=frozenset(category.pk for category in product.categories.all()),
             )
         )
     return views
-
-
-def cart_totals(
-    *,
-    cart: Cart,
-    lines: Sequence[CartLineView],
-    shipping: Money | None = None,
-    discounts: Sequence[DiscountApplication] = (),
-    gift_cards: Sequence[GiftCardTender] = (),
-) -> Totals:
-    """Totals for the cart's lines; the promotions app passes discounts and gift cards in."""
-    store = cart.store
-    return price(
-        [PricingLine(key=line.key, unit_price=line.unit_price, quantity=line.quantity) for line in lines],
-        currency=store.currency,
-        tax_rate=store.tax_rate,
-        prices_include_tax=store.prices_include_tax,
-        shipping=shipping,
-        discounts=discounts,
-        gift_cards=gift_cards,
-    )
 
 
 def cart_item_count(*, cart: Cart | None) -> int:

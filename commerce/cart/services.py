@@ -150,3 +150,66 @@ def carts_delete_stale(*, updated_before: datetime) -> int:
 
 def _touch(cart: Cart) -> None:
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+MAX_CODES_PER_CART = 5
+MAX_GIFT_CARDS_PER_CART = 5
+
+
+@transaction.atomic
+def cart_apply_discount_code(*, cart: Cart, code: str) -> str:
+    """Keep a code the shopper typed; whether it applies is shown with the cart's prices."""
+    from commerce.promotions.discounts import discount_code_find
+
+    code = (code or "").strip()
+    if not code or len(code) > 40:
+        raise CommerceError("Enter a discount code.", field="discount_code")
+    cart = locked(Cart.objects).get(pk=cart.pk)
+    found = discount_code_find(store=cart.store, code=code)
+    if found is None:
+        raise CommerceError(f"We don't know the code {code}.", field="discount_code", code="unknown")
+    codes = [c for c in cart.discount_codes if c.upper() != found.code.upper()]
+    if len(codes) >= MAX_CODES_PER_CART:
+        raise CommerceError(f"A cart takes at most {MAX_CODES_PER_CART} codes.", field="discount_code")
+    cart.discount_codes = [*codes, found.code]
+    cart.save(update_fields=["discount_codes", "updated_at"])
+    return found.code
+
+
+@transaction.atomic
+def cart_remove_discount_code(*, cart: Cart, code: str) -> None:
+    cart = locked(Cart.objects).get(pk=cart.pk)
+    cart.discount_codes = [c for c in cart.discount_codes if c.upper() != (code or "").strip().upper()]
+    cart.save(update_fields=["discount_codes", "updated_at"])
+
+
+GIFT_CARD_NOT_FOUND = "We couldn't find a gift card with that code, or it has no balance."
+
+
+@transaction.atomic
+def cart_apply_gift_card(*, cart: Cart, code: str):
+    """Add a gift card as tender. Any failure gets one message that tells nothing about which
+    codes exist (callers rate-limit attempts)."""
+    from django.utils import timezone
+
+    from commerce.promotions.gift_cards import gift_card_find, gift_card_usable
+
+    cart = locked(Cart.objects).get(pk=cart.pk)
+    card = gift_card_find(store=cart.store, code=code or "")
+    if card is None or gift_card_usable(gift_card=card, currency=cart.store.currency, now=timezone.now()):
+        raise CommerceError(GIFT_CARD_NOT_FOUND, field="gift_card", code="not_found")
+    if cart.gift_cards.count() >= MAX_GIFT_CARDS_PER_CART:
+        raise CommerceError(f"A cart takes at most {MAX_GIFT_CARDS_PER_CART} gift cards.", field="gift_card")
+    cart.gift_cards.add(card)
+    _touch(cart)
+    return card
+
+
+@transaction.atomic
+def cart_remove_gift_card(*, cart: Cart, gift_card_id: object) -> None:
+    try:
+        pk = int(str(gift_card_id))
+    except (TypeError, ValueError):
+        raise NotFound("That gift card is not on your cart.", field="gift_card") from None
+    cart.gift_cards.remove(pk)
+    _touch(cart)

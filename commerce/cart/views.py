@@ -11,10 +11,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from commerce.core.exceptions import CommerceError
+from commerce.promotions.ratelimit import gift_card_attempt_limited
 from commerce.stores.selectors import store_for_request
 
-from .selectors import cart_lines, cart_totals
-from .services import cart_add_line, cart_remove_line, cart_set_quantity
+from .offers import cart_pricing
+from .selectors import cart_lines
+from .services import (
+    cart_add_line,
+    cart_apply_discount_code,
+    cart_apply_gift_card,
+    cart_remove_discount_code,
+    cart_remove_gift_card,
+    cart_remove_line,
+    cart_set_quantity,
+)
 from .session import remember_count, request_cart, session_count
 
 
@@ -41,11 +51,17 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
     store = _store(request)
     cart = request_cart(request, store)
     lines = cart_lines(cart=cart, request=request)
-    totals = cart_totals(cart=cart, lines=lines) if cart is not None else None
+    pricing = cart_pricing(cart=cart, lines=lines, customer=request.user) if cart is not None else None
     return render(
         request,
         "cart/cart.html",
-        {"cart": cart, "lines": lines, "totals": totals, "has_problems": any(line.problem for line in lines)},
+        {
+            "cart": cart,
+            "lines": lines,
+            "pricing": pricing,
+            "totals": pricing.totals if pricing else None,
+            "has_problems": any(line.problem for line in lines) or bool(pricing and pricing.problems),
+        },
     )
 
 
@@ -86,6 +102,53 @@ def cart_remove(request: HttpRequest, line_id: int) -> HttpResponse:
     except CommerceError as error:
         return _json_or_redirect(request, store, cart, error=error)
     return _json_or_redirect(request, store, cart, success="The item was removed.")
+
+
+@require_POST
+def discount_apply(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store, create=True)
+    try:
+        code = cart_apply_discount_code(cart=cart, code=request.POST.get("code", ""))
+    except CommerceError as error:
+        return _json_or_redirect(request, store, cart, error=error)
+    return _json_or_redirect(request, store, cart, success=f"Code {code} added.")
+
+
+@require_POST
+def discount_remove(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store)
+    if cart is not None:
+        cart_remove_discount_code(cart=cart, code=request.POST.get("code", ""))
+    return _json_or_redirect(request, store, cart, success="Code removed.")
+
+
+@require_POST
+def gift_card_apply(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    limited = gift_card_attempt_limited(request)
+    if limited is not None:
+        return limited
+    cart = request_cart(request, store, create=True)
+    try:
+        card = cart_apply_gift_card(cart=cart, code=request.POST.get("code", ""))
+    except CommerceError as error:
+        return _json_or_redirect(request, store, cart, error=error)
+    return _json_or_redirect(request, store, cart, success=f"Gift card {card.masked_code} added.")
+
+
+@require_POST
+def gift_card_remove(request: HttpRequest, gift_card_id: int) -> HttpResponse:
+    store = _store(request)
+    cart = request_cart(request, store)
+    try:
+        if cart is None:
+            raise CommerceError("Your cart is empty.", field="gift_card")
+        cart_remove_gift_card(cart=cart, gift_card_id=gift_card_id)
+    except CommerceError as error:
+        return _json_or_redirect(request, store, cart, error=error)
+    return _json_or_redirect(request, store, cart, success="Gift card removed.")
 
 
 def _json_or_redirect(request, store, cart, *, error: CommerceError | None = None, success: str = "") -> HttpResponse:

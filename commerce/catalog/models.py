@@ -72,6 +72,10 @@ class ProductPage(Page):
     option1_name = models.CharField(max_length=40, blank=True, help_text='e.g. "Size". Leave blank for one variant.')
     option2_name = models.CharField(max_length=40, blank=True, help_text='e.g. "Colour".')
     featured = models.BooleanField(default=False, help_text="Listed first under the Featured sort.")
+    is_gift_card = models.BooleanField(
+        default=False,
+        help_text="Buying a variant issues a gift card worth its price, emailed to the buyer after payment.",
+    )
     social_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -90,7 +94,8 @@ class ProductPage(Page):
         MultiFieldPanel([FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"),
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
         MultiFieldPanel(
-            [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured")], heading="Merchandising"
+            [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured"), FieldPanel("is_gift_card")],
+            heading="Merchandising",
         ),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("social_image")]

@@ -1,4 +1,4 @@
-"""What the checkout pages need, in one read: lines, address, rates and totals."""
+"""What the checkout pages need, in one read: lines, address, rates, discounts and totals."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from commerce.cart.pricing import Totals
-from commerce.cart.selectors import CartLineView, cart_lines, cart_totals
+from commerce.cart.offers import CartPricing, cart_pricing
+from commerce.cart.pricing import Totals, price
+from commerce.cart.selectors import CartLineView, cart_lines
 from commerce.core.addresses import PostalAddress
 from commerce.core.money import Money
 from commerce.shipping.rates import ShippingRate, available_rates
@@ -23,7 +24,13 @@ class CheckoutSummary:
     rates: list[ShippingRate]
     shipping_rate: ShippingRate | None
     weight_grams: int
-    totals: Totals
+    pricing: CartPricing | None
+
+    @property
+    def totals(self) -> Totals:
+        if self.pricing is not None:
+            return self.pricing.totals
+        return price([], currency=self.checkout.store.currency)
 
 
 def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) -> CheckoutSummary:
@@ -39,12 +46,18 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
         else []
     )
     chosen = next((rate for rate in rates if rate.code == checkout.shipping_method_code), None)
-    if cart is not None:
-        totals = cart_totals(cart=cart, lines=lines, shipping=chosen.price if chosen else None)
-    else:
-        from commerce.cart.pricing import price
-
-        totals = price([], currency=store.currency)
+    pricing = (
+        cart_pricing(
+            cart=cart,
+            lines=lines,
+            shipping=chosen.price if chosen else None,
+            customer=checkout.customer,
+            email=checkout.email,
+            replaces_order_id=checkout.order_id,
+        )
+        if cart is not None
+        else None
+    )
     return CheckoutSummary(
         checkout=checkout,
         lines=lines,
@@ -52,5 +65,5 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
         rates=rates,
         shipping_rate=chosen,
         weight_grams=weight,
-        totals=totals,
+        pricing=pricing,
     )

@@ -14,14 +14,19 @@ from commerce.cart.models import Cart
 from commerce.core.addresses import PostalAddress
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
+from commerce.core.money import Money
 from commerce.orders.models import Order, OrderStatus
-from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place, order_replace_lines
+from commerce.orders.services import NewOrderLine, NewOrderTotals, order_mark_paid, order_place
+from commerce.orders.stock import stock_reserve_for_order
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError, SetupIntentResult
 from commerce.payments.models import Payment
 from commerce.payments.services import IN_FLIGHT, PaymentOutcome, payment_start, payment_sync
+from commerce.promotions.discounts import discounts_redeem
+from commerce.promotions.gift_cards import gift_card_redeem
 from commerce.shipping.rates import rate_for_code
 
+from .lifecycle import order_abandon
 from .models import Checkout
 from .selectors import CheckoutSummary, checkout_summary
 
@@ -96,6 +101,9 @@ def checkout_set_shipping_method(*, checkout: Checkout, code: str) -> Checkout:
 def _ready(summary: CheckoutSummary) -> None:
     if not summary.lines:
         raise CommerceError("Your cart is empty.", field="cart")
+    if summary.pricing is not None and summary.pricing.problems:
+        problem = summary.pricing.problems[0]
+        raise CommerceError(problem.message, field="discount_code", code=problem.reason)
     if not summary.checkout.email:
         raise CommerceError("Enter your email address.", field="email")
     if summary.address is None:
@@ -141,7 +149,8 @@ def _same_snapshot(order: Order, lines: list[NewOrderLine], totals: NewOrderTota
 
 @transaction.atomic
 def checkout_place_order(*, checkout: Checkout) -> Order:
-    """The order for this checkout: created once, refreshed while unpaid if the cart changed."""
+    """The order for this checkout, created once. While it is unpaid and nothing is being charged,
+    a changed cart replaces it (the old one is abandoned and gives everything back)."""
     checkout = locked(Checkout.objects).select_related("store").get(pk=checkout.pk)
     order = locked(Order.objects).filter(pk=checkout.order_id).first() if checkout.order_id else None
     if order is not None and (order.is_paid or order.payments.filter(status__in=IN_FLIGHT).exists()):
@@ -151,14 +160,12 @@ def checkout_place_order(*, checkout: Checkout) -> Order:
     lines, totals = _snapshot(summary)
     if order is not None and order.status == OrderStatus.PENDING_PAYMENT:
         if _same_snapshot(order, lines, totals):
-            from commerce.orders.stock import stock_reserve_for_order
-
             stock_reserve_for_order(order=order)  # again, if a failed payment released it
             return order
-        return order_replace_lines(order=order, lines=lines, totals=totals)
+        order_abandon(order=order, reason="The cart changed before payment.")
     order = order_place(
         store=checkout.store,
-        checkout_token=None if order is not None else checkout.token,
+        checkout_token=checkout.token if order is None else None,
         customer=checkout.customer,
         email=checkout.email,
         shipping_address=summary.address,
@@ -167,9 +174,31 @@ def checkout_place_order(*, checkout: Checkout) -> Order:
         lines=lines,
         totals=totals,
     )
+    _redeem_promotions(order=order, summary=summary)
     checkout.order = order
     checkout.save(update_fields=["order", "updated_at"])
+    if order.amount_due_by_card == 0:
+        order = order_mark_paid(order=order, amount=Money.zero(order.currency), reference="gift cards")
     return order
+
+
+def _redeem_promotions(*, order: Order, summary: CheckoutSummary) -> None:
+    """Count the discount uses and take the gift card money, in the order's own transaction: if a
+    single-use code or a card's balance was taken by someone else meanwhile, nothing is placed."""
+    pricing = summary.pricing
+    if pricing is None:
+        return
+    discounts_redeem(
+        order=order, applied=pricing.discounts, customer=summary.checkout.customer, email=summary.checkout.email
+    )
+    cards = {card.pk: card for card in pricing.gift_cards}
+    taken = Money.zero(order.currency)
+    for applied in pricing.totals.gift_cards:
+        gift_card_redeem(gift_card=cards[applied.key], order=order, amount=applied.amount)
+        taken += applied.amount
+    if taken:
+        Order.objects.filter(pk=order.pk).update(gift_card_total=taken.amount)
+        order.gift_card_total = taken.amount
 
 
 def checkout_prepare_payment(*, checkout: Checkout) -> SetupIntentResult:
@@ -198,10 +227,9 @@ def checkout_pay(*, checkout: Checkout) -> PaymentOutcome:
     in_flight = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
     if order.is_paid or in_flight is not None:
         payment = in_flight or order.payments.filter(status=Payment.Status.SUCCEEDED).first()
-        if payment is not None:
-            outcome = payment_sync(payment=payment)
-            _finish(checkout, outcome)
-            return outcome
+        outcome = payment_sync(payment=payment) if payment is not None else PaymentOutcome(None, order, "paid")
+        _finish(checkout, outcome)
+        return outcome
     if not checkout.setup_intent_id:
         raise CommerceError("Enter your card details.", field="payment_method")
     try:

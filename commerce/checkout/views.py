@@ -168,6 +168,8 @@ def payment(request: HttpRequest) -> HttpResponse:
         for problem in problems:
             messages.error(request, problem)
         return redirect("cart:detail")
+    if not summary.totals.amount_due:
+        return _render(request, "checkout/payment.html", "payment", summary, no_card_needed=True)
     try:
         setup = checkout_prepare_payment(checkout=checkout)
     except PaymentError:
@@ -206,12 +208,19 @@ def _outcome_response(request: HttpRequest, outcome: PaymentOutcome) -> JsonResp
     )
 
 
-def _pay(request: HttpRequest, checkout: Checkout) -> JsonResponse:
+def _pay(request: HttpRequest, checkout: Checkout) -> HttpResponse:
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         outcome = checkout_pay(checkout=checkout)
     except CommerceError as error:
+        if not wants_json:  # the plain form of an order paid entirely by gift cards
+            messages.error(request, error.message)
+            return redirect("checkout:payment")
         return JsonResponse({"status": "failed", **error.as_dict()}, status=400)
-    return _outcome_response(request, outcome)
+    response = _outcome_response(request, outcome)
+    if not wants_json and outcome.status in {"paid", "pending"}:
+        return redirect(reverse("checkout:thank_you", kwargs={"token": order_guest_token(outcome.order)}))
+    return response
 
 
 @require_POST

@@ -64,7 +64,10 @@ class Order(models.Model):
     discount_total = models.DecimalField(**AMOUNT, default=Decimal("0"))
     tax_total = models.DecimalField(**AMOUNT, default=Decimal("0"))
     total = models.DecimalField(**AMOUNT)
-    amount_paid = models.DecimalField(**AMOUNT, default=Decimal("0"))
+    gift_card_total = models.DecimalField(
+        **AMOUNT, default=Decimal("0"), help_text="Paid from gift cards; the rest is paid by card."
+    )
+    amount_paid = models.DecimalField(**AMOUNT, default=Decimal("0"), help_text="Received by card payment.")
     amount_refunded = models.DecimalField(**AMOUNT, default=Decimal("0"))
     shipping_address = models.JSONField(default=dict, blank=True)
     billing_address = models.JSONField(default=dict, blank=True)
@@ -81,8 +84,15 @@ class Order(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "number"], name="order_number_unique_per_store"),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(gift_card_total__gte=0) & Q(gift_card_total__lte=F("total")),
+                name="order_gift_cards_within_total",
+            ),
             models.CheckConstraint(condition=Q(amount_refunded__gte=0), name="order_refunded_not_negative"),
-            models.CheckConstraint(condition=Q(amount_refunded__lte=F("amount_paid")), name="order_refund_within_paid"),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=F("amount_paid") + F("gift_card_total")),
+                name="order_refund_within_paid",
+            ),
         ]
         indexes = [
             models.Index(fields=["store", "-created_at"]),
@@ -104,6 +114,10 @@ class Order(models.Model):
     @property
     def shipping_postal_address(self) -> PostalAddress | None:
         return PostalAddress.from_dict(self.shipping_address)
+
+    @property
+    def amount_due_by_card(self) -> Decimal:
+        return self.total - self.gift_card_total
 
     @property
     def is_paid(self) -> bool:

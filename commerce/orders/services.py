@@ -19,6 +19,7 @@ from commerce.core.money import Money
 from commerce.stores.models import Store
 
 from .models import Order, OrderEvent, OrderLine, OrderSequence, OrderStatus, PaymentStatus, StockReservation
+from .signals import order_paid
 from .stock import stock_convert_for_order, stock_release_for_order, stock_reserve_for_order
 
 FIRST_ORDER_NUMBER = 1001
@@ -138,21 +139,6 @@ def order_place(
 
 
 @transaction.atomic
-def order_replace_lines(*, order: Order, lines: Sequence[NewOrderLine], totals: NewOrderTotals) -> Order:
-    """An unpaid order whose cart changed before payment: new snapshot, stock re-reserved."""
-    order = locked(Order.objects).get(pk=order.pk)
-    if order.status != OrderStatus.PENDING_PAYMENT or order.is_paid:
-        raise CommerceError("This order can no longer be changed.")
-    stock_release_for_order(order=order, reason="The cart changed before payment.")
-    order.lines.all().delete()
-    _set_totals(order, totals)
-    order.save()
-    _write_lines(order, lines)
-    stock_reserve_for_order(order=order)
-    return order
-
-
-@transaction.atomic
 def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
     """Record money received. The order is paid once; an amount other than the total flags it."""
     order = locked(Order.objects).get(pk=order.pk)
@@ -163,10 +149,11 @@ def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
     order.save(update_fields=["amount_paid", "flagged_for_review", "review_reason", "updated_at"])
     order.refresh_from_db()
     first_payment = order.payment_status not in {PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED}
-    if order.amount_paid != order.total and not order.flagged_for_review:
+    if order.amount_paid + order.gift_card_total != order.total and not order.flagged_for_review:
         order.flagged_for_review = True
         order.review_reason = (
-            f"Paid {order.money(order.amount_paid)} but the order total is {order.total_money} ({reference})."
+            f"Paid {order.money(order.amount_paid)} by card and {order.money(order.gift_card_total)} by gift card "
+            f"but the order total is {order.total_money} ({reference})."
         )
         order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
     order.payment_status = PaymentStatus.PAID
@@ -177,10 +164,12 @@ def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
     order_add_event(
         order=order,
         type=OrderEvent.Type.PAYMENT_SUCCEEDED,
-        message=f"Payment of {amount} received.",
+        message=f"Payment of {amount} received." if amount else "Paid in full by gift card.",
         data={"reference": reference},
     )
     if first_payment:
+        order_id = order.pk
+        transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=order_id))
         _take_stock_for_paid_order(order)
         from .tasks import send_order_confirmation
 
@@ -218,15 +207,16 @@ def order_payment_failed(*, order: Order, message: str) -> Order:
 
 
 @transaction.atomic
-def order_payment_expired(*, order: Order) -> Order:
+def order_payment_expired(*, order: Order, reason: str = "Not paid in time.") -> Order:
+    """Cancel an unpaid order and give its stock back."""
     order = locked(Order.objects).get(pk=order.pk)
     if order.is_paid:
         return order
-    stock_release_for_order(order=order, reason="The reservation expired before payment.")
+    stock_release_for_order(order=order, reason=reason)
     if order.status == OrderStatus.PENDING_PAYMENT:
         order.status = OrderStatus.CANCELLED
         order.save(update_fields=["status", "updated_at"])
-        order_add_event(order=order, type=OrderEvent.Type.CANCELLED, message="Not paid in time.")
+        order_add_event(order=order, type=OrderEvent.Type.CANCELLED, message=reason)
     return order
 
 
@@ -237,9 +227,10 @@ def order_record_refund(*, order: Order, amount: Money, reference: str, actor=No
     if amount.currency != order.currency:
         raise CommerceError("The refund's currency does not match the order's.", field="amount")
     order.amount_refunded = order.amount_refunded + amount.amount
-    if order.amount_refunded > order.amount_paid:
+    received = order.amount_paid + order.gift_card_total
+    if order.amount_refunded > received:
         raise CommerceError("You cannot refund more than was paid.", field="amount")
-    fully = order.amount_refunded == order.amount_paid
+    fully = order.amount_refunded == received
     order.payment_status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
     order.status = OrderStatus.REFUNDED if fully else OrderStatus.PARTIALLY_REFUNDED
     order.save()

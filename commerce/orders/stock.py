@@ -122,22 +122,10 @@ def stock_restock(*, variant_id: int, quantity: int) -> None:
     ProductVariant.objects.filter(pk=variant_id).update(stock_on_hand=F("stock_on_hand") + quantity)
 
 
-def reservations_expire(*, now: datetime | None = None) -> int:
-    """Release the stock of unpaid orders whose reservation ran out; returns how many orders."""
-    from .services import order_payment_expired
-
-    now = now or timezone.now()
-    order_ids = (
-        StockReservation.objects.filter(status=StockReservation.Status.ACTIVE, expires_at__lte=now)
+def expired_reservation_order_ids(*, now: datetime | None = None) -> list[int]:
+    """Orders holding stock past their reservation's expiry."""
+    return list(
+        StockReservation.objects.filter(status=StockReservation.Status.ACTIVE, expires_at__lte=now or timezone.now())
         .values_list("order_id", flat=True)
         .distinct()
     )
-    count = 0
-    for order_id in list(order_ids):
-        with transaction.atomic():
-            order = locked(Order.objects).get(pk=order_id)
-            if order.is_paid:
-                continue
-            order_payment_expired(order=order)
-            count += 1
-    return count

@@ -10,10 +10,3 @@ def send_order_confirmation(order_id: int) -> bool:
     from .emails import order_confirmation_send
 
     return order_confirmation_send(order_id=order_id)
-
-
-@task()
-def expire_reservations() -> int:
-    from .stock import reservations_expire
-
-    return reservations_expire()

@@ -28,7 +28,7 @@ IN_FLIGHT = {Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION}
 
 @dataclass(frozen=True)
 class PaymentOutcome:
-    payment: Payment
+    payment: Payment | None  # None for an order paid entirely by gift cards
     order: Order
     status: str  # "paid" | "requires_action" | "failed" | "pending"
     client_secret: str = ""
@@ -46,6 +46,8 @@ def payment_create_for_order(*, order: Order) -> Payment:
     order = locked(Order.objects).get(pk=order.pk)
     if order.is_paid:
         raise AlreadyPaid()
+    if order.amount_due_by_card <= 0:
+        raise CommerceError("Nothing is left to pay by card.", code="nothing_due")
     if order.payments.filter(status__in=IN_FLIGHT).exists():
         raise CommerceError("A payment for this order is already in progress.", code="payment_in_progress")
     attempt = order.payments.count() + 1
@@ -53,7 +55,7 @@ def payment_create_for_order(*, order: Order) -> Payment:
         order=order,
         provider="stripe",
         idempotency_key=f"magpie-order-{order.pk}-attempt-{attempt}",
-        amount=order.total,
+        amount=order.amount_due_by_card,
         currency=order.currency,
     )
 

@@ -17,8 +17,8 @@ from tests.factories import ProductPageFactory
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
-CART_PAGE_QUERIES = 8
-PLACE_ORDER_QUERIES = 24
+CART_PAGE_QUERIES = 11
+PLACE_ORDER_QUERIES = 27
 
 
 def fill_cart(client, store, lines: int) -> None:

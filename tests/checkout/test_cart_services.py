@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 
 from commerce.cart.models import MAX_QUANTITY_PER_LINE, Cart, CartLine
-from commerce.cart.selectors import cart_lines, cart_totals
+from commerce.cart.offers import cart_pricing
+from commerce.cart.selectors import cart_lines
 from commerce.cart.services import cart_add_line, cart_create, cart_merge, cart_remove_line, cart_set_quantity
 from commerce.core.exceptions import CommerceError, NotFound, OutOfStock
 from commerce.core.money import Money
@@ -108,7 +109,7 @@ def test_totals_come_from_the_variant_price_not_the_client(store, variant):
     variant.price = Decimal("7.50")
     variant.save()
 
-    totals = cart_totals(cart=cart, lines=cart_lines(cart=cart))
+    totals = cart_pricing(cart=cart, lines=cart_lines(cart=cart)).totals
 
     assert totals.subtotal == Money(Decimal("22.50"), "USD")
     assert totals.total == Money(Decimal("22.50"), "USD")

@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from commerce.checkout.lifecycle import orders_expire
 from commerce.checkout.services import checkout_pay, checkout_place_order, checkout_prepare_payment
 from commerce.core.exceptions import CommerceError, OutOfStock
 from commerce.core.money import Money
 from commerce.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus, StockReservation
-from commerce.orders.stock import reservations_expire
 from commerce.payments.models import Payment
 from commerce.payments.refunds import RefundLineRequest, refund_create
 from tests.localstripe import browser_confirms_card
@@ -119,7 +119,7 @@ def test_an_expired_reservation_gives_the_stock_back_and_cancels_the_order(ready
     order = checkout_place_order(checkout=checkout)
     StockReservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    assert reservations_expire() == 1
+    assert orders_expire() == 1
 
     variant.refresh_from_db()
     order.refresh_from_db()

@@ -1,6 +1,7 @@
-"""Periodic upkeep: release stock held by unpaid orders whose reservation expired, and delete
-stale carts. Run it from cron (or `--every 60` as a long-running process); with REDIS_URL set the
-work is enqueued for the RQ workers, otherwise it runs here."""
+"""Periodic upkeep: abandon unpaid orders whose stock reservation expired (their stock, discount
+uses and gift card money come back), delete stale carts and expire gift cards. Run it from cron
+(or `--every 60` as a long-running process); with REDIS_URL set the work is enqueued for the RQ
+workers, otherwise it runs here."""
 
 from __future__ import annotations
 
@@ -9,20 +10,20 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from commerce.cart.tasks import delete_stale_carts
-from commerce.orders.tasks import expire_reservations
+from commerce.checkout.tasks import expire_unpaid_orders
+from commerce.promotions.tasks import expire_gift_cards
 
 
 class Command(BaseCommand):
-    help = "Release expired stock reservations and delete stale carts (enqueued as background jobs)."
+    help = "Abandon unpaid orders past their reservation, delete stale carts, expire gift cards (as jobs)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds (0: run once).")
 
     def handle(self, *args, every: int = 0, **options) -> None:
         while True:
-            expiry = expire_reservations.enqueue()
-            carts = delete_stale_carts.enqueue()
-            self.stdout.write(f"enqueued {expiry.id} (reservations) and {carts.id} (stale carts)")
+            jobs = [expire_unpaid_orders.enqueue(), delete_stale_carts.enqueue(), expire_gift_cards.enqueue()]
+            self.stdout.write("enqueued " + ", ".join(f"{job.task.name} ({job.id})" for job in jobs))
             if every <= 0:
                 return
             time.sleep(every)
