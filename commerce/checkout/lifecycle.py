@@ -9,14 +9,21 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 from commerce.core.money import Money
 from commerce.orders.models import Order, OrderStatus
-from commerce.orders.services import order_add_event, order_payment_expired
+from commerce.orders.services import order_add_event, order_payment_expired, order_record_refund
 from commerce.orders.stock import expired_reservation_order_ids
 from commerce.payments.refunds import RefundLineRequest, refund_create
 from commerce.promotions.discounts import discounts_release
-from commerce.promotions.gift_cards import gift_card_refund_redemptions
+from commerce.promotions.gift_cards import (
+    gift_card_credit,
+    gift_card_issue,
+    gift_card_refund_redemptions,
+    gift_card_send_code_later,
+)
+from commerce.promotions.models import GiftCard, GiftCardTransaction
 
 
 @transaction.atomic
@@ -58,3 +65,31 @@ def order_refund(
         if released:
             order_add_event(order=order, type="note", message="Fully refunded: discount uses released.", actor=actor)
     return order
+
+
+@transaction.atomic
+def order_refund_to_gift_card(*, order: Order, amount: Money, reason: str = "", actor=None) -> GiftCard:
+    """Refund as store credit: onto the gift card the order was paid with, if any, else onto a new
+    card emailed to the buyer. Never more than was paid; a full refund releases discount uses."""
+    order = locked(Order.objects).get(pk=order.pk)
+    if not order.is_paid:
+        raise CommerceError("Only a paid order can be refunded.", field="amount")
+    order = order_record_refund(order=order, amount=amount, reference="store credit", actor=actor)
+    card = (
+        GiftCard.objects.filter(transactions__order=order, transactions__kind=GiftCardTransaction.Kind.REDEEM)
+        .order_by("pk")
+        .first()
+    )
+    if card is not None:
+        gift_card_credit(gift_card=card, amount=amount, order=order, reason=reason or "Refund", actor=actor)
+    else:
+        card = gift_card_issue(
+            store=order.store, value=amount, customer=order.customer, recipient_email=order.email, actor=actor
+        )
+        gift_card_send_code_later(gift_card=card)
+    order_add_event(
+        order=order, type="refunded", message=f"{amount} refunded to gift card {card.masked_code}.", actor=actor
+    )
+    if order.status == OrderStatus.REFUNDED:
+        discounts_release(order=order)
+    return card

@@ -171,6 +171,7 @@ ORDER_INSPECT_PREFETCH = (
     "refunds",
     "refunds__created_by",
     "refunds__lines__order_line",
+    "discount_redemptions__code",  # promotions' reverse relation, read by name (no import upwards)
     Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
 )
 

@@ -154,6 +154,15 @@ class DiscountRedemption(models.Model):
     def __str__(self) -> str:
         return f"{self.label} on {self.order_id}"
 
+    def line_breakdown(self) -> list[tuple[str, str, Decimal]]:
+        """(SKU, product title, amount) for each order line this discount took from."""
+        by_variant = {str(line.variant_id): line for line in self.order.lines.all()}
+        return [
+            (by_variant[key].sku, by_variant[key].product_title, Decimal(amount))
+            for key, amount in self.line_amounts.items()
+            if key in by_variant
+        ]
+
 
 class GiftCard(models.Model):
     store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="gift_cards")

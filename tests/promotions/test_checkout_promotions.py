@@ -190,3 +190,59 @@ def test_buying_a_gift_card_product_issues_and_emails_a_card(store, shipping, dj
     assert all(any(c.code[-4:] in m.body for c in bought) for m in code_mails)
     Order.objects.filter(pk=order.pk)  # the order itself is paid by the store's own gift card
     assert Order.objects.get(pk=order.pk).payment_status == "paid"
+
+
+def test_a_refund_can_go_back_onto_the_gift_card_that_paid(store, shipping, card):
+    from commerce.checkout.lifecycle import order_refund_to_gift_card
+
+    big = gift_card_issue(store=store, value=usd("100.00"))
+    order = checkout_place_order(checkout=checkout_with(store, cards=[big]))  # 45.00, all from the card
+    big.refresh_from_db()
+    assert big.balance == Decimal("55.00")
+
+    returned_to = order_refund_to_gift_card(order=order, amount=usd("20.00"), reason="Late delivery")
+
+    order.refresh_from_db()
+    big.refresh_from_db()
+    assert returned_to.pk == big.pk
+    assert big.balance == Decimal("75.00")
+    assert sum(t.amount for t in big.transactions.all()) == big.balance
+    assert (order.status, order.amount_refunded) == ("partially_refunded", Decimal("20.00"))
+    with pytest.raises(CommerceError):
+        order_refund_to_gift_card(order=order, amount=usd("30.00"))  # only 25.00 is left to refund
+    big.refresh_from_db()
+    assert big.balance == Decimal("75.00")
+
+
+def test_a_card_paid_order_refunded_as_store_credit_gets_a_new_card(
+    store, shipping, stripe_gateway, django_capture_on_commit_callbacks
+):
+    from commerce.checkout.lifecycle import order_refund_to_gift_card
+
+    checkout = checkout_with(store)
+    setup = checkout_prepare_payment(checkout=checkout)
+    browser_confirms_card(stripe_gateway, setup.id)
+    order = checkout_pay(checkout=checkout).order
+
+    with django_capture_on_commit_callbacks(execute=True):
+        credit = order_refund_to_gift_card(order=order, amount=usd("45.00"), reason="Store credit")
+
+    order.refresh_from_db()
+    assert (credit.balance, credit.recipient_email) == (Decimal("45.00"), "pat@example.com")
+    assert order.status == "refunded"
+    assert any(credit.code[-4:] in message.body for message in mail.outbox)
+
+
+def test_the_order_shows_which_discount_took_how_much_from_which_line(client, store, shipping, spring):
+    from commerce.orders.links import order_guest_path
+
+    order = checkout_place_order(checkout=checkout_with(store, codes=["SPRING10"]))
+    line = order.lines.get()
+
+    page = client.get(order_guest_path(order)).content.decode()
+
+    assert "Spring sale (SPRING10)" in page
+    assert f"{line.product_title} −4.00" in page
+    assert DiscountRedemption.objects.get(order=order).line_breakdown() == [
+        (line.sku, line.product_title, Decimal("4.00"))
+    ]
