@@ -142,3 +142,32 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ProductVariant
+
+
+def place_order(*, store: Store, variant: ProductVariant, customer=None, email: str = "shopper@example.com"):
+    """A pending order for one unit of ``variant`` at its price, placed through ``order_place``
+    (so stock is reserved and the timeline starts) — without the checkout around it."""
+    from commerce.core.addresses import PostalAddress
+    from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place
+
+    price = store.money(variant.price)
+    zero = store.money(0)
+    return order_place(
+        store=store,
+        checkout_token=None,
+        customer=customer,
+        email=email,
+        shipping_address=PostalAddress(
+            full_name="Ada Shopper", line1="1 Main St", city="Springfield", postal_code="12345", country="US"
+        ),
+        shipping_method_code="standard",
+        shipping_method_name="Standard",
+        lines=[
+            NewOrderLine(
+                variant=variant, quantity=1, unit_price=price, subtotal=price, discount=zero, tax=zero, total=price
+            )
+        ],
+        totals=NewOrderTotals(
+            subtotal=price, shipping=zero, discount=zero, tax=zero, total=price, prices_include_tax=False
+        ),
+    )

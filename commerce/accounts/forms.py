@@ -59,7 +59,9 @@ class SignUpForm(SetPasswordMixin, forms.Form):
         return cleaned_data
 
 
-class AddressForm(forms.Form):
+class PostalAddressForm(forms.Form):
+    """The fields of a postal address, as the address book and the checkout ask for them."""
+
     full_name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     line1 = forms.CharField(
         label="Address line 1", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
@@ -86,15 +88,20 @@ class AddressForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+
+    def address(self) -> PostalAddress:
+        data = {name: self.cleaned_data[name] for name in PostalAddressForm.base_fields}
+        return PostalAddress(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items()})
+
+
+class AddressForm(PostalAddressForm):
+    """An address-book entry: any country, the store's shipping countries listed first."""
+
     is_default = forms.BooleanField(label="Use as my default address", required=False)
 
     def __init__(self, *args, shipping_countries: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices(first=shipping_countries or [])
-
-    def address(self) -> PostalAddress:
-        data = {name: value for name, value in self.cleaned_data.items() if name != "is_default"}
-        return PostalAddress(**data)
 
 
 def country_choices(*, first: list[str]) -> list[tuple[str, str | list[tuple[str, str]]]]:

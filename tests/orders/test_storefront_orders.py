@@ -4,50 +4,17 @@ import pytest
 
 from commerce.orders.links import order_guest_path, order_guest_token
 from commerce.orders.models import Order
-from tests.checkout.conftest import ADDRESS
-from tests.factories import ProductPageFactory
+from tests.factories import ProductPageFactory, place_order
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def place(store):
-    from decimal import Decimal
-
-    from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place
-
     variant = ProductPageFactory(store=store, title="Lamp", price="30.00", stock=10).variants.get()
 
     def make(customer=None, email="someone@example.com") -> Order:
-        money = store.money
-        line = NewOrderLine(
-            variant=variant,
-            quantity=1,
-            unit_price=money(Decimal("30")),
-            subtotal=money(Decimal("30")),
-            discount=money(0),
-            tax=money(0),
-            total=money(Decimal("30")),
-        )
-        totals = NewOrderTotals(
-            subtotal=money(Decimal("30")),
-            shipping=money(0),
-            discount=money(0),
-            tax=money(0),
-            total=money(Decimal("30")),
-            prices_include_tax=False,
-        )
-        return order_place(
-            store=store,
-            checkout_token=None,
-            customer=customer,
-            email=email,
-            shipping_address=ADDRESS,
-            shipping_method_code="standard",
-            shipping_method_name="Standard",
-            lines=[line],
-            totals=totals,
-        )
+        return place_order(store=store, variant=variant, customer=customer, email=email)
 
     return make
 

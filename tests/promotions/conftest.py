@@ -14,12 +14,10 @@ from django.utils import timezone
 from commerce.catalog.models import ProductPage
 from commerce.core.money import Money
 from commerce.orders.models import Order
-from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place
 from commerce.promotions.discounts import DiscountContext, DiscountLine, DiscountResult, discounts_evaluate
 from commerce.promotions.models import Discount, DiscountCode
 from commerce.stores.models import Store
-from tests.checkout.conftest import ADDRESS
-from tests.factories import ProductPageFactory
+from tests.factories import ProductPageFactory, place_order
 
 
 def make_discount(store: Store, *, codes: tuple[str, ...] = (), code_limit: int | None = None, **fields) -> Discount:
@@ -100,35 +98,7 @@ def discount_order(store) -> Callable[..., Order]:
     variant = ProductPageFactory(store=store, title="Lamp", price="30.00", stock=1000).variants.get()
 
     def place(*, customer=None, email: str = "shopper@example.com", paid: bool = False) -> Order:
-        usd = store.money
-        line = NewOrderLine(
-            variant=variant,
-            quantity=1,
-            unit_price=usd(Decimal("30")),
-            subtotal=usd(Decimal("30")),
-            discount=usd(0),
-            tax=usd(0),
-            total=usd(Decimal("30")),
-        )
-        totals = NewOrderTotals(
-            subtotal=usd(Decimal("30")),
-            shipping=usd(0),
-            discount=usd(0),
-            tax=usd(0),
-            total=usd(Decimal("30")),
-            prices_include_tax=False,
-        )
-        order = order_place(
-            store=store,
-            checkout_token=None,
-            customer=customer,
-            email=email,
-            shipping_address=ADDRESS,
-            shipping_method_code="standard",
-            shipping_method_name="Standard",
-            lines=[line],
-            totals=totals,
-        )
+        order = place_order(store=store, variant=variant, customer=customer, email=email)
         if paid:
             Order.objects.filter(pk=order.pk).update(payment_status="paid", status="paid")
             order.refresh_from_db()
