@@ -50,23 +50,30 @@ def _refund_prepare(
                 f"At most {line.quantity - line.quantity_refunded} of {line.sku} can be refunded.", field="lines"
             )
         value += _line_value(line, request.quantity)
-    refundable = order.amount_paid - order.amount_refunded
-    if amount is None:
-        amount = Money(value if lines else refundable, order.currency)
-    if amount.currency != order.currency:
-        raise CommerceError("The refund must be in the order's currency.", field="amount")
-    if amount.amount <= 0:
-        raise CommerceError("Enter an amount above zero.", field="amount")
-    if amount.amount > refundable:
-        raise CommerceError(f"At most {order.money(refundable)} can be refunded.", field="amount")
+    # What the order may still give back (card and gift card money), and what this card payment can.
+    refundable = order.amount_paid + order.gift_card_total - order.amount_refunded
     payment = (
         locked(Payment.objects)
         .filter(order=order, status=Payment.Status.SUCCEEDED, amount_received__gt=F("amount_refunded"))
         .order_by("-created_at")
         .first()
     )
-    if payment is None or payment.amount_received - payment.amount_refunded < amount.amount:
-        raise CommerceError("No single payment on this order covers that amount.", field="amount")
+    on_card = payment.amount_received - payment.amount_refunded if payment is not None else Decimal(0)
+    if amount is None:
+        amount = Money(value if lines else min(refundable, on_card), order.currency)
+    if amount.currency != order.currency:
+        raise CommerceError("The refund must be in the order's currency.", field="amount")
+    if amount.amount <= 0:
+        raise CommerceError(
+            "Nothing is left to refund to the card." if not lines else "Enter an amount above zero.", field="amount"
+        )
+    if amount.amount > refundable:
+        raise CommerceError(f"At most {order.money(refundable)} can be refunded.", field="amount")
+    if payment is None or on_card < amount.amount:
+        raise CommerceError(
+            f"At most {order.money(on_card)} can go back to the card; refund the rest as store credit.",
+            field="amount",
+        )
     refund = Refund.objects.create(
         payment=payment,
         order=order,

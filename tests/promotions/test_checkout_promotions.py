@@ -246,3 +246,24 @@ def test_the_order_shows_which_discount_took_how_much_from_which_line(client, st
     assert DiscountRedemption.objects.get(order=order).line_breakdown() == [
         (line.sku, line.product_title, Decimal("4.00"))
     ]
+
+
+def test_an_order_paid_by_gift_card_and_card_refunds_each_part_where_it_came_from(
+    store, shipping, spring, card, stripe_gateway
+):
+    from commerce.checkout.lifecycle import order_refund_to_gift_card
+
+    checkout = checkout_with(store, codes=["SPRING10"], cards=[card])  # 41.00: 30.00 gift card + 11.00 card
+    setup = checkout_prepare_payment(checkout=checkout)
+    browser_confirms_card(stripe_gateway, setup.id)
+    order = checkout_pay(checkout=checkout).order
+
+    order_refund_to_gift_card(order=order, amount=usd("30.00"), reason="Back to the card it came from")
+    with pytest.raises(CommerceError, match=r"11\.00"):
+        order_refund(order=order, amount=usd("12.00"))
+    order = order_refund(order=order, reason="The rest")  # defaults to what is left on the card
+
+    card.refresh_from_db()
+    assert (order.status, order.amount_refunded) == ("refunded", Decimal("41.00"))
+    assert card.balance == Decimal("30.00")
+    assert Payment.objects.get(order=order).amount_refunded == Decimal("11.00")
