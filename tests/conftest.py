@@ -47,7 +47,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def store(db):
     """The default store: its site answers for 'testserver' and any unknown host."""
     ensure_wagtail_roots()
-    Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    # Wagtail's own placeholder site answers for "localhost", the live server's host: remove it so
+    # requests reach this store whatever host they use.
+    Site.objects.filter(is_default_site=True).delete()
     return StoreFactory(name="Magpie Test Shop", hostname="testserver", is_default_site=True)
 
 

@@ -11,13 +11,17 @@ _SALT = "magpie.orders.guest-link"
 
 
 def order_guest_token(order: Order) -> str:
-    return signing.dumps({"o": order.pk, "k": str(order.access_key)}, salt=_SALT, compress=True)
+    """The same token every time for an order (no timestamp): the email and the thank-you page
+    carry one link. Revoke it by changing the order's ``access_key``."""
+    return signing.Signer(salt=_SALT).sign_object({"o": order.pk, "k": str(order.access_key)}, compress=True)
 
 
 def order_from_guest_token(token: str) -> Order | None:
     try:
-        data = signing.loads(token, salt=_SALT)
-    except signing.BadSignature:
+        data = signing.Signer(salt=_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(data, dict):
         return None
     order = Order.objects.filter(pk=data.get("o")).select_related("store").first()
     if order is None or str(order.access_key) != data.get("k"):
