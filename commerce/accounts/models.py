@@ -84,3 +84,25 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.line1}, {self.city} {self.postal_code}, {self.country}"
+
+
+class StaffProfile(models.Model):
+    """Which stores a member of staff works on. Without a profile, or with ``all_stores``, all of them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        limit_choices_to={"is_staff": True},
+    )
+    all_stores = models.BooleanField(
+        default=True, help_text="Works on every store. Untick to limit this person to the stores chosen below."
+    )
+    stores = models.ManyToManyField("stores.Store", blank=True, related_name="staff_profiles")
+
+    class Meta:
+        verbose_name = "staff stores"
+        verbose_name_plural = "staff stores"
+
+    def __str__(self) -> str:
+        return str(self.user)

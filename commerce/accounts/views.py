@@ -16,10 +16,12 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commerce.core.exceptions import CommerceError, NotFound
+from commerce.core.ratelimits import rate_limited
 from commerce.stores.selectors import store_for_request
 
 from .forms import AddressForm, EmailAuthenticationForm, SignUpForm
@@ -30,6 +32,7 @@ LOGIN_URL = reverse_lazy("accounts:login")
 customer_required = login_required(login_url=LOGIN_URL)
 
 
+@method_decorator(rate_limited(scope="login", limit=10, window_seconds=300), name="dispatch")
 class AccountLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
@@ -58,6 +61,7 @@ class AccountPasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@method_decorator(rate_limited(scope="password_reset", limit=5, window_seconds=3600), name="dispatch")
 class AccountPasswordResetView(auth_views.PasswordResetView):
     """Always answers "sent", whether or not the email has an account, so it reveals none."""
 
@@ -87,6 +91,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(scope="signup", limit=5, window_seconds=3600)
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_authenticated:

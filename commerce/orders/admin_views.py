@@ -15,8 +15,10 @@ from django.contrib.admin import FieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_last_value_from_parameters
 from django.contrib.admin.utils import quote as admin_quote
+from django.contrib.admin.utils import unquote as admin_unquote
+from django.core.exceptions import ValidationError
 from django.db.models import Field, Model, Prefetch, QuerySet, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern
 from django.utils.dateparse import parse_date
@@ -80,6 +82,27 @@ class ViewOnlyModelAdmin(ModelAdmin):
     inspect_view_enabled = True
     history_view_enabled = False
     read_only_actions = ("index", "inspect")
+
+    def check_object_in_scope(self, request: HttpRequest, instance_pk: str) -> None:
+        """404 unless this screen's ``get_queryset`` (e.g. the staff member's stores) includes the object.
+
+        An unfiltered queryset is every row, which the view's own lookup checks: no query here then.
+        """
+        queryset = self.get_queryset(request)
+        if not queryset.query.has_filters():
+            return
+        try:
+            in_scope = queryset.filter(pk=admin_unquote(instance_pk)).exists()
+        except (ValueError, TypeError, ValidationError) as error:
+            raise Http404 from error
+        if not in_scope:
+            raise Http404
+
+    def inspect_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        # The inspect page shows only what the list would: modeladmin loads the object from the
+        # default manager, so check it against this screen's queryset first.
+        self.check_object_in_scope(request, instance_pk)
+        return super().inspect_view(request, instance_pk)
 
     def get_admin_urls_for_registration(self) -> tuple[URLPattern, ...]:
         names = {self.url_helper.get_action_url_name(action) for action in self.read_only_actions}

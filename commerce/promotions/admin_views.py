@@ -26,6 +26,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from commerce.accounts.staff_scope import scope_to_staff_stores
 from commerce.catalog.models import CollectionPage, ProductPage
 from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
@@ -169,7 +170,7 @@ class DiscountViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Discount]:
-        return Discount.objects.select_related("store")
+        return scope_to_staff_stores(Discount.objects.select_related("store"), request.user)
 
 
 # --- Codes --------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import InspectView, InstanceSpecificView, WMABaseView
 
+from commerce.accounts.staff_scope import scope_to_staff_stores
 from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
 from commerce.orders.admin_views import LenientIndexView, ViewOnlyModelAdmin, ViewOnlyPermissionHelper
@@ -318,7 +319,7 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GiftCard]:
-        return super().get_queryset(request).select_related("store", "customer")
+        return scope_to_staff_stores(super().get_queryset(request).select_related("store", "customer"), request.user)
 
     def masked(self, card: GiftCard) -> str:
         return card.masked_code
@@ -349,6 +350,7 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
         return GiftCardBulkIssueView.as_view(model_admin=self)(request)
 
     def adjust_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        self.check_object_in_scope(request, instance_pk)
         return GiftCardAdjustView.as_view(model_admin=self, instance_pk=instance_pk)(request)
 
     def get_admin_urls_for_registration(self) -> tuple[URLPattern, ...]:

@@ -1,9 +1,5 @@
-"""Rate limits on Django's cache (Redis in production, locmem in dev and tests).
-
-``rate_limit`` is a fixed-window counter: ``cache.add`` creates the window's key (only the first
-caller wins) and ``cache.incr`` counts atomically, so concurrent requests on any number of web
-processes sharing the cache cannot slip past the limit. Windows are aligned to the epoch, which
-makes ``retry_after`` exact.
+"""The gift card code budget, on the generic counter in ``commerce.core.ratelimits``
+(``rate_limit``, ``client_ip`` and ``RateLimitResult`` are re-exported here for older callers).
 
 Gift card codes are guessed through two doors, the balance check and the cart's "apply gift card";
 both count against one budget, per client IP and per session.
@@ -11,51 +7,27 @@ both count against one budget, per client IP and per session.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import time
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from commerce.core.ratelimits import RateLimitResult, client_ip, rate_limit
+
+__all__ = [
+    "GIFT_CARD_ATTEMPTS",
+    "GIFT_CARD_WINDOW_SECONDS",
+    "RateLimitResult",
+    "client_ip",
+    "gift_card_attempt",
+    "gift_card_attempt_limited",
+    "rate_limit",
+    "retry_message",
+]
+
 GIFT_CARD_ATTEMPTS = 10
 GIFT_CARD_WINDOW_SECONDS = 600
-
-
-@dataclass(frozen=True)
-class RateLimitResult:
-    allowed: bool
-    retry_after: int  # seconds until the window resets; 0 when allowed
-
-
-def rate_limit(*, key: str, limit: int, window_seconds: int) -> RateLimitResult:
-    """Count one attempt against ``key``; allowed while at most ``limit`` attempts fall in the window."""
-    now = time.time()
-    window = int(now // window_seconds)
-    resets_in = max(1, math.ceil((window + 1) * window_seconds - now))
-    # Hashed: keys hold IPs and session keys, which have no business sitting in the cache in clear.
-    cache_key = f"ratelimit:{hashlib.sha256(key.encode()).hexdigest()}:{window_seconds}:{window}"
-    cache.add(cache_key, 0, timeout=resets_in + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted or expired between add and incr: this attempt opens a new count
-        cache.add(cache_key, 0, timeout=resets_in + 1)
-        count = cache.incr(cache_key)
-    allowed = count <= limit
-    return RateLimitResult(allowed=allowed, retry_after=0 if allowed else resets_in)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR; behind a trusted proxy (``MAGPIE_TRUST_PROXY_HEADERS``), the address that proxy
-    saw, i.e. the last entry of X-Forwarded-For (earlier entries are whatever the client claimed)."""
-    if getattr(settings, "MAGPIE_TRUST_PROXY_HEADERS", False):
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def gift_card_attempt(request: HttpRequest) -> RateLimitResult:

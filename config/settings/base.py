@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "commerce.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,4 +226,18 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},
     },
+}
+
+# Security
+# Behind a proxy that appends the client's address to X-Forwarded-For, rate limits count that
+# address (the last hop); leave off when clients reach the app directly (they could forge it).
+MAGPIE_TRUST_PROXY_HEADERS = env_bool("MAGPIE_TRUST_PROXY_HEADERS", False)
+# Content-Security-Policy (commerce.core.security): not sent under these prefixes.
+MAGPIE_CSP_EXEMPT_PATHS = ("/admin/", "/django-admin/")
+# (requests, window in seconds) per client IP and per session; see commerce.core.ratelimits.
+MAGPIE_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "login": (10, 300),
+    "signup": (5, 3600),
+    "password_reset": (5, 3600),
+    "checkout_payment": (20, 600),
 }
