@@ -15,11 +15,7 @@ from wagtail.models import Page, Site
 
 from commerce.catalog.models import CollectionPage, ProductPage
 from commerce.catalog.selectors import ProductCard, collection_scope, product_cards_for_ids, sort_products
-from commerce.stores.models import Store
-from commerce.stores.selectors import store_for_request
-
-# A store's currency when the request is served by a site without a store (Store.currency's default).
-FALLBACK_CURRENCY: str = Store._meta.get_field("currency").default
+from commerce.stores.selectors import currency_for_request
 
 
 @dataclass(frozen=True)
@@ -37,11 +33,6 @@ def storefront_root(request: HttpRequest | None) -> Page | None:
         return None
     site = Site.find_for_request(request)
     return site.root_page if site is not None else None
-
-
-def storefront_currency(request: HttpRequest | None) -> str:
-    store = store_for_request(request) if request is not None else None
-    return store.currency if store is not None else FALLBACK_CURRENCY
 
 
 def _is_within(page: Page, root: Page) -> bool:
@@ -67,7 +58,7 @@ def featured_collection(
     if collection is None or root is None or not collection.live or not _is_within(collection, root):
         return None
     ids = featured_collection_product_ids(collection=collection, root=root, count=count)
-    cards = product_cards_for_ids(ids, currency=storefront_currency(request), request=request) if ids else []
+    cards = product_cards_for_ids(ids, currency=currency_for_request(request), request=request) if ids else []
     return FeaturedCollection(heading=heading or collection.title, url=collection.get_url(request) or "", cards=cards)
 
 
@@ -83,4 +74,4 @@ def product_grid_cards(*, products: Iterable[ProductPage | None], request: HttpR
             ids.append(product.pk)
     if not ids:
         return []
-    return product_cards_for_ids(ids, currency=storefront_currency(request), request=request)
+    return product_cards_for_ids(ids, currency=currency_for_request(request), request=request)

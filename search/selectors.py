@@ -24,14 +24,12 @@ from wagtail.models import Page, Site
 
 from commerce.catalog.models import Category, ProductIndexPage, ProductPage
 from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
-from commerce.stores.models import Store
-from commerce.stores.selectors import store_for_request
+from commerce.stores.selectors import currency_for_request
 
 MAX_PRODUCT_HITS = 500
 PRODUCTS_PER_PAGE = 24
 MAX_CONTENT_RESULTS = 10
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
-FALLBACK_CURRENCY: str = Store._meta.get_field("currency").default
 
 
 @dataclass(frozen=True)
@@ -141,8 +139,7 @@ def storefront_search(
         ranked_ids = ranked_product_ids(root=root, query=query)
         ids = filtered_product_ids(ranked_ids=ranked_ids, root=root, filters=filters, sort=sort)
     page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
-    store = store_for_request(request)
-    currency = store.currency if store is not None else FALLBACK_CURRENCY
+    currency = currency_for_request(request)
     return SearchResults(
         query=query,
         products=ProductResults(

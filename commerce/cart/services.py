@@ -136,10 +136,6 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     return target
 
 
-def cart_clear(*, cart: Cart) -> None:
-    CartLine.objects.filter(cart=cart).delete()
-
-
 def carts_delete_stale(*, updated_before: datetime) -> int:
     """Delete guest carts untouched since ``updated_before`` and empty customer carts; returns how many."""
     old = Cart.objects.filter(updated_at__lt=updated_before)

@@ -35,8 +35,6 @@ from .models import Category, CollectionPage, ProductImage, ProductPage, Product
 
 _ProductCategory = ProductPage.categories.through
 
-CARD_RENDITIONS = ("fill-400x400", "fill-800x800")
-
 
 @dataclass(frozen=True)
 class ProductCard:

@@ -22,6 +22,12 @@ def store_for_request(request: HttpRequest) -> Store | None:
     return request._magpie_store
 
 
+def currency_for_request(request: HttpRequest | None) -> str:
+    """The serving store's currency; the model's default for a site without a store."""
+    store = store_for_request(request) if request is not None else None
+    return store.currency if store is not None else Store._meta.get_field("currency").default
+
+
 def store_for_page(page: Page) -> Store | None:
     """The store whose site root is an ancestor of (or is) ``page``."""
     return (
