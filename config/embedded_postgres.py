@@ -20,6 +20,10 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "var" / "postgres"
 SUPERUSER = "postgres"
+# Row-level security needs two roles: the owner runs migrations and owns the tables; the runtime
+# role (web, workers, tests) is not superuser, cannot bypass RLS and owns nothing.
+OWNER_ROLE = "magpie_owner"
+RUNTIME_ROLE = "magpie_app"
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,14 @@ class EmbeddedServer:
     user: str = SUPERUSER
 
     def database_settings(self, name: str) -> dict[str, object]:
+        """Connect as the runtime role; ``OWNER_USER`` is who migrates (trust auth on the socket)."""
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
-            "USER": self.user,
+            "USER": RUNTIME_ROLE,
             "PASSWORD": "",
+            "OWNER_USER": OWNER_ROLE,
+            "OWNER_PASSWORD": "",
             "HOST": self.host,
             "PORT": str(self.port),
         }
@@ -53,19 +60,53 @@ def ensure_server(data_dir: Path = DATA_DIR) -> EmbeddedServer:
 
 
 def ensure_database(server: EmbeddedServer, name: str) -> None:
-    """Create database ``name`` unless it exists; safe when raced by other processes."""
+    """Create the two roles and database ``name`` (owned by the owner role) unless they exist;
+    safe when raced by other processes. A database made before the roles existed is handed over."""
     import psycopg
     from psycopg import errors, sql
 
     with psycopg.connect(
         host=server.host, port=server.port, user=server.user, dbname="postgres", autocommit=True
     ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
+        _ensure_roles(conn)
+        row = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if row is None:
+            # Another process may create it between our check and our CREATE.
+            with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(OWNER_ROLE))
+                )
             return
-        # Another process may create it between our check and our CREATE.
-        with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if row[0] == OWNER_ROLE:
+            return
+    _hand_over(server, name, previous_owner=row[0])
+
+
+def _ensure_roles(conn) -> None:
+    from psycopg import errors
+
+    from commerce.core.rls.role_sql import RolePlan, role_statements
+
+    have = {
+        r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", [[OWNER_ROLE, RUNTIME_ROLE]])
+    }
+    if have == {OWNER_ROLE, RUNTIME_ROLE}:
+        return
+    plan = RolePlan(database="postgres", owner=OWNER_ROLE, runtime=RUNTIME_ROLE)
+    for statement in role_statements(plan)[:3]:  # the roles only; databases are handled per database
+        with contextlib.suppress(errors.DuplicateObject, errors.UniqueViolation):
+            conn.execute(statement)
+
+
+def _hand_over(server: EmbeddedServer, name: str, *, previous_owner: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    from commerce.core.rls.role_sql import transfer_ownership_statements
+
+    with psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=name, autocommit=True) as conn:
+        conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(OWNER_ROLE)))
+        conn.execute(transfer_ownership_statements(OWNER_ROLE, previous_owner))
 
 
 def stop(data_dir: Path = DATA_DIR) -> bool:

@@ -5,3 +5,21 @@ class CoreConfig(AppConfig):
     name = "commerce.core"
     label = "commerce_core"
     verbose_name = "Commerce core"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from .rls import checks  # noqa: F401 - registers the database role check
+        from .rls.connection import install
+        from .rls.receivers import context_after_login, context_after_logout, sync_after_migrate
+        from .rls.roles import mark_owner_session
+
+        connection_created.connect(install, dispatch_uid="magpie_rls_install")
+        connection_created.connect(mark_owner_session, dispatch_uid="magpie_rls_owner_session")
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="magpie_rls_sync")
+        # Connected before django.contrib.auth's own receivers (this app is listed first), so the
+        # last-login update and the cart merge already run as the user who just signed in.
+        user_logged_in.connect(context_after_login, dispatch_uid="magpie_rls_login")
+        user_logged_out.connect(context_after_logout, dispatch_uid="magpie_rls_logout")

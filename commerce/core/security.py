@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 HEADER = "Content-Security-Policy"
 STRIPE_API_DEFAULT = "https://api.stripe.com"
 STRIPE_FRAME_ORIGINS = ("https://js.stripe.com", "https://hooks.stripe.com")
-DEFAULT_EXEMPT_PATHS = ("/admin/", "/django-admin/")
+DEFAULT_EXEMPT_PATHS = ("/admin/",)
 
 
 def origin(url: str | None) -> str | None:

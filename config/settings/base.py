@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -113,9 +114,15 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL (any PostgreSQL 15+), else the embedded server under var/postgres/.
+# DATABASE_URL is the runtime role (not superuser, NOBYPASSRLS, owns nothing); DATABASE_OWNER_URL
+# is the role that owns the tables and runs `migrate` (see `manage.py db_roles` and README).
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    _owner_url = env("DATABASE_OWNER_URL")
+    if _owner_url:
+        _owner = dj_database_url.parse(_owner_url)
+        DATABASES["default"].update(OWNER_USER=_owner["USER"], OWNER_PASSWORD=_owner["PASSWORD"])
 else:
     from config.embedded_postgres import ensure_database, ensure_server
 
@@ -130,6 +137,7 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["commerce.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:detail"
 LOGOUT_REDIRECT_URL = "/"
@@ -209,6 +217,8 @@ STRIPE_TIMEOUT_SECONDS = 20.0
 
 # Checkout
 MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
+# Which stores a member of staff may act for (None: all); the RLS context carries them.
+MAGPIE_STAFF_STORE_IDS = "commerce.accounts.staff_scope.staff_store_ids"
 MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 
 # Storefront limits (bad input is bounded, never a 500).
@@ -233,7 +243,7 @@ LOGGING = {
 # address (the last hop); leave off when clients reach the app directly (they could forge it).
 MAGPIE_TRUST_PROXY_HEADERS = env_bool("MAGPIE_TRUST_PROXY_HEADERS", False)
 # Content-Security-Policy (commerce.core.security): not sent under these prefixes.
-MAGPIE_CSP_EXEMPT_PATHS = ("/admin/", "/django-admin/")
+MAGPIE_CSP_EXEMPT_PATHS = ("/admin/",)
 # (requests, window in seconds) per client IP and per session; see commerce.core.ratelimits.
 MAGPIE_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "login": (10, 300),

@@ -1,0 +1,65 @@
+"""Print (or apply) the SQL that creates Magpie's owner and runtime roles on a PostgreSQL server.
+
+    manage.py db_roles                       # print the SQL for the configured database
+    manage.py db_roles --passwords           # ... with new random passwords, and the URLs to use
+    manage.py db_roles --apply --admin-url postgres://admin@host/magpie [--transfer-from admin]
+
+Run it with an administrative URL once; then set ``DATABASE_URL`` to the runtime role and
+``DATABASE_OWNER_URL`` to the owner, and ``manage.py migrate`` (which runs as the owner) writes
+the policies and grants.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import psycopg
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from commerce.core.rls.role_sql import RolePlan, role_statements, transfer_ownership_statements
+
+
+class Command(BaseCommand):
+    help = "Print or apply the SQL that creates the owner and runtime database roles."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database-name", help="database to hand to the owner (default: the configured one)")
+        parser.add_argument("--owner", default="magpie_owner")
+        parser.add_argument("--runtime", default="magpie_app")
+        parser.add_argument("--passwords", action="store_true", help="give both roles new random passwords")
+        parser.add_argument("--transfer-from", help="hand this role's existing tables to the owner")
+        parser.add_argument("--apply", action="store_true", help="run the SQL instead of printing it")
+        parser.add_argument("--admin-url", help="a superuser or CREATEROLE connection URL (needed with --apply)")
+
+    def handle(self, *args, **options):
+        settings = connections["default"].settings_dict
+        plan = RolePlan(
+            database=options["database_name"] or settings["NAME"],
+            owner=options["owner"],
+            runtime=options["runtime"],
+            owner_password=secrets.token_urlsafe(24) if options["passwords"] else None,
+            runtime_password=secrets.token_urlsafe(24) if options["passwords"] else None,
+        )
+        statements = role_statements(plan)
+        if options["transfer_from"]:
+            statements.append(transfer_ownership_statements(plan.owner, options["transfer_from"]))
+        if not options["apply"]:
+            for statement in statements:
+                self.stdout.write(statement.as_string(None) + ";")
+        else:
+            if not options["admin_url"]:
+                raise CommandError("--apply needs --admin-url (a role allowed to create roles).")
+            with psycopg.connect(options["admin_url"], autocommit=True) as conn:
+                for statement in statements:
+                    conn.execute(statement)
+            self.stdout.write(
+                self.style.SUCCESS(f"Roles {plan.owner} and {plan.runtime} are ready on {plan.database}.")
+            )
+        if options["passwords"]:
+            host = settings.get("HOST") or "localhost"
+            port = settings.get("PORT") or "5432"
+            self.stdout.write(
+                f"\nDATABASE_URL=postgres://{plan.runtime}:{plan.runtime_password}@{host}:{port}/{plan.database}\n"
+                f"DATABASE_OWNER_URL=postgres://{plan.owner}:{plan.owner_password}@{host}:{port}/{plan.database}"
+            )

@@ -1,0 +1,103 @@
+"""Each request runs under the context of whoever sent it, and only for as long as it runs.
+
+Placed after ``AuthenticationMiddleware``. The signed-in user is loaded under a bootstrap context
+that can see only the user id the (server-side) session names; then the request gets its real
+context: staff with their store ids, a customer, or an anonymous visitor, each with the guest
+tokens their session holds. The previous context is restored when the response is finished, after
+a streaming response's last chunk, so nothing is left for the thread's next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.module_loading import import_string
+
+from .context import RlsContext, activate, current_context, restore, use_context
+
+CART_TOKENS_KEY = "magpie.rls.cart_tokens"
+_MANAGED = "_magpie_rls_managed"
+
+
+def is_managed(request: Any) -> bool:
+    """Whether this middleware set the context for ``request`` (and will restore it)."""
+    return bool(getattr(request, _MANAGED, False))
+
+
+def context_for_request(request: HttpRequest) -> RlsContext:
+    """The context for this request's user and session (loads ``request.user`` if needed)."""
+    session = getattr(request, "session", None)
+    cart_tokens = tuple(session.get(CART_TOKENS_KEY, ())) if session is not None else ()
+    user = getattr(request, "user", None)
+    if user is None:
+        return RlsContext(role="anonymous", cart_tokens=cart_tokens)
+    if not user.is_authenticated:
+        return RlsContext(role="anonymous", cart_tokens=cart_tokens)
+    return context_for_user(user, cart_tokens=cart_tokens)
+
+
+def context_for_user(user: Any, *, cart_tokens: tuple[str, ...] = ()) -> RlsContext:
+    if user.is_staff or user.is_superuser:
+        store_ids = _staff_store_ids()(user)
+        return RlsContext(
+            role="staff",
+            user_id=user.pk,
+            store_ids=None if store_ids is None else tuple(store_ids),
+            cart_tokens=cart_tokens,
+        )
+    return RlsContext(role="customer", user_id=user.pk, cart_tokens=cart_tokens)
+
+
+def remember_cart_token(request: HttpRequest, token: str) -> None:
+    """The visitor now holds this cart: keep the token in the session and grant it for the rest of
+    the request."""
+    tokens = list(request.session.get(CART_TOKENS_KEY, ()))
+    if str(token) not in tokens:
+        tokens.append(str(token))
+        request.session[CART_TOKENS_KEY] = tokens[-20:]
+    if is_managed(request):
+        activate((current_context() or RlsContext(role="anonymous")).granting(cart_tokens=[str(token)]))
+
+
+class RowLevelSecurityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        setattr(request, _MANAGED, True)
+        outer = activate(self._bootstrap(request))
+        try:
+            activate(context_for_request(request))
+            response = self.get_response(request)
+        except BaseException:
+            restore(outer)
+            raise
+        if isinstance(response, StreamingHttpResponse):
+            response.streaming_content = _streamed_under(current_context(), response.streaming_content)
+        restore(outer)
+        return response
+
+    @staticmethod
+    def _bootstrap(request: HttpRequest) -> RlsContext:
+        session = getattr(request, "session", None)
+        raw_id = session.get(SESSION_KEY) if session is not None else None
+        try:
+            user_id = int(raw_id) if raw_id is not None else None
+        except (TypeError, ValueError):
+            user_id = None
+        return RlsContext(role="anonymous", user_id=user_id)
+
+
+def _streamed_under(context: RlsContext | None, content) -> Iterator[bytes]:
+    with use_context(context):
+        yield from content
+
+
+@lru_cache(maxsize=1)
+def _staff_store_ids() -> Callable[[Any], list[int] | None]:
+    return import_string(settings.MAGPIE_STAFF_STORE_IDS)
