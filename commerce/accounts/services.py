@@ -14,6 +14,7 @@ from django_countries import countries
 from commerce.core.addresses import PostalAddress
 from commerce.core.exceptions import CommerceError, NotFound
 from commerce.core.locking import locked
+from commerce.core.rls import runs_as_system
 
 from .models import Address, User
 
@@ -25,9 +26,11 @@ class EmailTaken(CommerceError):
         super().__init__(EMAIL_TAKEN_MESSAGE, field="email", code="email_taken")
 
 
+@runs_as_system("sign_up")
 @transaction.atomic
 def customer_sign_up(*, email: str, password: str, first_name: str, last_name: str = "") -> User:
-    """Create a customer account. Raises EmailTaken when the email is in use in any letter case,
+    """Create a customer account (as the system: the email must be checked against every account,
+    and the new row belongs to nobody signed in yet). Raises EmailTaken when the email is in use in any letter case,
     even when another sign-up with the same email commits first, and ValidationError for a password
     the configured validators reject."""
     email = User.objects.normalize_email(email).strip()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commerce.core.exceptions import CommerceError, NotFound
 from commerce.core.ratelimits import rate_limited
+from commerce.core.rls import runs_as_system
 from commerce.stores.selectors import store_for_request
 
 from .forms import AddressForm, EmailAuthenticationForm, SignUpForm
@@ -79,11 +80,15 @@ class AccountPasswordResetView(auth_views.PasswordResetView):
 login_view = AccountLoginView.as_view()
 logout_view = AccountLogoutView.as_view()
 password_change = customer_required(AccountPasswordChangeView.as_view())
-password_reset = AccountPasswordResetView.as_view()
+# Finding an account by email and checking a reset link read a user row before anyone is signed
+# in: these two views run under the named "password_reset" system context.
+password_reset = runs_as_system("password_reset")(AccountPasswordResetView.as_view())
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
+password_reset_confirm = runs_as_system("password_reset")(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"

@@ -3,6 +3,7 @@ the client — a line stores a variant and a quantity, and pricing reads the var
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.db import transaction
@@ -52,11 +53,14 @@ def _check_stock(variant: ProductVariant, quantity: int) -> None:
         raise OutOfStock(f"Only {available} of {variant.product.title} ({variant.label}) left.")
 
 
-def cart_create(*, store: Store, customer=None) -> Cart:
+def cart_create(*, store: Store, customer=None, token: uuid.UUID | None = None) -> Cart:
+    """The customer's cart for ``store`` (made if missing), or a new visitor cart. Under row-level
+    security a visitor's new cart is only visible once its ``token`` is granted: the caller picks
+    the token and grants it first (see ``commerce.cart.session``)."""
     if customer is not None:
         cart, _ = Cart.objects.get_or_create(store=store, customer=customer)
         return cart
-    return Cart.objects.create(store=store)
+    return Cart.objects.create(store=store, token=token or uuid.uuid4())
 
 
 @transaction.atomic

@@ -4,8 +4,11 @@ The item count for the header is kept in the session, so showing it costs no que
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import HttpRequest
 
+from commerce.core.rls.middleware import remember_cart_token
 from commerce.stores.models import Store
 
 from .models import Cart
@@ -30,7 +33,9 @@ def request_cart(request: HttpRequest, store: Store, *, create: bool = False) ->
         else None
     )
     if cart is None and create:
-        cart = cart_create(store=store)
+        token = uuid.uuid4()
+        remember_cart_token(request, str(token))
+        cart = cart_create(store=store, token=token)
         request.session[_TOKEN_KEY.format(store_id=store.pk)] = str(cart.token)
     return cart
 

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from commerce.core.rls import runs_as_system
+
 
 @task()
+@runs_as_system("task:delete_stale_carts")
 def delete_stale_carts() -> int:
     from .services import carts_delete_stale
 

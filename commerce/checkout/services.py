@@ -15,6 +15,7 @@ from commerce.core.addresses import PostalAddress
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 from commerce.core.money import Money
+from commerce.core.rls import grant
 from commerce.orders.models import Order, OrderStatus
 from commerce.orders.services import NewOrderLine, NewOrderTotals, order_mark_paid, order_place
 from commerce.orders.stock import stock_reserve_for_order
@@ -272,6 +273,10 @@ def checkout_confirm(*, checkout: Checkout) -> PaymentOutcome | None:
 
 def _finish(checkout: Checkout, outcome: PaymentOutcome) -> None:
     if outcome.status == "paid" and checkout.cart_id:
+        # The cart goes; a guest saw the checkout and order through it. They keep seeing the order
+        # they just paid for (its id is granted) for the rest of the request; later requests
+        # use the signed order link.
+        grant(order_ids=[outcome.order.pk])
         Cart.objects.filter(pk=checkout.cart_id).delete()
     elif outcome.status == "failed":
         # The card was refused: the next try needs a fresh SetupIntent for a new card.

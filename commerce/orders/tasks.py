@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from commerce.core.rls import runs_as_system
+
 
 @task()
+@runs_as_system("task:send_order_confirmation")
 def send_order_confirmation(order_id: int) -> bool:
     from .emails import order_confirmation_send
 

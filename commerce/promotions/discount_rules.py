@@ -23,6 +23,7 @@ from wagtail.models import Page
 from commerce.catalog.models import CollectionPage
 from commerce.catalog.selectors import collection_scope
 from commerce.core.money import Money
+from commerce.core.rls import runs_as_system
 from commerce.orders.models import Order, PaymentStatus
 
 from .models import Discount, DiscountCode, DiscountRedemption
@@ -61,12 +62,30 @@ def shopper_q(*, customer, email: str) -> Q | None:
     return by_account | by_email if by_email is not None else by_account
 
 
-def shopper_redemptions(*, discount_ids: Iterable[int], customer, email: str) -> QuerySet[DiscountRedemption]:
-    """Unreleased redemptions of these discounts by this shopper (empty when nobody is known)."""
+@runs_as_system("discount_eligibility")
+def shopper_used_discounts(
+    *, discount_ids: Iterable[int], customer, email: str, exclude_order_id: int | None = None
+) -> set[int]:
+    """Which of these discounts this shopper already holds an unreleased use of (none when nobody
+    is known). "Once per customer" counts the shopper's other orders too, including guest orders
+    under the same email that this visitor cannot see: the one check that reads across customers,
+    so it runs under a named system context and returns only discount ids."""
     who = shopper_q(customer=customer, email=email)
     if who is None:
-        return DiscountRedemption.objects.none()
-    return DiscountRedemption.objects.filter(who, discount_id__in=list(discount_ids), released=False)
+        return set()
+    used = DiscountRedemption.objects.filter(who, discount_id__in=list(discount_ids), released=False)
+    if exclude_order_id is not None:
+        used = used.exclude(order_id=exclude_order_id)
+    return set(used.values_list("discount_id", flat=True))
+
+
+@runs_as_system("discount_eligibility")
+def shopper_has_paid_order(*, store, customer, email: str) -> bool:
+    """Whether the shopper (by account or email, across guest orders too) has paid for an order here."""
+    who = shopper_q(customer=customer, email=email)
+    if who is None:
+        return False
+    return Order.objects.filter(who, store=store, payment_status__in=PAID_STATUSES).exists()
 
 
 def facts_load(ctx: DiscountContext, discounts: Sequence[Discount], *, replaces_order_id: int | None) -> Facts:
@@ -78,15 +97,11 @@ def facts_load(ctx: DiscountContext, discounts: Sequence[Discount], *, replaces_
         _load_targets(ctx, targeted, facts)
     once = [d.pk for d in discounts if d.once_per_customer]
     if once:
-        used = shopper_redemptions(discount_ids=once, customer=ctx.customer, email=ctx.email)
-        if replaces_order_id is not None:
-            used = used.exclude(order_id=replaces_order_id)
-        facts.used_by_shopper = set(used.values_list("discount_id", flat=True))
+        facts.used_by_shopper = shopper_used_discounts(
+            discount_ids=once, customer=ctx.customer, email=ctx.email, exclude_order_id=replaces_order_id
+        )
     if any(d.first_order_only for d in discounts):
-        who = shopper_q(customer=ctx.customer, email=ctx.email)
-        if who is not None:
-            paid = Order.objects.filter(who, store=ctx.store, payment_status__in=PAID_STATUSES)
-            facts.has_paid_order = paid.exists()
+        facts.has_paid_order = shopper_has_paid_order(store=ctx.store, customer=ctx.customer, email=ctx.email)
     return facts
 
 

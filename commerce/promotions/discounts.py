@@ -232,10 +232,8 @@ def discounts_redeem(
         codes = {c.pk: c for c in locked(DiscountCode.objects.filter(pk__in=code_ids).order_by("pk"))}
         existing = {r.discount_id: r for r in DiscountRedemption.objects.filter(order=order)}
         once = [pk for pk in discount_ids if discounts[pk].once_per_customer]
-        used = set(
-            rules.shopper_redemptions(discount_ids=once, customer=customer, email=email)
-            .exclude(order=order)
-            .values_list("discount_id", flat=True)
+        used = rules.shopper_used_discounts(
+            discount_ids=once, customer=customer, email=email, exclude_order_id=order.pk
         )
         redemptions: list[DiscountRedemption] = []
         new: list[DiscountRedemption] = []

@@ -27,6 +27,7 @@ from django.utils import timezone
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 from commerce.core.money import Money
+from commerce.core.rls import granted, runs_as_system
 from commerce.orders.models import Order
 from commerce.stores.models import Store
 
@@ -179,7 +180,7 @@ def gift_card_issue(
             with transaction.atomic():
                 card.save(force_insert=True)
         except IntegrityError:
-            if GiftCard.objects.filter(code=card.code).exists():
+            if _codes_taken({card.code}):
                 continue  # a code collision: draw again
             raise
         _issue_row(card, order=source_order, actor=actor).save(force_insert=True)
@@ -192,8 +193,15 @@ def _fresh_codes(count: int) -> list[str]:
     codes: set[str] = set()
     while len(codes) < count:
         drawn = {gift_card_code_new() for _ in range(count - len(codes))} - codes
-        codes |= drawn - set(GiftCard.objects.filter(code__in=drawn).values_list("code", flat=True))
+        codes |= drawn - _codes_taken(drawn)
     return sorted(codes)
+
+
+@runs_as_system("gift_card_codes")
+def _codes_taken(codes: set[str]) -> set[str]:
+    """Which of ``codes`` any card in any store already has (codes are unique across stores, and
+    the caller may only see some stores' cards)."""
+    return set(GiftCard.objects.filter(code__in=codes).values_list("code", flat=True))
 
 
 @transaction.atomic
@@ -225,7 +233,9 @@ def gift_card_find(*, store: Store, code: str) -> GiftCard | None:
     normalised = gift_card_code_normalise(code)
     if not normalised or len(normalised) > GiftCard._meta.get_field("code").max_length or not normalised.isalnum():
         return None
-    return GiftCard.objects.select_related("store").filter(store=store, code=normalised).first()
+    # Knowing the code is the right to see the card (a bearer instrument): grant it for the lookup.
+    with granted(gift_card_code=normalised):
+        return GiftCard.objects.select_related("store").filter(store=store, code=normalised).first()
 
 
 def gift_card_usable(*, gift_card: GiftCard, currency: str, now: datetime) -> str | None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from commerce.core.rls import runs_as_system
+
 
 @task()
+@runs_as_system("task:send_gift_card_code")
 def send_gift_card_code(gift_card_id: int) -> bool:
     """Email a new card's code. Enqueued once, on commit of the issue (see ``gift_card_send_code``)."""
     from .gift_cards import gift_card_send_code
@@ -17,6 +20,7 @@ def send_gift_card_code(gift_card_id: int) -> bool:
 
 
 @task()
+@runs_as_system("task:issue_gift_cards_for_order")
 def issue_gift_cards_for_order(order_id: int) -> int:
     """Issue the cards a paid order bought; running it again issues nothing more."""
     from .gift_card_sales import gift_cards_issue_for_order
@@ -25,6 +29,7 @@ def issue_gift_cards_for_order(order_id: int) -> int:
 
 
 @task()
+@runs_as_system("task:expire_gift_cards")
 def expire_gift_cards() -> int:
     """Zero the balance of cards past their expiry; safe to run as often as you like."""
     from .gift_cards import gift_cards_expire

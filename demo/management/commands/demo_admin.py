@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from commerce.core.rls import runs_as_system
 from demo.admin_user import demo_admin_ensure, password_file_path
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             help="Where the password is kept (default: settings.MAGPIE_DEMO_ADMIN_FILE or var/demo-admin.txt).",
         )
 
+    @runs_as_system("demo_admin")
     def handle(self, *args: Any, force: bool, base_url: str, password_file: Path | None, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(

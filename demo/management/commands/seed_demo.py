@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from commerce.core.rls import runs_as_system
 from demo.bulk import bulk_products_add, shared_images_ensure
 from demo.images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
 from demo.report import DemoDataError
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             "banners are twice as wide). Small values make seeding fast in tests.",
         )
 
+    @runs_as_system("seed_demo")
     def handle(self, *args: Any, products: int, image_size: int, verbosity: int, **options: Any) -> None:
         if products < 0:
             raise CommandError("--products must be zero or more.")

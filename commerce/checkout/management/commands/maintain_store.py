@@ -1,7 +1,8 @@
 """Periodic upkeep: abandon unpaid orders whose stock reservation expired (their stock, discount
 uses and gift card money come back), delete stale carts and expire gift cards. Run it from cron
 (or `--every 60` as a long-running process); with REDIS_URL set the work is enqueued for the RQ
-workers, otherwise it runs here."""
+workers, otherwise it runs here. Each job sets its own named system context.
+"""
 
 from __future__ import annotations
 
