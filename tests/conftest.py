@@ -37,10 +37,52 @@ def ensure_wagtail_roots() -> None:
         Collection.add_root(name="Root")
 
 
+class _OwnerSwitch:
+    """The test database is created, migrated and dropped by the owner role; the tests themselves
+    run as the runtime role, exactly as the web process does."""
+
+    def __init__(self) -> None:
+        self._manager = None
+
+    def start(self) -> None:
+        from commerce.core.rls.roles import owner_connection
+
+        if self._manager is None:
+            self._manager = owner_connection()
+            self._manager.__enter__()
+
+    def stop(self) -> None:
+        if self._manager is not None:
+            self._manager.__exit__(None, None, None)
+            self._manager = None
+
+
+_owner_switch = _OwnerSwitch()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    _owner_switch.start()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    _owner_switch.stop()
     with django_db_blocker.unblock():
         ensure_wagtail_roots()
+    yield
+    _owner_switch.start()
+
+
+@pytest.fixture(autouse=True)
+def _rls_system_context():
+    """Tests arrange their data as the system. Requests made through the test client or a live
+    server run under the context the middleware gives them, and entry points (jobs, webhooks,
+    commands) are tested with no context at all: see tests/security/test_rls_*.py."""
+    from commerce.core.rls import system_context
+
+    with system_context("test"):
+        yield
 
 
 @pytest.fixture

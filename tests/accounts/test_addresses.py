@@ -8,6 +8,7 @@ from django.urls import reverse
 from commerce.accounts.models import Address
 from commerce.accounts.services import address_create, address_set_default
 from commerce.core.addresses import PostalAddress
+from commerce.core.rls import RlsContext, use_context
 
 HOME = PostalAddress(
     full_name="Ada Lovelace", line1="12 St James's Square", city="London", postal_code="SW1Y 4JH", country="GB"
@@ -135,7 +136,8 @@ def test_concurrent_default_switches_leave_exactly_one_default(customer):
     def make_default(address: Address) -> int:
         try:
             start.wait(10)
-            return address_set_default(customer=customer, address_id=address.pk).pk
+            with use_context(RlsContext(role="customer", user_id=customer.pk)):
+                return address_set_default(customer=customer, address_id=address.pk).pk
         finally:
             connection.close()
 

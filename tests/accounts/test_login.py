@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from commerce.cart.models import Cart
 from commerce.cart.services import cart_add_line, cart_create
+from commerce.core.rls.middleware import CART_TOKENS_KEY
 from tests.accounts.conftest import PASSWORD, logged_in_user_id
 from tests.factories import ProductPageFactory
 
@@ -107,6 +108,7 @@ def test_the_visitors_cart_joins_the_customers_cart(client, store, customer, via
     cart_add_line(cart=visitor_cart, variant_id=variant.pk, quantity=2)
     session = client.session
     session[f"magpie.cart.{store.pk}"] = str(visitor_cart.token)
+    session[CART_TOKENS_KEY] = [str(visitor_cart.token)]  # what cart.session grants with the cart
     session.save()
     if via == "login":
         user = customer

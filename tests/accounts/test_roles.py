@@ -360,3 +360,76 @@ def test_a_manager_of_all_stores_sees_both(make_member, orders_in_both_stores):
     content = client_for(user).get(reverse("orders_order_modeladmin_index")).content.decode()
     for order in orders_in_both_stores:
         assert reverse("orders_order_modeladmin_inspect", args=[order.pk]) in content
+
+
+# --- Every admin URL of the back office, one by one, for a marketer --------------------------------
+
+# Route prefixes of the screens that hold orders, payments, gift cards, customers and staff.
+PRIVATE_ADMIN_ROUTES = ("orders/", "payments/", "promotions/giftcard", "users/", "groups/", "staff-stores/")
+PRIVATE_ADMIN_NAMES = ("staffprofile", "order", "payment", "giftcard", "wagtailusers")
+
+
+def admin_routes():
+    """(route, name) of every URL pattern mounted under /admin/, regex or path syntax."""
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLResolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), pattern.name or ""
+
+    return [(route, name) for route, name in walk(get_resolver().url_patterns) if route.startswith("admin/")]
+
+
+def concrete(route: str, pk: int) -> str:
+    """A route with every parameter filled with ``pk``."""
+    import re
+
+    path = route.replace("^", "").replace("$", "")
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", str(pk), path)
+    path = re.sub(r"<(?:\w+:)?\w+>", str(pk), path)
+    return "/" + path
+
+
+def test_a_marketer_is_refused_every_admin_url_of_orders_payments_gift_cards_and_people(
+    make_member, store, place_order
+):
+    order = place_order()
+    card = gift_card_issue(store=store, value=Money(Decimal("10.00"), store.currency))
+    marketer = make_member(MARKETER)
+    client = client_for(marketer)
+    private = [
+        (route, name)
+        for route, name in admin_routes()
+        if route.removeprefix("admin/").lstrip("^").startswith(PRIVATE_ADMIN_ROUTES)
+        or any(key in name for key in PRIVATE_ADMIN_NAMES)
+    ]
+    from commerce.payments.models import PaymentEvent
+
+    event = PaymentEvent.objects.create(event_id="evt_1", type="payment_intent.succeeded", payload={}, order=order)
+    profile, _ = StaffProfile.objects.get_or_create(user=marketer)
+    pk_for = {
+        "promotions/giftcard": card.pk,
+        "orders/": order.pk,
+        "paymentevent": event.pk,
+        "users/": marketer.pk,
+        "groups/": Group.objects.get(name=MARKETER).pk,
+        "staff-stores/": profile.pk,
+        "staffprofile": profile.pk,
+    }
+
+    shown, seen = {}, {}
+    for route, _name in private:
+        pk = next((v for k, v in pk_for.items() if k in route), 1)
+        url = concrete(route, pk)
+        status = client.get(url).status_code
+        seen[status] = seen.get(status, 0) + 1
+        if status not in REFUSED | {404, 405}:
+            shown[url] = status
+
+    assert len(private) > 30  # the walk found the screens: lists, inspect, issue, adjust, choosers, users
+    assert shown == {}, seen
+    assert 404 not in seen, seen  # every URL named a real object

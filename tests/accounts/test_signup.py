@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from commerce.accounts.models import User
 from commerce.accounts.services import EmailTaken, customer_sign_up
+from commerce.core.rls import system_context
 from tests.accounts.conftest import PASSWORD, logged_in_user_id
 
 SIGNUP = reverse("accounts:signup")
@@ -116,7 +117,8 @@ class RivalSignUp(threading.Thread):
 
     def run(self) -> None:
         try:
-            with transaction.atomic():
+            # another sign-up request: sign-up writes as the named "sign_up" system context
+            with system_context("sign_up"), transaction.atomic():
                 User.objects.create_user(email=self.email, password=PASSWORD, first_name="Rival")
                 self.inserted.set()
                 self.commit.wait(10)

@@ -8,8 +8,8 @@ from django.db import transaction
 from commerce.core.exceptions import CommerceError
 from commerce.promotions.discounts import discounts_redeem
 from commerce.promotions.models import DiscountCode, DiscountRedemption
-from tests.checkout.test_concurrency import run_together
 from tests.promotions.conftest import line_for, make_discount
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connections, transaction
 
 from commerce.core.exceptions import CommerceError
 from commerce.promotions.gift_cards import (
@@ -17,32 +14,10 @@ from commerce.promotions.gift_cards import (
 )
 from commerce.promotions.models import GiftCard
 from tests.promotions.gift_card_fixtures import assert_ledger_consistent, place_order, usd
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 __all__ = ["place_order"]  # a fixture, imported explicitly
-
-
-def run_together(calls: list[Callable[[], object]]) -> list[object]:
-    """Each call in its own thread and its own transaction, all released at once by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                results[index] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_redemptions_that_together_exceed_the_balance_let_one_through(store, place_order):
@@ -53,7 +28,8 @@ def test_two_redemptions_that_together_exceed_the_balance_let_one_through(store,
         [
             lambda: gift_card_redeem(gift_card=card, order=first, amount=usd("30.00")),
             lambda: gift_card_redeem(gift_card=card, order=second, amount=usd("30.00")),
-        ]
+        ],
+        atomic=True,
     )
 
     refused = [r for r in results if isinstance(r, CommerceError)]
@@ -69,7 +45,9 @@ def test_many_small_redemptions_at_once_never_overdraw(store, place_order):
     card = gift_card_issue(store=store, value=usd("25.00"))
     orders = [place_order("10.00", email=f"s{i}@example.com") for i in range(8)]
 
-    results = run_together([lambda o=o: gift_card_redeem(gift_card=card, order=o, amount=usd("10.00")) for o in orders])
+    results = run_together(
+        [lambda o=o: gift_card_redeem(gift_card=card, order=o, amount=usd("10.00")) for o in orders], atomic=True
+    )
 
     assert sum(not isinstance(r, Exception) for r in results) == 2, results
     assert all(isinstance(r, CommerceError) for r in results if isinstance(r, Exception)), results
@@ -83,7 +61,7 @@ def test_refunding_an_orders_redemptions_twice_at_once_credits_once(store, place
     order = place_order("30.00")
     gift_card_redeem(gift_card=card, order=order, amount=usd("30.00"))
 
-    results = run_together([lambda: gift_card_refund_redemptions(order=order, reason="Cancelled")] * 2)
+    results = run_together([lambda: gift_card_refund_redemptions(order=order, reason="Cancelled")] * 2, atomic=True)
 
     assert sorted(results) == [0, 1], results
     card = GiftCard.objects.get(pk=card.pk)

@@ -11,8 +11,8 @@ from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountCode
 from commerce.shipping.models import ShippingMethod
-from tests.checkout.test_concurrency import run_together
 from tests.promotions.test_checkout_promotions import checkout_with
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
