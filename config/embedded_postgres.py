@@ -93,7 +93,7 @@ def _ensure_roles(conn) -> None:
     if have == {OWNER_ROLE, RUNTIME_ROLE}:
         return
     plan = RolePlan(database="postgres", owner=OWNER_ROLE, runtime=RUNTIME_ROLE)
-    for statement in role_statements(plan)[:3]:  # the roles only; databases are handled per database
+    for statement in role_statements(plan)[:-2]:  # the roles only; databases are handled per database
         with contextlib.suppress(errors.DuplicateObject, errors.UniqueViolation):
             conn.execute(statement)
 

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from commerce.accounts.admin_scope import in_staff_scope, scope_object_views_to_staff_stores
 from commerce.accounts.staff_scope import scope_to_staff_stores
 from commerce.catalog.models import CollectionPage, ProductPage
 from commerce.core.exceptions import CommerceError
@@ -121,6 +122,7 @@ class DiscountAdminForm(WagtailAdminModelForm):
                 self.add_error(name, f"Choose only {name} of {store}.")
 
 
+@scope_object_views_to_staff_stores
 class DiscountViewSet(SnippetViewSet):
     model = Discount
     icon = "tag"
@@ -199,6 +201,7 @@ class DiscountCodeAdminForm(WagtailAdminModelForm):
         return data
 
 
+@scope_object_views_to_staff_stores
 class DiscountCodeViewSet(SnippetViewSet):
     model = DiscountCode
     icon = "key"
@@ -217,7 +220,7 @@ class DiscountCodeViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DiscountCode]:
-        return DiscountCode.objects.select_related("discount")
+        return scope_to_staff_stores(DiscountCode.objects.select_related("discount"), request.user)
 
 
 class DiscountViewSetGroup(SnippetViewSetGroup):
@@ -254,6 +257,12 @@ class DiscountCodesGenerateView(WagtailAdminTemplateMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {**super().get_initial(), "discount": self.request.GET.get("discount")}
 
+    def get_form(self, form_class=None) -> DiscountCodesGenerateForm:
+        form = super().get_form(form_class)
+        field = form.fields["discount"]
+        field.queryset = scope_to_staff_stores(field.queryset, self.request.user)
+        return form
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
@@ -288,6 +297,8 @@ def discount_codes_export(request: HttpRequest, discount_id: int) -> HttpRespons
     ):
         raise PermissionDenied
     discount = get_object_or_404(Discount, pk=discount_id)
+    if not in_staff_scope(request.user, discount):
+        raise Http404
     buffer = io.StringIO()
     discount_codes_csv(discount=discount, out=buffer)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

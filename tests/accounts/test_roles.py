@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +21,7 @@ from commerce.accounts.staff_scope import scope_to_staff_stores, staff_store_ids
 from commerce.core.money import Money
 from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
-from commerce.promotions.models import Discount, GiftCard
+from commerce.promotions.models import Discount, DiscountCode, GiftCard
 from tests.conftest import ensure_wagtail_roots
 from tests.factories import ProductPageFactory
 from tests.factories import place_order as order_place_for
@@ -44,9 +45,9 @@ def roles(db) -> None:
 def place_order(store) -> Callable[..., Order]:
     """``place_order(store=...)``: a pending order for one product of that store (default: the test store)."""
 
-    def place(*, store=store) -> Order:
+    def place(*, store=store, customer=None) -> Order:
         variant = ProductPageFactory(store=store, price="20.00", stock=50).variants.get()
-        return order_place_for(store=store, variant=variant)
+        return order_place_for(store=store, variant=variant, customer=customer)
 
     return place
 
@@ -341,17 +342,31 @@ def test_a_manager_of_one_store_sees_only_its_discounts(manager_of_first_store, 
         value_type=Discount.ValueType.PERCENTAGE,
         value=Decimal("10"),
     )
-    Discount.objects.create(
+    theirs = Discount.objects.create(
         store=other_store,
         name="Winter in store B",
         kind=Discount.Kind.AUTOMATIC,
         value_type=Discount.ValueType.PERCENTAGE,
         value=Decimal("10"),
     )
-    listing = client_for(manager_of_first_store).get(reverse("wagtailsnippets_promotions_discount:list"))
+    their_code = DiscountCode.objects.create(discount=theirs, store=other_store, code="WINTER")
+    client = client_for(manager_of_first_store)
+    listing = client.get(reverse("wagtailsnippets_promotions_discount:list"))
     assert listing.status_code == 200
     assert "Spring in store A" in listing.content.decode()
     assert "Winter in store B" not in listing.content.decode()
+    assert "WINTER" not in client.get(reverse("wagtailsnippets_promotions_discountcode:list")).content.decode()
+
+    # Nor by typing the other store's URLs
+    for view in ("edit", "delete", "copy", "history", "usage"):
+        assert client.get(reverse(f"wagtailsnippets_promotions_discount:{view}", args=[theirs.pk])).status_code == 404
+        url = reverse(f"wagtailsnippets_promotions_discountcode:{view}", args=[their_code.pk])
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("wagtailsnippets_promotions_discount:delete", args=[theirs.pk])).status_code == 404
+    assert Discount.objects.filter(pk=theirs.pk).exists()
+    generate = client.get(reverse("promotions_discount_codes_generate")).content.decode()
+    assert "Winter in store B" not in generate
+    assert client.get(reverse("promotions_discount_codes_export", args=[theirs.pk])).status_code == 404
 
 
 def test_a_manager_of_all_stores_sees_both(make_member, orders_in_both_stores):
@@ -433,3 +448,21 @@ def test_a_marketer_is_refused_every_admin_url_of_orders_payments_gift_cards_and
     assert len(private) > 30  # the walk found the screens: lists, inspect, issue, adjust, choosers, users
     assert shown == {}, seen
     assert 404 not in seen, seen  # every URL named a real object
+
+
+def test_customer_service_for_one_store_sees_only_that_stores_customers(make_member, store, other_store, place_order):
+    """Wagtail's own user screens need no store code: the database hides the other store's
+    customers from this member of staff (row-level security)."""
+    agent = make_member(CUSTOMER_SERVICE, "agent@example.com")
+    StaffProfile.objects.create(user=agent, all_stores=False).stores.add(store)
+    ours = get_user_model().objects.create_user(email="ours@example.com", password=PASSWORD)
+    theirs = get_user_model().objects.create_user(email="theirs@example.com", password=PASSWORD)
+    place_order(customer=ours)
+    place_order(store=other_store, customer=theirs)
+    client = client_for(agent)
+
+    listing = client.get("/admin/users/").content.decode()
+
+    assert "ours@example.com" in listing
+    assert "theirs@example.com" not in listing
+    assert client.get(reverse("wagtailusers_users:edit", args=[theirs.pk])).status_code == 404

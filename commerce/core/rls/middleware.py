@@ -3,7 +3,8 @@
 Placed after ``AuthenticationMiddleware``. The signed-in user is loaded under a bootstrap context
 that can see only the user id the (server-side) session names; then the request gets its real
 context: staff with their store ids, a customer, or an anonymous visitor, each with the guest
-tokens their session holds. The previous context is restored when the response is finished, after
+tokens their session holds. A GET (or HEAD, OPTIONS) runs in one transaction, so the context is
+written once per request. The previous context is restored when the response is finished, after
 a streaming response's last chunk, so nothing is left for the thread's next request.
 """
 
@@ -15,12 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.module_loading import import_string
 
 from .context import RlsContext, activate, current_context, restore, use_context
 
 CART_TOKENS_KEY = "magpie.rls.cart_tokens"
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MANAGED = "_magpie_rls_managed"
 
 
@@ -73,7 +76,15 @@ class RowLevelSecurityMiddleware:
         outer = activate(self._bootstrap(request))
         try:
             activate(context_for_request(request))
-            response = self.get_response(request)
+            if request.method in READ_ONLY_METHODS and not transaction.get_connection().in_atomic_block:
+                # One transaction, so the context is written once rather than around each query
+                # (a request already inside one, such as a test's, is written once anyway).
+                with transaction.atomic():
+                    response = self.get_response(request)
+            else:
+                # Writes keep their own transactions (a payment row must commit before the card
+                # is charged); each carries the context, and so does any query outside them.
+                response = self.get_response(request)
         except BaseException:
             restore(outer)
             raise

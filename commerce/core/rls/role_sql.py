@@ -23,19 +23,25 @@ class RolePlan:
 def role_statements(plan: RolePlan) -> list[sql.Composable]:
     """SQL a superuser (or a role with CREATEROLE) runs once to create both roles."""
 
-    def create(name: str, password: str | None, options: str) -> sql.Composable:
-        login = sql.SQL("LOGIN PASSWORD {}").format(sql.Literal(password)) if password else sql.SQL("LOGIN")
-        return sql.SQL(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name_literal}) THEN "
-            "CREATE ROLE {name} {login} {options}; END IF; END $$"
-        ).format(name_literal=sql.Literal(name), name=sql.Identifier(name), login=login, options=sql.SQL(options))
+    def create(name: str, password: str | None, options: str) -> list[sql.Composable]:
+        statements = [
+            sql.SQL(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {literal}) THEN "
+                "CREATE ROLE {name} LOGIN {options}; END IF; END $$"
+            ).format(literal=sql.Literal(name), name=sql.Identifier(name), options=sql.SQL(options)),
+            # An existing role may have been created with more than it should have.
+            sql.SQL("ALTER ROLE {} LOGIN {}").format(sql.Identifier(name), sql.SQL(options)),
+        ]
+        if password:
+            statements.append(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password))
+            )
+        return statements
 
     owner, runtime, database = (sql.Identifier(n) for n in (plan.owner, plan.runtime, plan.database))
     return [
-        create(plan.owner, plan.owner_password, "NOSUPERUSER NOBYPASSRLS CREATEDB NOCREATEROLE"),
-        create(plan.runtime, plan.runtime_password, "NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"),
-        # An existing runtime role may have been created with more than it should have.
-        sql.SQL("ALTER ROLE {} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(runtime),
+        *create(plan.owner, plan.owner_password, "NOSUPERUSER NOBYPASSRLS CREATEDB NOCREATEROLE"),
+        *create(plan.runtime, plan.runtime_password, "NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"),
         sql.SQL("ALTER DATABASE {} OWNER TO {}").format(database, owner),
         sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(database, runtime),
     ]
