@@ -10,6 +10,7 @@ a streaming response's last chunk, so nothing is left for the thread's next requ
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -73,25 +74,21 @@ class RowLevelSecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         setattr(request, _MANAGED, True)
+        # A GET runs in one transaction, so its context is written once rather than around each
+        # query; a request already inside one (a test's) needs no second. Writes keep their own
+        # transactions (a payment row must commit before the card is charged), each carrying the
+        # context, as does any query outside them.
+        one_transaction = request.method in READ_ONLY_METHODS and not transaction.get_connection().in_atomic_block
         outer = activate(self._bootstrap(request))
         try:
-            activate(context_for_request(request))
-            if request.method in READ_ONLY_METHODS and not transaction.get_connection().in_atomic_block:
-                # One transaction, so the context is written once rather than around each query
-                # (a request already inside one, such as a test's, is written once anyway).
-                with transaction.atomic():
-                    response = self.get_response(request)
-            else:
-                # Writes keep their own transactions (a payment row must commit before the card
-                # is charged); each carries the context, and so does any query outside them.
+            with transaction.atomic() if one_transaction else contextlib.nullcontext():
+                activate(context_for_request(request))
                 response = self.get_response(request)
-        except BaseException:
+            if isinstance(response, StreamingHttpResponse):
+                response.streaming_content = _streamed_under(current_context(), response.streaming_content)
+            return response
+        finally:
             restore(outer)
-            raise
-        if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _streamed_under(current_context(), response.streaming_content)
-        restore(outer)
-        return response
 
     @staticmethod
     def _bootstrap(request: HttpRequest) -> RlsContext:

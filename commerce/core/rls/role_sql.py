@@ -33,9 +33,7 @@ def role_statements(plan: RolePlan) -> list[sql.Composable]:
             sql.SQL("ALTER ROLE {} LOGIN {}").format(sql.Identifier(name), sql.SQL(options)),
         ]
         if password:
-            statements.append(
-                sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password))
-            )
+            statements.append(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
         return statements
 
     owner, runtime, database = (sql.Identifier(n) for n in (plan.owner, plan.runtime, plan.database))
