@@ -69,3 +69,15 @@ def test_the_check_notices_a_new_model_with_a_customer_key():
 def test_exemptions_say_why():
     assert all(reason.strip() for reason in EXEMPT.values())
     assert not EXEMPT.keys() & protected_labels()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deploy_check_refuses_a_connection_that_would_bypass_rls():
+    from commerce.core.rls.checks import runtime_role_cannot_bypass_rls
+    from commerce.core.rls.roles import owner_connection
+
+    assert runtime_role_cannot_bypass_rls(databases=["default"]) == []
+    with owner_connection():  # the owner owns the protected tables
+        errors = runtime_role_cannot_bypass_rls(databases=["default"])
+
+    assert [error.id for error in errors] == ["magpie.E001"]
