@@ -73,3 +73,26 @@ def test_a_visitor_gets_their_new_cart_and_only_it(client, store):
     assert mine.lines.get().variant_id == variant.pk
     page = client.get(reverse("cart:detail")).content.decode()
     assert variant.product.title in page
+
+
+@pytest.mark.benchmark
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("products", [1, 24])
+def test_a_page_writes_the_context_once_however_many_queries_it_runs(client, store, products, monkeypatch):
+    """A GET runs in one transaction: one ``set_config`` round trip per request, not one per query."""
+    from django.test.utils import CaptureQueriesContext
+
+    from commerce.core.rls import connection as rls_connection
+    from tests.factories import ProductPageFactory
+
+    for _ in range(products):
+        ProductPageFactory(store=store)
+    written = []
+    real_write = rls_connection.write_settings
+    monkeypatch.setattr(rls_connection, "write_settings", lambda raw, ctx: (written.append(ctx), real_write(raw, ctx)))
+
+    with use_context(None), CaptureQueriesContext(connection) as queries:  # as a web worker's thread
+        assert client.get("/shop/").status_code == 200
+
+    assert len(queries) > 5
+    assert [context.role for context in written] == ["anonymous"]
