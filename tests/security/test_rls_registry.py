@@ -81,3 +81,25 @@ def test_the_deploy_check_refuses_a_connection_that_would_bypass_rls():
         errors = runtime_role_cannot_bypass_rls(databases=["default"])
 
     assert [error.id for error in errors] == ["magpie.E001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deploy_check_notices_a_table_without_rls():
+    from django.db import connection
+
+    from commerce.core.rls.checks import protected_tables_enforce_rls
+    from commerce.core.rls.policies import sync
+    from commerce.core.rls.roles import owner_connection, runtime_user
+
+    assert protected_tables_enforce_rls(databases=["default"]) == []
+    with owner_connection():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute('ALTER TABLE "accounts_address" NO FORCE ROW LEVEL SECURITY')
+            errors = protected_tables_enforce_rls(databases=["default"])
+        finally:
+            sync(connection, runtime_role=runtime_user(connection))
+
+    assert [error.id for error in errors] == ["magpie.E002"]
+    assert "accounts_address" in errors[0].msg
+    assert protected_tables_enforce_rls(databases=["default"]) == []
