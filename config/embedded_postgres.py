@@ -69,6 +69,14 @@ def ensure_database(server: EmbeddedServer, name: str) -> None:
         host=server.host, port=server.port, user=server.user, dbname="postgres", autocommit=True
     ) as conn:
         _ensure_roles(conn)
+        # A test database left by a run before the roles existed: the owner must be able to drop it.
+        test_name = f"test_{name}"
+        stale_test = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s AND pg_get_userbyid(datdba) <> %s", [test_name, OWNER_ROLE]
+        ).fetchone()
+        if stale_test:
+            owner = sql.Identifier(OWNER_ROLE)
+            conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(test_name), owner))
         row = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [name]).fetchone()
         if row is None:
             # Another process may create it between our check and our CREATE.
