@@ -79,3 +79,19 @@ def test_password_change_with_a_wrong_old_password_is_a_form_error(client, custo
     assert response.context["form"].errors["old_password"]
     customer.refresh_from_db()
     assert customer.check_password(PASSWORD)
+
+
+def test_staff_reset_their_password_from_wagtails_admin(client, store, django_user_model):
+    """Wagtail's reset views find the account before anyone is signed in: they run under the named
+    "password_reset" system context, like ours (without it the database would hide the account)."""
+    clerk = django_user_model.objects.create_user(email="clerk@example.com", password=PASSWORD, is_staff=True)
+
+    client.post(reverse("wagtailadmin_password_reset"), {"email": "clerk@example.com"})
+
+    assert [message.to for message in mail.outbox] == [["clerk@example.com"]]
+    link = re.search(r"https?://[^/\s]+(/admin/password_reset/confirm/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"] is True
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    clerk.refresh_from_db()
+    assert clerk.check_password(NEW_PASSWORD)
