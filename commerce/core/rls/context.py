@@ -111,8 +111,9 @@ def use_context(context: RlsContext | None) -> Iterator[RlsContext | None]:
 
 
 def system_context(name: str) -> contextlib.AbstractContextManager[RlsContext | None]:
-    """Everything visible, for a named job, webhook or operator command: the name is in
-    ``app.context`` for the duration, so ``pg_stat_activity`` and the logs say who it was."""
+    """Everything visible, for a named job, webhook or operator command. The name travels in
+    ``app.context`` for the duration (``current_setting('app.context')`` tells an audit trigger or
+    a debugging session which one it was)."""
     if not name:
         raise ValueError("a system context needs a name")
     return use_context(RlsContext(role="system", name=name))

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.module_loading import import_string
 
-from .context import RlsContext, activate, current_context, restore, use_context
+from .context import RlsContext, activate, current_context, grant, restore, use_context
 
 CART_TOKENS_KEY = "magpie.rls.cart_tokens"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,7 +65,7 @@ def remember_cart_token(request: HttpRequest, token: str) -> None:
         tokens.append(str(token))
         request.session[CART_TOKENS_KEY] = tokens[-20:]
     if is_managed(request):
-        activate((current_context() or RlsContext(role="anonymous")).granting(cart_tokens=[str(token)]))
+        grant(cart_tokens=[str(token)])
 
 
 class RowLevelSecurityMiddleware:
