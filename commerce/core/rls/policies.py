@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import sql
 
@@ -96,8 +97,9 @@ def grant_statements(runtime_role: str) -> list[sql.Composable]:
 
 
 def sync(connection: BaseDatabaseWrapper, *, runtime_role: str | None) -> None:
-    """Create the helper functions and policies and grant the runtime role; idempotent."""
-    with connection.cursor() as cursor:
+    """Create the helper functions and policies and grant the runtime role; idempotent. One
+    transaction, so live traffic never meets a table between its old policy and its new one."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in function_statements() + policy_statements():
             cursor.execute(statement)
         if runtime_role and runtime_role != connection.settings_dict.get("USER"):
