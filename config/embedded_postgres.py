@@ -93,15 +93,14 @@ def ensure_database(server: EmbeddedServer, name: str) -> None:
 def _ensure_roles(conn) -> None:
     from psycopg import errors
 
-    from commerce.core.rls.role_sql import RolePlan, role_statements
+    from commerce.core.rls.role_sql import role_statements
 
     have = {
         r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", [[OWNER_ROLE, RUNTIME_ROLE]])
     }
     if have == {OWNER_ROLE, RUNTIME_ROLE}:
         return
-    plan = RolePlan(database="postgres", owner=OWNER_ROLE, runtime=RUNTIME_ROLE)
-    for statement in role_statements(plan)[:-2]:  # the roles only; databases are handled per database
+    for statement in role_statements(owner=OWNER_ROLE, runtime=RUNTIME_ROLE):
         with contextlib.suppress(errors.DuplicateObject, errors.UniqueViolation):
             conn.execute(statement)
 

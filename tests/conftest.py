@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from wagtail.models import Site
 
@@ -37,41 +39,27 @@ def ensure_wagtail_roots() -> None:
         Collection.add_root(name="Root")
 
 
-class _OwnerSwitch:
-    """The test database is created, migrated and dropped by the owner role; the tests themselves
-    run as the runtime role, exactly as the web process does."""
-
-    def __init__(self) -> None:
-        self._manager = None
-
-    def start(self) -> None:
-        from commerce.core.rls.roles import owner_connection
-
-        if self._manager is None:
-            self._manager = owner_connection()
-            self._manager.__enter__()
-
-    def stop(self) -> None:
-        if self._manager is not None:
-            self._manager.__exit__(None, None, None)
-            self._manager = None
-
-
-_owner_switch = _OwnerSwitch()
+# The test database is created, migrated and dropped by the owner role; the tests themselves run
+# as the runtime role, exactly as the web process does.
+_as_owner = contextlib.ExitStack()
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    _owner_switch.start()
+    from commerce.core.rls.roles import owner_connection
+
+    _as_owner.enter_context(owner_connection())
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    _owner_switch.stop()
+    from commerce.core.rls.roles import owner_connection
+
+    _as_owner.close()
     with django_db_blocker.unblock():
         ensure_wagtail_roots()
     yield
-    _owner_switch.start()
+    _as_owner.enter_context(owner_connection())
 
 
 @pytest.fixture(autouse=True)

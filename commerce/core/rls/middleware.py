@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.module_loading import import_string
 
-from .context import RlsContext, activate, current_context, grant, restore, use_context
+from .context import ANONYMOUS, RlsContext, activate, current_context, grant, restore, use_context
 
 CART_TOKENS_KEY = "magpie.rls.cart_tokens"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -33,16 +34,17 @@ def is_managed(request: Any) -> bool:
     return bool(getattr(request, _MANAGED, False))
 
 
+def session_cart_tokens(request: Any) -> tuple[str, ...]:
+    session = getattr(request, "session", None)
+    return tuple(session.get(CART_TOKENS_KEY, ())) if session is not None else ()
+
+
 def context_for_request(request: HttpRequest) -> RlsContext:
     """The context for this request's user and session (loads ``request.user`` if needed)."""
-    session = getattr(request, "session", None)
-    cart_tokens = tuple(session.get(CART_TOKENS_KEY, ())) if session is not None else ()
     user = getattr(request, "user", None)
-    if user is None:
-        return RlsContext(role="anonymous", cart_tokens=cart_tokens)
-    if not user.is_authenticated:
-        return RlsContext(role="anonymous", cart_tokens=cart_tokens)
-    return context_for_user(user, cart_tokens=cart_tokens)
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS.granting(cart_tokens=session_cart_tokens(request))
+    return context_for_user(user, cart_tokens=session_cart_tokens(request))
 
 
 def context_for_user(user: Any, *, cart_tokens: tuple[str, ...] = ()) -> RlsContext:
@@ -98,7 +100,7 @@ class RowLevelSecurityMiddleware:
             user_id = int(raw_id) if raw_id is not None else None
         except (TypeError, ValueError):
             user_id = None
-        return RlsContext(role="anonymous", user_id=user_id)
+        return replace(ANONYMOUS, user_id=user_id)
 
 
 def _streamed_under(context: RlsContext | None, content) -> Iterator[bytes]:

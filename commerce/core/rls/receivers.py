@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import connections
 
-from .context import RlsContext, activate
-from .middleware import CART_TOKENS_KEY, context_for_user, is_managed
+from .context import ANONYMOUS, activate
+from .middleware import context_for_user, is_managed, session_cart_tokens
 from .policies import sync
 from .roles import runtime_user
 
@@ -21,12 +21,10 @@ def context_after_login(sender: Any, request: Any = None, user: Any = None, **kw
     """The rest of the request runs as the user who just signed in."""
     if not is_managed(request):
         return
-    session = getattr(request, "session", None)
-    tokens = tuple(session.get(CART_TOKENS_KEY, ())) if session is not None else ()
-    activate(context_for_user(user, cart_tokens=tokens))
+    activate(context_for_user(user, cart_tokens=session_cart_tokens(request)))
 
 
 def context_after_logout(sender: Any, request: Any = None, **kwargs: Any) -> None:
     if not is_managed(request):
         return
-    activate(RlsContext(role="anonymous"))
+    activate(ANONYMOUS)

@@ -6,22 +6,14 @@ Pure psycopg (no Django), so the embedded server's start-up can use it before se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from psycopg import sql
 
 
-@dataclass(frozen=True)
-class RolePlan:
-    database: str
-    owner: str
-    runtime: str
-    owner_password: str | None = None
-    runtime_password: str | None = None
-
-
-def role_statements(plan: RolePlan) -> list[sql.Composable]:
-    """SQL a superuser (or a role with CREATEROLE) runs once to create both roles."""
+def role_statements(
+    *, owner: str, runtime: str, owner_password: str | None = None, runtime_password: str | None = None
+) -> list[sql.Composable]:
+    """SQL a superuser (or a role with CREATEROLE) runs once to create both roles; re-running it
+    takes back anything extra an existing role was given."""
 
     def create(name: str, password: str | None, options: str) -> list[sql.Composable]:
         statements = [
@@ -29,19 +21,24 @@ def role_statements(plan: RolePlan) -> list[sql.Composable]:
                 "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {literal}) THEN "
                 "CREATE ROLE {name} LOGIN {options}; END IF; END $$"
             ).format(literal=sql.Literal(name), name=sql.Identifier(name), options=sql.SQL(options)),
-            # An existing role may have been created with more than it should have.
             sql.SQL("ALTER ROLE {} LOGIN {}").format(sql.Identifier(name), sql.SQL(options)),
         ]
         if password:
             statements.append(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
         return statements
 
-    owner, runtime, database = (sql.Identifier(n) for n in (plan.owner, plan.runtime, plan.database))
     return [
-        *create(plan.owner, plan.owner_password, "NOSUPERUSER NOBYPASSRLS CREATEDB NOCREATEROLE"),
-        *create(plan.runtime, plan.runtime_password, "NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"),
-        sql.SQL("ALTER DATABASE {} OWNER TO {}").format(database, owner),
-        sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(database, runtime),
+        *create(owner, owner_password, "NOSUPERUSER NOBYPASSRLS CREATEDB NOCREATEROLE"),
+        *create(runtime, runtime_password, "NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"),
+    ]
+
+
+def database_statements(*, database: str, owner: str, runtime: str) -> list[sql.Composable]:
+    """Hand ``database`` to the owner and let the runtime role connect to it."""
+    database_id, owner_id, runtime_id = (sql.Identifier(n) for n in (database, owner, runtime))
+    return [
+        sql.SQL("ALTER DATABASE {} OWNER TO {}").format(database_id, owner_id),
+        sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(database_id, runtime_id),
     ]
 
 

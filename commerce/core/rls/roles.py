@@ -50,6 +50,14 @@ def owner_connection(alias: str = "default") -> Iterator[BaseDatabaseWrapper]:
         settings.update(saved)
 
 
+class RunsAsOwner:
+    """Mixin for a management command that must run as the owner (schema and whole-table work)."""
+
+    def handle(self, *args: Any, **options: Any) -> Any:
+        with owner_connection(options["database"]):
+            return super().handle(*args, **options)
+
+
 def mark_owner_session(sender: Any = None, connection: BaseDatabaseWrapper | None = None, **kwargs: Any) -> None:
     """``connection_created`` receiver: an owner connection works as the system."""
     if connection is not None and connection.vendor == "postgresql" and is_owner_connection(connection):

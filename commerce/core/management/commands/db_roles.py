@@ -17,7 +17,7 @@ import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from commerce.core.rls.role_sql import RolePlan, role_statements, transfer_ownership_statements
+from commerce.core.rls.role_sql import database_statements, role_statements, transfer_ownership_statements
 
 
 class Command(BaseCommand):
@@ -34,16 +34,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         settings = connections["default"].settings_dict
-        plan = RolePlan(
-            database=options["database_name"] or settings["NAME"],
-            owner=options["owner"],
-            runtime=options["runtime"],
-            owner_password=secrets.token_urlsafe(24) if options["passwords"] else None,
-            runtime_password=secrets.token_urlsafe(24) if options["passwords"] else None,
+        database, owner, runtime = options["database_name"] or settings["NAME"], options["owner"], options["runtime"]
+        owner_password, runtime_password = (
+            (secrets.token_urlsafe(24), secrets.token_urlsafe(24)) if options["passwords"] else (None, None)
         )
-        statements = role_statements(plan)
+        statements = [
+            *role_statements(
+                owner=owner, runtime=runtime, owner_password=owner_password, runtime_password=runtime_password
+            ),
+            *database_statements(database=database, owner=owner, runtime=runtime),
+        ]
         if options["transfer_from"]:
-            statements.append(transfer_ownership_statements(plan.owner, options["transfer_from"]))
+            statements.append(transfer_ownership_statements(owner, options["transfer_from"]))
         if not options["apply"]:
             for statement in statements:
                 self.stdout.write(statement.as_string(None) + ";")
@@ -53,13 +55,11 @@ class Command(BaseCommand):
             with psycopg.connect(options["admin_url"], autocommit=True) as conn:
                 for statement in statements:
                     conn.execute(statement)
-            self.stdout.write(
-                self.style.SUCCESS(f"Roles {plan.owner} and {plan.runtime} are ready on {plan.database}.")
-            )
+            self.stdout.write(self.style.SUCCESS(f"Roles {owner} and {runtime} are ready on {database}."))
         if options["passwords"]:
             host = settings.get("HOST") or "localhost"
             port = settings.get("PORT") or "5432"
             self.stdout.write(
-                f"\nDATABASE_URL=postgres://{plan.runtime}:{plan.runtime_password}@{host}:{port}/{plan.database}\n"
-                f"DATABASE_OWNER_URL=postgres://{plan.owner}:{plan.owner_password}@{host}:{port}/{plan.database}"
+                f"\nDATABASE_URL=postgres://{runtime}:{runtime_password}@{host}:{port}/{database}\n"
+                f"DATABASE_OWNER_URL=postgres://{owner}:{owner_password}@{host}:{port}/{database}"
             )

@@ -1,12 +1,10 @@
 """``dumpdata`` as the owner role, whose session works as the system: with the runtime role and no
 context, row-level security would hide every customer row from the dump."""
 
-from django.core.management.commands.dumpdata import Command as BaseCommand
+from django.core.management.commands.dumpdata import Command as DumpdataCommand
 
-from commerce.core.rls.roles import owner_connection
+from commerce.core.rls.roles import RunsAsOwner
 
 
-class Command(BaseCommand):
-    def handle(self, *args, **options):
-        with owner_connection(options["database"]):
-            return super().handle(*args, **options)
+class Command(RunsAsOwner, DumpdataCommand):
+    pass

@@ -3,10 +3,8 @@ runtime role is not granted."""
 
 from django.core.management.commands.flush import Command as FlushCommand
 
-from commerce.core.rls.roles import owner_connection
+from commerce.core.rls.roles import RunsAsOwner
 
 
-class Command(FlushCommand):
-    def handle(self, **options):
-        with owner_connection(options["database"]):
-            return super().handle(**options)
+class Command(RunsAsOwner, FlushCommand):
+    pass

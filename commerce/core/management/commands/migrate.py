@@ -6,10 +6,8 @@ Afterwards a ``post_migrate`` receiver writes the RLS policies and grants (see
 
 from django.core.management.commands.migrate import Command as MigrateCommand
 
-from commerce.core.rls.roles import owner_connection
+from commerce.core.rls.roles import RunsAsOwner
 
 
-class Command(MigrateCommand):
-    def handle(self, *args, **options):
-        with owner_connection(options["database"]):
-            return super().handle(*args, **options)
+class Command(RunsAsOwner, MigrateCommand):
+    pass
