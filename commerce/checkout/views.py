@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.cart.session import remember_count, request_cart
 from commerce.core.exceptions import CommerceError
-from commerce.core.ratelimits import rate_limited
+from commerce.core.throttle import throttled
 from commerce.orders.links import order_from_guest_token, order_guest_token
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError
@@ -153,7 +153,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limited(scope="checkout_payment", limit=20, window_seconds=600)
+@throttled("checkout_payment")
 def payment(request: HttpRequest) -> HttpResponse:
     state = _step(request, "payment")
     if isinstance(state, HttpResponse):
