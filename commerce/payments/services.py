@@ -24,6 +24,7 @@ from .interface import GatewayError, IntentResult, PaymentDeclined, WebhookEvent
 from .models import Payment, PaymentEvent
 
 IN_FLIGHT = {Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION}
+UNDER_REVIEW = "We received your payment and are checking it; we will email you when your order is confirmed."
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ def payment_apply_intent(*, payment: Payment, intent: IntentResult) -> PaymentOu
         payment.failure_message = ""
         payment.save()
         order = order_mark_paid(order=order, amount=intent.amount_received, reference=intent.id)
+        if not order.is_paid:  # money that does not cover the order: held for staff review
+            return PaymentOutcome(payment, order, "pending", message=UNDER_REVIEW)
         return PaymentOutcome(payment, order, "paid")
     if intent.status == "requires_action":
         payment.status = Payment.Status.REQUIRES_ACTION
