@@ -48,7 +48,10 @@ def charge(ready_checkout, stripe_gateway):
         payment = payment_create_for_order(order=order)
         sdk = stripe_client(stripe_gateway)
         method = sdk.v1.payment_methods.create(
-            params={"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
+            params={
+                "type": "card",
+                "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+            }
         )
         intent = sdk.v1.payment_intents.create(
             params={"amount": cents, "currency": "usd", "payment_method": method.id, "confirm": True}
