@@ -246,7 +246,7 @@ def confirm(request: HttpRequest) -> JsonResponse:
 
 def thank_you(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation page; its signed link is also the guest's way back to the order."""
-    order = order_from_guest_token(token)
+    order = order_from_guest_token(token, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
     if not order.is_paid:
