@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from commerce.core.links import site_url
 from commerce.core.rls import grant, granted
-
 from commerce.stores.models import Store
 
 from .models import Order

@@ -217,6 +217,8 @@ STRIPE_TIMEOUT_SECONDS = 20.0
 
 # Checkout
 MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
+# At most this many units held by one unpaid order (the "stock_hold" throttle bounds how often).
+MAGPIE_HOLD_MAX_UNITS = int(env("MAGPIE_HOLD_MAX_UNITS", "50") or 50)
 # Which stores a member of staff may act for (None: all); the RLS context carries them.
 MAGPIE_STAFF_STORE_IDS = "commerce.accounts.staff_scope.staff_store_ids"
 MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
@@ -256,6 +258,7 @@ MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {
     "discount_code": (10, 600),
     "gift_card": (10, 600),  # balance checks and applying a card in the cart
     "checkout_payment": (20, 600),
+    "stock_hold": (5, 3600),  # placing an order that reserves stock, per visitor
 }
 # Where the counters live: Redis (shared by every process) when REDIS_URL is set.
 MAGPIE_THROTTLE_STORAGE = REDIS_URL or "memory://"
