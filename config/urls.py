@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from commerce.core.rls import runs_as_system
 from commerce.core.throttle import throttled
+from commerce.stores.admin_scope import ScopedLogEntriesView
 from home import views as home_views
 from search import views as search_views
 
@@ -31,6 +32,9 @@ _admin_password_reset = [
 urlpatterns = [
     # Wagtail's log-in, behind the storefront's "login" throttle (one budget per account for both).
     path("admin/login/", throttled("login", account_field="username")(wagtail_account.LoginView.as_view())),
+    # Wagtail's site history, without other stores' objects for staff limited to some stores.
+    path("admin/reports/site-history/", ScopedLogEntriesView.as_view()),
+    path("admin/reports/site-history/results/", ScopedLogEntriesView.as_view(results_only=True)),
     path("admin/password_reset/", include(_admin_password_reset)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -9,9 +9,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from commerce.accounts.staff_scope import scope_to_staff_stores
 from commerce.core.exceptions import CommerceError
 from commerce.orders.models import Order
+from commerce.stores.admin_scope import scope_queryset
 
 from .payment_review import REVIEW_ACTIONS
 
@@ -20,7 +20,7 @@ from .payment_review import REVIEW_ACTIONS
 def order_review(request: HttpRequest, order_id: int) -> HttpResponse:
     if not request.user.has_perm("orders.change_order"):
         raise PermissionDenied
-    order = scope_to_staff_stores(Order.objects.all(), request.user).filter(pk=order_id).first()
+    order = scope_queryset(Order.objects.all(), request.user).filter(pk=order_id).first()
     if order is None:
         raise Http404("No such order.")
     action = REVIEW_ACTIONS.get(request.POST.get("action", ""))
