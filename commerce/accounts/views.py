@@ -28,7 +28,8 @@ from commerce.stores.selectors import store_for_request
 
 from .forms import AddressForm, EmailAuthenticationForm, SignUpForm
 from .selectors import address_for_customer, addresses_for, default_address_for
-from .services import address_create, address_delete, address_set_default, address_update, customer_sign_up
+from .services import address_create, address_delete, address_set_default, address_update
+from .signup import customer_sign_up_confirm, customer_sign_up_request
 
 LOGIN_URL = reverse_lazy("accounts:login")
 customer_required = login_required(login_url=LOGIN_URL)
@@ -111,25 +112,45 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @require_http_methods(["GET", "POST"])
 @throttled("signup", account_field="email")
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer for a new email and a registered one ("check your email"): the mail itself
+    says which it was, to its owner only (``commerce.accounts.signup``)."""
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or reverse("accounts:detail"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        store = store_for_request(request)
         try:
-            user = customer_sign_up(
+            customer_sign_up_request(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                base_url=site_url(store.site) if store else settings.WAGTAILADMIN_BASE_URL,
+                store_name=store.name if store else settings.WAGTAIL_SITE_NAME,
+                next_url=next_url or "",
             )
         except (CommerceError, ValidationError) as error:
             _show_error(form, error)
         else:
-            login(request, user)
-            messages.success(request, "Welcome! Your account is ready.")
-            return HttpResponseRedirect(next_url or reverse("accounts:detail"))
+            request.session["magpie.signup_email"] = form.cleaned_data["email"]
+            return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
+
+
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("magpie.signup_email", "")})
+
+
+@require_GET
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = customer_sign_up_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/signup_link_invalid.html", status=400)
+    login(request, user, backend="commerce.accounts.backends.EmailBackend")
+    messages.success(request, "Welcome! Your account is ready.")
+    return HttpResponseRedirect(_safe_next(request) or reverse("accounts:detail"))
 
 
 @require_GET

@@ -80,3 +80,20 @@ def test_the_thank_you_page_opens_only_on_its_own_store(client, store, other_sto
 
     assert client.get(path).status_code == 200
     assert client.get(path, HTTP_HOST="second.example.com").status_code == 404
+
+
+def test_sign_up_links_use_the_stores_site_not_the_host_header(client, store):
+    client.post(
+        "/account/signup/",
+        {
+            "email": "nia@example.com",
+            "first_name": "Nia",
+            "password1": "correct-horse-9",
+            "password2": "correct-horse-9",
+        },
+        HTTP_HOST="evil.localhost:8000",
+    )
+
+    assert len(mail.outbox) == 1
+    assert "evil" not in mail.outbox[0].body
+    assert "http://testserver/account/signup/confirm/" in mail.outbox[0].body
