@@ -11,24 +11,14 @@ import pytest
 from django.urls import reverse
 
 from commerce.accounts.models import User
-from commerce.checkout.services import checkout_place_order
 from commerce.orders.models import Order
-from commerce.payments.models import Payment, PaymentEvent
-from commerce.payments.services import payment_create_for_order
+from commerce.payments.models import PaymentEvent
 from tests.localstripe import signed_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 URL = "/payments/stripe/webhook/"
 SECRET = "whsec_test"
-
-
-@pytest.fixture
-def payment(ready_checkout, stripe_gateway):
-    order = checkout_place_order(checkout=ready_checkout(2))  # total 45.00
-    payment = payment_create_for_order(order=order)
-    Payment.objects.filter(pk=payment.pk).update(intent_id="pi_test_1", status=Payment.Status.REQUIRES_ACTION)
-    return payment
 
 
 def post_raw(client, body: bytes, *, timestamp: int | None = None):

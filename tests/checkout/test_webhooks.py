@@ -6,25 +6,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from commerce.checkout.services import checkout_place_order
 from commerce.orders.models import Order
 from commerce.payments.models import Payment, PaymentEvent
-from commerce.payments.services import payment_create_for_order
 from tests.localstripe import signed_event
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "whsec_test"
 URL = "/payments/stripe/webhook/"
-
-
-@pytest.fixture
-def payment(ready_checkout, stripe_gateway):
-    order = checkout_place_order(checkout=ready_checkout(2))  # total 45.00
-    payment = payment_create_for_order(order=order)
-    Payment.objects.filter(pk=payment.pk).update(intent_id="pi_test_1", status=Payment.Status.REQUIRES_ACTION)
-    payment.refresh_from_db()
-    return payment
 
 
 def intent_event(event_id: str, type_: str, *, amount: int = 4500, status: str = "succeeded", intent="pi_test_1"):
