@@ -3,22 +3,38 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.urls import password_reset as wagtail_password_reset_urls
+from wagtail.admin.views import account as wagtail_account
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from commerce.core.rls import runs_as_system
+from commerce.core.throttle import throttled
+from commerce.stores.admin_scope import ScopedLogEntriesView
 from home import views as home_views
 from search import views as search_views
 
 # Wagtail's admin password reset finds the account by email before anyone is signed in: its views
-# run under the named "password_reset" system context (see commerce/core/rls). Django's own admin
-# is not mounted: Wagtail's admin is the only back office.
+# run under the named "password_reset" system context (see commerce/core/rls), and the request
+# form shares the storefront's "password_reset" throttle. Django's own admin is not mounted:
+# Wagtail's admin is the only back office.
+_RESET_THROTTLE = throttled("password_reset", account_field="email")
 _admin_password_reset = [
-    path(str(p.pattern), runs_as_system("password_reset")(p.callback), name=p.name)
+    path(
+        str(p.pattern),
+        runs_as_system("password_reset")(
+            _RESET_THROTTLE(p.callback) if p.name == "wagtailadmin_password_reset" else p.callback
+        ),
+        name=p.name,
+    )
     for p in wagtail_password_reset_urls.urlpatterns
 ]
 
 urlpatterns = [
+    # Wagtail's log-in, behind the storefront's "login" throttle (one budget per account for both).
+    path("admin/login/", throttled("login", account_field="username")(wagtail_account.LoginView.as_view())),
+    # Wagtail's site history, without other stores' objects for staff limited to some stores.
+    path("admin/reports/site-history/", ScopedLogEntriesView.as_view()),
+    path("admin/reports/site-history/results/", ScopedLogEntriesView.as_view(results_only=True)),
     path("admin/password_reset/", include(_admin_password_reset)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

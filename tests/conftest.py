@@ -14,12 +14,16 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and other cached state never carry over from one test to the next."""
+    """Throttle counters and other cached state never carry over from one test to the next."""
     from django.core.cache import cache
 
+    from commerce.core.throttle import throttle_reset
+
     cache.clear()
+    throttle_reset()
     yield
     cache.clear()
+    throttle_reset()
 
 
 def ensure_wagtail_roots() -> None:

@@ -5,13 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UsernameField
-from django.core.exceptions import ValidationError
 from django_countries import countries as countries_registry
 
 from commerce.core.addresses import PostalAddress
-
-from .selectors import email_is_registered
-from .services import EMAIL_TAKEN_MESSAGE
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -41,10 +37,8 @@ class SignUpForm(SetPasswordMixin, forms.Form):
     password1, password2 = SetPasswordMixin.create_password_fields(label1="Password", label2="Confirm password")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if email_is_registered(email=email):
-            raise ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")
-        return email
+        # Whether the email has an account is never said here (issue 9): the sign-up mails its owner.
+        return self.cleaned_data["email"].strip()
 
     def clean(self) -> dict:
         cleaned_data = super().clean()

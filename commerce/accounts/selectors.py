@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from commerce.core.rls import runs_as_system
-
 from .models import Address, User
 
 
@@ -17,9 +15,3 @@ def address_for_customer(*, user: User, address_id: int) -> Address | None:
 
 def default_address_for(*, user: User) -> Address | None:
     return Address.objects.filter(customer=user, is_default=True).first()
-
-
-@runs_as_system("sign_up")
-def email_is_registered(*, email: str) -> bool:
-    """Whether an account already uses this email, compared case-insensitively as the database does."""
-    return User.objects.filter(email__iexact=email.strip()).exists()

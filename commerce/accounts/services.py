@@ -28,7 +28,9 @@ class EmailTaken(CommerceError):
 
 @runs_as_system("sign_up")
 @transaction.atomic
-def customer_sign_up(*, email: str, password: str, first_name: str, last_name: str = "") -> User:
+def customer_sign_up(
+    *, email: str, password: str, first_name: str, last_name: str = "", is_active: bool = True
+) -> User:
     """Create a customer account (as the system: the email must be checked against every account,
     and the new row belongs to nobody signed in yet). Raises EmailTaken when the email is in use in any letter case,
     even when another sign-up with the same email commits first, and ValidationError for a password
@@ -40,7 +42,9 @@ def customer_sign_up(*, email: str, password: str, first_name: str, last_name: s
         raise EmailTaken()
     try:
         with transaction.atomic():
-            return User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+            return User.objects.create_user(
+                email=email, password=password, first_name=first_name, last_name=last_name, is_active=is_active
+            )
     except (IntegrityError, ValidationError):
         # A sign-up with the same email committed after our check: the manager's full_clean() or
         # the Lower(email) unique index caught it.

@@ -1,14 +1,12 @@
-"""Which stores a member of staff may see in the back office, and narrowing a queryset to them.
-
-Screens that list or show store-owned rows (orders, gift cards, discounts) pass their queryset
-through :func:`scope_to_staff_stores`; ``StaffProfile`` says which stores a person works on.
+"""Which stores a member of staff may see in the back office (``StaffProfile``). The RLS context
+carries them; ``commerce.stores.admin_scope`` narrows every admin screen to them.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 
 from .models import StaffProfile
 
@@ -32,11 +30,3 @@ def staff_store_ids(user: Any) -> list[int] | None:
     if profile.all_stores:
         return None
     return sorted(profile.stores.values_list("pk", flat=True))
-
-
-def scope_to_staff_stores(queryset: QuerySet[_M], user: Any, *, field: str = "store") -> QuerySet[_M]:
-    """``queryset`` limited to rows whose ``field`` (a store foreign key or path) is one of the user's stores."""
-    store_ids = staff_store_ids(user)
-    if store_ids is None:
-        return queryset
-    return queryset.filter(**{f"{field}__in": store_ids})

@@ -21,19 +21,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commerce.core.exceptions import CommerceError, NotFound
-from commerce.core.ratelimits import rate_limited
+from commerce.core.links import email_link_options, site_url
 from commerce.core.rls import runs_as_system
+from commerce.core.throttle import throttled
 from commerce.stores.selectors import store_for_request
 
 from .forms import AddressForm, EmailAuthenticationForm, SignUpForm
 from .selectors import address_for_customer, addresses_for, default_address_for
-from .services import address_create, address_delete, address_set_default, address_update, customer_sign_up
+from .services import address_create, address_delete, address_set_default, address_update
+from .signup import customer_sign_up_confirm, customer_sign_up_request
 
 LOGIN_URL = reverse_lazy("accounts:login")
 customer_required = login_required(login_url=LOGIN_URL)
 
 
-@method_decorator(rate_limited(scope="login", limit=10, window_seconds=300), name="dispatch")
+@method_decorator(throttled("login", account_field="username"), name="dispatch")
 class AccountLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
@@ -62,9 +64,10 @@ class AccountPasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-@method_decorator(rate_limited(scope="password_reset", limit=5, window_seconds=3600), name="dispatch")
+@method_decorator(throttled("password_reset", account_field="email"), name="dispatch")
 class AccountPasswordResetView(auth_views.PasswordResetView):
-    """Always answers "sent", whether or not the email has an account, so it reveals none."""
+    """Always answers "sent", whether or not the email has an account, so it reveals none. The
+    link is built on the store's own Site, never on the request's Host."""
 
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -74,7 +77,18 @@ class AccountPasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Form) -> HttpResponse:
         store = store_for_request(self.request)
         self.extra_email_context = {"store_name": store.name if store else settings.WAGTAIL_SITE_NAME}
-        return super().form_valid(form)
+        base_url = site_url(store.site) if store else settings.WAGTAILADMIN_BASE_URL
+        form.save(
+            **email_link_options(base_url),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 login_view = AccountLoginView.as_view()
@@ -96,27 +110,47 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limited(scope="signup", limit=5, window_seconds=3600)
+@throttled("signup", account_field="email")
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer for a new email and a registered one ("check your email"): the mail itself
+    says which it was, to its owner only (``commerce.accounts.signup``)."""
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or reverse("accounts:detail"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        store = store_for_request(request)
         try:
-            user = customer_sign_up(
+            customer_sign_up_request(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                base_url=site_url(store.site) if store else settings.WAGTAILADMIN_BASE_URL,
+                store_name=store.name if store else settings.WAGTAIL_SITE_NAME,
+                next_url=next_url or "",
             )
         except (CommerceError, ValidationError) as error:
             _show_error(form, error)
         else:
-            login(request, user)
-            messages.success(request, "Welcome! Your account is ready.")
-            return HttpResponseRedirect(next_url or reverse("accounts:detail"))
+            request.session["magpie.signup_email"] = form.cleaned_data["email"]
+            return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
+
+
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("magpie.signup_email", "")})
+
+
+@require_GET
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = customer_sign_up_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/signup_link_invalid.html", status=400)
+    login(request, user, backend="commerce.accounts.backends.EmailBackend")
+    messages.success(request, "Welcome! Your account is ready.")
+    return HttpResponseRedirect(_safe_next(request) or reverse("accounts:detail"))
 
 
 @require_GET

@@ -10,6 +10,8 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from commerce.core.admin_choosers import PermissionCheckedChooserViewSet
+
 from .models import StaffProfile
 
 
@@ -21,6 +23,7 @@ def staff_profile_stores_label(profile: StaffProfile) -> str:
 
 class StaffProfileViewSet(SnippetViewSet):
     model = StaffProfile
+    chooser_viewset_class = PermissionCheckedChooserViewSet  # staff names: only for who manages staff
     icon = "group"
     menu_label = "Staff stores"
     url_prefix = "staff-stores"

@@ -159,15 +159,15 @@ MAX_GIFT_CARDS_PER_CART = 5
 @transaction.atomic
 def cart_apply_discount_code(*, cart: Cart, code: str) -> str:
     """Keep a code the shopper typed; whether it applies is shown with the cart's prices."""
-    from commerce.promotions.discounts import discount_code_find
+    from commerce.promotions.discounts import discount_code_live
 
     code = (code or "").strip()
     if not code or len(code) > 40:
         raise CommerceError("Enter a discount code.", field="discount_code")
     cart = locked(Cart.objects).get(pk=cart.pk)
-    found = discount_code_find(store=cart.store, code=code)
+    found = discount_code_live(store=cart.store, code=code, now=timezone.now())
     if found is None:
-        raise CommerceError(f"We don't know the code {code}.", field="discount_code", code="unknown")
+        raise CommerceError(f"{code} is not a valid discount code.", field="discount_code", code="unknown")
     codes = [c for c in cart.discount_codes if c.upper() != found.code.upper()]
     if len(codes) >= MAX_CODES_PER_CART:
         raise CommerceError(f"A cart takes at most {MAX_CODES_PER_CART} codes.", field="discount_code")

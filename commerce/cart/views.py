@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from commerce.core.exceptions import CommerceError
-from commerce.promotions.ratelimit import gift_card_attempt_limited
+from commerce.core.throttle import throttle_attempt, throttled_response
 from commerce.stores.selectors import store_for_request
 
 from .offers import cart_pricing
@@ -107,6 +107,9 @@ def cart_remove(request: HttpRequest, line_id: int) -> HttpResponse:
 @require_POST
 def discount_apply(request: HttpRequest) -> HttpResponse:
     store = _store(request)
+    attempt = throttle_attempt(request, scope="discount_code", ensure_session=True)
+    if not attempt.allowed:
+        return throttled_response(request, attempt)
     cart = request_cart(request, store, create=True)
     try:
         code = cart_apply_discount_code(cart=cart, code=request.POST.get("code", ""))
@@ -127,9 +130,9 @@ def discount_remove(request: HttpRequest) -> HttpResponse:
 @require_POST
 def gift_card_apply(request: HttpRequest) -> HttpResponse:
     store = _store(request)
-    limited = gift_card_attempt_limited(request)
-    if limited is not None:
-        return limited
+    attempt = throttle_attempt(request, scope="gift_card", ensure_session=True)
+    if not attempt.allowed:
+        return throttled_response(request, attempt)
     cart = request_cart(request, store, create=True)
     try:
         card = cart_apply_gift_card(cart=cart, code=request.POST.get("code", ""))

@@ -42,8 +42,8 @@ def orders_expire() -> int:
     for order_id in expired_reservation_order_ids():
         with transaction.atomic():
             order = locked(Order.objects).get(pk=order_id)
-            if order.is_paid:
-                continue
+            if order.is_paid or order.amount_paid > order.amount_refunded:
+                continue  # paid, or money held for staff review (payment_review): never auto-cancelled
             order_abandon(order=order, reason="Not paid in time.")
             count += 1
     return count

@@ -6,6 +6,9 @@ an order returns it — a double click, a retry or the back button never make a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -221,26 +224,40 @@ def checkout_prepare_payment(*, checkout: Checkout) -> SetupIntentResult:
     return intent
 
 
-def checkout_pay(*, checkout: Checkout) -> PaymentOutcome:
-    """Place (or reuse) the order, then charge the card the shopper confirmed on this checkout's
-    SetupIntent. Never charges a paid order, or one with a payment in flight, again."""
+class HoldRefused(CommerceError):
+    """A visitor may not hold (more) stock right now: too many units, or too many holds."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="cart", code="hold_refused")
+
+
+def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None = None) -> PaymentOutcome:
+    """Charge the card the shopper confirmed on this checkout's SetupIntent for its order. Never
+    charges a paid order, or one with a payment in flight, again.
+
+    Stock is reserved (the order placed) only once a payment can actually be attempted: the card
+    is confirmed with the provider, or gift cards cover everything. Before that nothing is held,
+    so posting the payment step without a card holds nothing. A hold is bounded: at most
+    ``MAGPIE_HOLD_MAX_UNITS`` units, and ``before_hold`` (the view's per-visitor throttle) may
+    refuse it by raising ``HoldRefused``."""
+    order = Order.objects.filter(pk=checkout.order_id).first() if checkout.order_id else None
+    if order is not None:
+        in_flight = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
+        if order.is_paid or in_flight is not None:
+            payment = in_flight or order.payments.filter(status=Payment.Status.SUCCEEDED).first()
+            outcome = payment_sync(payment=payment) if payment is not None else PaymentOutcome(None, order, "paid")
+            _finish(checkout, outcome)
+            return outcome
+    summary = checkout_summary(checkout=checkout)
+    payment_method = _confirmed_card(checkout) if summary.totals.amount_due.amount > 0 else None
+    _check_hold(summary, order=order, before_hold=before_hold)
     order = checkout_place_order(checkout=checkout)
-    in_flight = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
-    if order.is_paid or in_flight is not None:
-        payment = in_flight or order.payments.filter(status=Payment.Status.SUCCEEDED).first()
-        outcome = payment_sync(payment=payment) if payment is not None else PaymentOutcome(None, order, "paid")
+    if order.is_paid or payment_method is None:
+        outcome = PaymentOutcome(None, order, "paid" if order.is_paid else "pending")
         _finish(checkout, outcome)
         return outcome
-    if not checkout.setup_intent_id:
-        raise CommerceError("Enter your card details.", field="payment_method")
     try:
-        setup = get_gateway().retrieve_setup_intent(checkout.setup_intent_id)
-    except PaymentError as exc:
-        raise CommerceError("We could not reach the payment provider. Please try again.") from exc
-    if setup.status != "succeeded" or not setup.payment_method:
-        raise CommerceError("Enter your card details.", field="payment_method")
-    try:
-        outcome = payment_start(order=order, payment_method=setup.payment_method)
+        outcome = payment_start(order=order, payment_method=payment_method)
     except CommerceError as exc:
         if exc.code != "payment_in_progress":
             raise
@@ -253,6 +270,33 @@ def checkout_pay(*, checkout: Checkout) -> PaymentOutcome:
         raise CommerceError("We could not take the payment. Please try again.", field="payment_method") from exc
     _finish(checkout, outcome)
     return outcome
+
+
+def _confirmed_card(checkout: Checkout) -> str:
+    """The payment method of this checkout's SetupIntent, once the provider confirmed the card."""
+    if not checkout.setup_intent_id:
+        raise CommerceError("Enter your card details.", field="payment_method")
+    try:
+        setup = get_gateway().retrieve_setup_intent(checkout.setup_intent_id)
+    except PaymentError as exc:
+        raise CommerceError("We could not reach the payment provider. Please try again.") from exc
+    if setup.status != "succeeded" or not setup.payment_method:
+        raise CommerceError("Enter your card details.", field="payment_method")
+    return setup.payment_method
+
+
+def _check_hold(summary: CheckoutSummary, *, order: Order | None, before_hold: Callable[[], None] | None) -> None:
+    units = sum(line.quantity for line in summary.lines)
+    limit = settings.MAGPIE_HOLD_MAX_UNITS
+    if units > limit:
+        raise HoldRefused(f"One order can hold at most {limit} items; please split your order.")
+    holding = (
+        order is not None
+        and order.status == OrderStatus.PENDING_PAYMENT
+        and order.reservations.filter(status="active").exists()
+    )
+    if before_hold is not None and not holding:
+        before_hold()
 
 
 def checkout_confirm(*, checkout: Checkout) -> PaymentOutcome | None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.cart.session import remember_count, request_cart
 from commerce.core.exceptions import CommerceError
-from commerce.core.ratelimits import rate_limited
+from commerce.core.throttle import ThrottleResult, throttle_attempt, throttled, throttled_response
 from commerce.orders.links import order_from_guest_token, order_guest_token
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError
@@ -26,6 +26,7 @@ from .forms import AddressForm, ContactForm, ShippingMethodForm
 from .models import Checkout
 from .selectors import CheckoutSummary, checkout_summary
 from .services import (
+    HoldRefused,
     checkout_confirm,
     checkout_for_cart,
     checkout_pay,
@@ -153,7 +154,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limited(scope="checkout_payment", limit=20, window_seconds=600)
+@throttled("checkout_payment")
 def payment(request: HttpRequest) -> HttpResponse:
     state = _step(request, "payment")
     if isinstance(state, HttpResponse):
@@ -212,9 +213,20 @@ def _outcome_response(request: HttpRequest, outcome: PaymentOutcome) -> JsonResp
 
 def _pay(request: HttpRequest, checkout: Checkout) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
+    refused: list[ThrottleResult] = []
+
+    def before_hold() -> None:
+        # How often one visitor may put stock on hold (each hold lasts the reservation window).
+        attempt = throttle_attempt(request, scope="stock_hold")
+        if not attempt.allowed:
+            refused.append(attempt)
+            raise HoldRefused("You have held items too often; please try again later.")
+
     try:
-        outcome = checkout_pay(checkout=checkout)
+        outcome = checkout_pay(checkout=checkout, before_hold=before_hold)
     except CommerceError as error:
+        if refused:
+            return throttled_response(request, refused[0])
         if not wants_json:  # the plain form of an order paid entirely by gift cards
             messages.error(request, error.message)
             return redirect("checkout:payment")
@@ -246,7 +258,7 @@ def confirm(request: HttpRequest) -> JsonResponse:
 
 def thank_you(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation page; its signed link is also the guest's way back to the order."""
-    order = order_from_guest_token(token)
+    order = order_from_guest_token(token, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
     if not order.is_paid:

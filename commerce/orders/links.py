@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core import signing
 from django.urls import reverse
 
+from commerce.core.links import site_url
 from commerce.core.rls import grant, granted
+from commerce.stores.models import Store
 
 from .models import Order
 
@@ -18,7 +20,11 @@ def order_guest_token(order: Order) -> str:
     return signing.Signer(salt=_SALT).sign_object({"o": order.pk, "k": str(order.access_key)}, compress=True)
 
 
-def order_from_guest_token(token: str) -> Order | None:
+def order_from_guest_token(token: str, *, store: Store | None) -> Order | None:
+    """The order a guest's signed link names, when it belongs to ``store`` (the store serving the
+    request): a link opens only on its own store's host. None for anything else."""
+    if store is None:
+        return None
     try:
         data = signing.Signer(salt=_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
@@ -28,7 +34,7 @@ def order_from_guest_token(token: str) -> Order | None:
     # The signature proves we issued the link: its order may be read to check the access key...
     with granted(order_ids=[data["o"]]):
         order = Order.objects.filter(pk=data["o"]).select_related("store").first()
-    if order is None or str(order.access_key) != data.get("k"):
+    if order is None or str(order.access_key) != data.get("k") or order.store_id != store.pk:
         return None
     # ...and, the key matching, for the rest of the request (its lines, payments, events).
     grant(order_ids=[order.pk])
@@ -40,4 +46,4 @@ def order_guest_path(order: Order) -> str:
 
 
 def order_guest_url(order: Order) -> str:
-    return order.store.site.root_url.rstrip("/") + order_guest_path(order)
+    return site_url(order.store.site, order_guest_path(order))

@@ -120,6 +120,23 @@ class Order(models.Model):
         return self.total - self.gift_card_total
 
     @property
+    def amount_received(self) -> Decimal:
+        """Card and gift card money taken for this order (before refunds)."""
+        return self.amount_paid + self.gift_card_total
+
+    @property
+    def payment_mismatch(self) -> str | None:
+        """``"underpaid"`` (held unpaid), ``"overpaid"`` (paid, excess kept) or None, while the order
+        is flagged and the money received differs from its total."""
+        if not self.flagged_for_review:
+            return None
+        if not self.is_paid and self.amount_paid > self.amount_refunded and self.amount_received < self.total:
+            return "underpaid"
+        if self.is_paid and self.amount_received - self.amount_refunded > self.total:
+            return "overpaid"
+        return None
+
+    @property
     def is_paid(self) -> bool:
         return self.payment_status in {PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -140,41 +139,70 @@ def order_place(
 
 @transaction.atomic
 def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
-    """Record money received. The order is paid once; an amount other than the total flags it."""
+    """Record money received; the order is paid only when what it received covers its total.
+
+    The payment-amount rule (README, Security): card money plus gift card money is compared with the
+    total. Less, or another currency, leaves the order unpaid and flagged for review with its stock
+    still reserved (no confirmation email, no ``order_paid``, no gift cards issued) until staff
+    accept, refund or cancel it (``commerce.checkout.payment_review``). More pays it and flags the
+    excess. Exactly the total pays it."""
     order = locked(Order.objects).get(pk=order.pk)
     if amount.currency != order.currency:
-        order.flagged_for_review = True
-        order.review_reason = f"Paid in {amount.currency}, order is in {order.currency} ({reference})."
-    order.amount_paid = F("amount_paid") + (amount.amount if amount.currency == order.currency else Decimal(0))
-    order.save(update_fields=["amount_paid", "flagged_for_review", "review_reason", "updated_at"])
-    order.refresh_from_db()
-    first_payment = order.payment_status not in {PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED}
-    if order.amount_paid + order.gift_card_total != order.total and not order.flagged_for_review:
-        order.flagged_for_review = True
-        order.review_reason = (
-            f"Paid {order.money(order.amount_paid)} by card and {order.money(order.gift_card_total)} by gift card "
-            f"but the order total is {order.total_money} ({reference})."
+        order_add_event(order=order, type=OrderEvent.Type.PAYMENT_SUCCEEDED, message=f"Payment of {amount} received.")
+        return order_flag_for_review(
+            order=order, reason=f"Paid {amount} but the order is in {order.currency}: held for review ({reference})."
         )
-        order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
-    order.payment_status = PaymentStatus.PAID
-    if order.status in {OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED}:
-        order.status = OrderStatus.PAID
-    order.paid_at = order.paid_at or timezone.now()
-    order.save()
+    order.amount_paid = F("amount_paid") + amount.amount
+    order.save(update_fields=["amount_paid", "updated_at"])
+    order.refresh_from_db()
     order_add_event(
         order=order,
         type=OrderEvent.Type.PAYMENT_SUCCEEDED,
         message=f"Payment of {amount} received." if amount else "Paid in full by gift card.",
         data={"reference": reference},
     )
-    if first_payment:
-        order_id = order.pk
-        transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=order_id))
-        _take_stock_for_paid_order(order)
-        from .tasks import send_order_confirmation
+    received = order.amount_received
+    summary = (
+        f"Received {order.money(order.amount_paid)} by card and {order.money(order.gift_card_total)} by gift card "
+        f"for a total of {order.total_money}"
+    )
+    if received < order.total and not order.is_paid:
+        return order_flag_for_review(
+            order=order, reason=f"Underpaid: {summary}; held unpaid with its stock reserved ({reference})."
+        )
+    if received > order.total:
+        order_flag_for_review(order=order, reason=f"Overpaid: {summary} ({reference}).")
+    return order_complete_payment(order=order)
 
-        order_id = order.pk
-        transaction.on_commit(lambda: send_order_confirmation.enqueue(order_id))
+
+@transaction.atomic
+def order_flag_for_review(*, order: Order, reason: str) -> Order:
+    order = locked(Order.objects).get(pk=order.pk)
+    order.flagged_for_review = True
+    order.review_reason = reason[:300]
+    order.save(update_fields=["flagged_for_review", "review_reason", "updated_at"])
+    order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
+    return order
+
+
+@transaction.atomic
+def order_complete_payment(*, order: Order) -> Order:
+    """The order counts as paid: status, stock leaving the shelf, ``order_paid`` and the
+    confirmation email, once (a second call on a paid order changes nothing)."""
+    order = locked(Order.objects).get(pk=order.pk)
+    if order.is_paid:
+        return order
+    order.payment_status = PaymentStatus.PAID
+    if order.status in {OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED}:
+        order.status = OrderStatus.PAID
+    order.paid_at = order.paid_at or timezone.now()
+    order.save()
+    order_id = order.pk
+    transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=order_id))
+    _take_stock_for_paid_order(order)
+    from .tasks import send_order_confirmation
+
+    transaction.on_commit(lambda: send_order_confirmation.enqueue(order_id))
     return order
 
 

@@ -39,7 +39,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def guest_order_detail(request: HttpRequest, token: str) -> HttpResponse:
-    order = order_from_guest_token(token)
+    order = order_from_guest_token(token, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
     return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all(), "guest": True})

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from commerce.accounts.staff_scope import scope_to_staff_stores
+from commerce.stores.admin_scope import scope_queryset
 
 from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, ViewOnlyModelAdmin
 from .models import Order
@@ -57,7 +57,7 @@ class OrderAdmin(ViewOnlyModelAdmin):
     export_filename = "orders"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
-        return scope_to_staff_stores(super().get_queryset(request).select_related("store"), request.user)
+        return scope_queryset(super().get_queryset(request).select_related("store"), request.user)
 
     @admin.display(description="Total", ordering="total")
     def total_with_currency(self, order: Order) -> str:

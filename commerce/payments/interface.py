@@ -24,7 +24,12 @@ class GatewayError(PaymentError):
 
 
 class InvalidWebhook(PaymentError):
-    """A webhook whose signature, timestamp or body does not check out."""
+    """A webhook whose signature or timestamp does not check out: refused, not stored."""
+
+
+class MalformedEvent(PaymentError):
+    """A correctly signed event whose body is not what the provider documents: stored and marked
+    failed with this reason (retrying would fail the same way)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,17 @@ class WebhookEvent:
     id: str
     type: str
     object: dict[str, Any]
-    payload: dict[str, Any]
+    payload: Any  # the JSON body as sent (a dict for a well-formed event)
+    problem: str = ""  # why the signed body is malformed; "" when it is well formed
+
+
+@dataclass(frozen=True)
+class RefundedCharge:
+    """A ``charge.refunded`` event: how much of the charge has been refunded so far."""
+
+    id: str
+    intent_id: str
+    amount_refunded: Money
 
 
 class PaymentGateway(Protocol):

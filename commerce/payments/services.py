@@ -7,7 +7,9 @@ webhook can complete (it finds the payment by intent id or by our id in the inte
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,11 +21,14 @@ from commerce.orders.models import Order
 from commerce.orders.services import order_mark_paid, order_payment_failed
 
 from .gateway import get_gateway
-from .gateways.stripe import intent_result_from_dict
-from .interface import GatewayError, IntentResult, PaymentDeclined, WebhookEvent
+from .gateways.stripe import event_object, intent_result_from_dict, refunded_charge_from_dict
+from .interface import GatewayError, IntentResult, MalformedEvent, PaymentDeclined, WebhookEvent
 from .models import Payment, PaymentEvent
 
+logger = logging.getLogger(__name__)
+INTENT_EVENTS = {"payment_intent.succeeded", "payment_intent.payment_failed"}
 IN_FLIGHT = {Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION}
+UNDER_REVIEW = "We received your payment and are checking it; we will email you when your order is confirmed."
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def payment_apply_intent(*, payment: Payment, intent: IntentResult) -> PaymentOu
         payment.failure_message = ""
         payment.save()
         order = order_mark_paid(order=order, amount=intent.amount_received, reference=intent.id)
+        if not order.is_paid:  # money that does not cover the order: held for staff review
+            return PaymentOutcome(payment, order, "pending", message=UNDER_REVIEW)
         return PaymentOutcome(payment, order, "paid")
     if intent.status == "requires_action":
         payment.status = Payment.Status.REQUIRES_ACTION
@@ -145,41 +152,58 @@ def webhook_record(*, event: WebhookEvent, provider: str = "stripe") -> PaymentE
         return PaymentEvent.objects.get(provider=provider, event_id=event.id)
 
 
-def _payment_for_intent(obj: dict) -> Payment | None:
-    intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+def _payment_for(*, intent_id: str, metadata: dict[str, Any]) -> Payment | None:
     payment = Payment.objects.filter(intent_id=intent_id).first() if intent_id else None
     if payment is None:
-        payment_id = (obj.get("metadata") or {}).get("magpie_payment_id")
+        payment_id = metadata.get("magpie_payment_id")
         if payment_id and str(payment_id).isdigit():
             payment = Payment.objects.filter(pk=int(payment_id)).first()
     return payment
 
 
-def webhook_apply(*, record: PaymentEvent) -> PaymentEvent:
-    """Apply a stored event exactly once (the row lock makes concurrent deliveries wait)."""
+def _apply_event(record: PaymentEvent) -> tuple[Payment | None, str]:
+    """Read the stored event into typed data, then act on it; ``MalformedEvent`` before any write
+    when the body is not shaped as the provider documents."""
+    if record.type in INTENT_EVENTS:
+        intent = intent_result_from_dict(event_object(record.payload))
+        payment = _payment_for(intent_id=intent.id, metadata=intent.metadata)
+        if payment is None:
+            return None, "ignored: no matching payment"
+        return payment, f"applied: {payment_apply_intent(payment=payment, intent=intent).status}"
+    if record.type == "charge.refunded":
+        from .refunds import payment_sync_refunded
+
+        charge = refunded_charge_from_dict(event_object(record.payload))
+        payment = _payment_for(intent_id=charge.intent_id, metadata={})
+        if payment is None:
+            return None, "ignored: no matching payment"
+        payment_sync_refunded(payment=payment, refunded=charge.amount_refunded, reference=charge.id)
+        return payment, "applied: refund synced"
+    return None, "ignored: event type not handled"
+
+
+def webhook_apply(*, record: PaymentEvent, problem: str = "") -> PaymentEvent:
+    """Apply a stored event exactly once (the row lock makes concurrent deliveries wait). A
+    malformed event (``problem``, or found so while reading it) is marked ``failed: <reason>``:
+    it stays visible in the payment events admin and is never retried into a 500."""
     with transaction.atomic():
         record = locked(PaymentEvent.objects).get(pk=record.pk)
         if record.processed_at is not None:
             return record
-        obj = (record.payload.get("data") or {}).get("object") or {}
-        payment = _payment_for_intent(obj)
-        if payment is None:
-            result = "ignored: no matching payment"
-        elif record.type in {"payment_intent.succeeded", "payment_intent.payment_failed"}:
-            intent = intent_result_from_dict(obj)
-            outcome = payment_apply_intent(payment=payment, intent=intent)
-            result = f"applied: {outcome.status}"
-        elif record.type == "charge.refunded":
-            from .refunds import payment_sync_refunded
-
-            refunded = Money.from_minor_units(int(obj.get("amount_refunded") or 0), str(obj.get("currency")).upper())
-            payment_sync_refunded(payment=payment, refunded=refunded, reference=str(obj.get("id")))
-            result = "applied: refund synced"
+        payment = None
+        if problem:
+            result = f"failed: {problem}"
         else:
-            result = "ignored: event type not handled"
+            try:
+                with transaction.atomic():  # nothing half-applied when the body turns out malformed
+                    payment, result = _apply_event(record)
+            except (MalformedEvent, CommerceError) as exc:
+                result = f"failed: {exc}"
+        if result.startswith("failed"):
+            logger.warning("payment event %s (%s) failed: %s", record.event_id, record.type, result)
         record.payment = payment
         record.order_id = payment.order_id if payment else None
         record.processed_at = timezone.now()
-        record.result = result
+        record.result = result[:300]
         record.save()
         return record

@@ -33,6 +33,6 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
             status=400,
         )
     record = webhook_record(event=event)
-    record = webhook_apply(record=record)
+    record = webhook_apply(record=record, problem=event.problem)
     logger.info("stripe event %s %s: %s", event.type, event.id, record.result)
     return JsonResponse({"received": True, "result": record.result})

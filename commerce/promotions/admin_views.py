@@ -24,13 +24,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
-from commerce.accounts.admin_scope import in_staff_scope, scope_object_views_to_staff_stores
-from commerce.accounts.staff_scope import scope_to_staff_stores
 from commerce.catalog.models import CollectionPage, ProductPage
 from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
+from commerce.stores.admin_scope import StoreScopedFormMixin, StoreScopedSnippetViewSet, in_scope
 
 from .discount_codes import MAX_COUNT, MIN_LENGTH, discount_codes_csv, discount_codes_generate
 from .discount_rules import discount_status_q, normalize_code
@@ -122,8 +121,7 @@ class DiscountAdminForm(WagtailAdminModelForm):
                 self.add_error(name, f"Choose only {name} of {store}.")
 
 
-@scope_object_views_to_staff_stores
-class DiscountViewSet(SnippetViewSet):
+class DiscountViewSet(StoreScopedSnippetViewSet):
     model = Discount
     icon = "tag"
     menu_label = "Discounts"
@@ -172,7 +170,7 @@ class DiscountViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Discount]:
-        return scope_to_staff_stores(Discount.objects.select_related("store"), request.user)
+        return super().get_queryset(request).select_related("store")
 
 
 # --- Codes --------------------------------------------------------------------------------------
@@ -201,8 +199,7 @@ class DiscountCodeAdminForm(WagtailAdminModelForm):
         return data
 
 
-@scope_object_views_to_staff_stores
-class DiscountCodeViewSet(SnippetViewSet):
+class DiscountCodeViewSet(StoreScopedSnippetViewSet):
     model = DiscountCode
     icon = "key"
     menu_label = "Discount codes"
@@ -220,7 +217,7 @@ class DiscountCodeViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DiscountCode]:
-        return scope_to_staff_stores(DiscountCode.objects.select_related("discount"), request.user)
+        return super().get_queryset(request).select_related("discount")
 
 
 class DiscountViewSetGroup(SnippetViewSetGroup):
@@ -243,7 +240,7 @@ class DiscountCodesGenerateForm(forms.Form):
     )
 
 
-class DiscountCodesGenerateView(WagtailAdminTemplateMixin, FormView):
+class DiscountCodesGenerateView(StoreScopedFormMixin, WagtailAdminTemplateMixin, FormView):
     form_class = DiscountCodesGenerateForm
     template_name = "promotions/admin/discount_codes_generate.html"
     page_title = "Generate discount codes"
@@ -256,12 +253,6 @@ class DiscountCodesGenerateView(WagtailAdminTemplateMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         return {**super().get_initial(), "discount": self.request.GET.get("discount")}
-
-    def get_form(self, form_class=None) -> DiscountCodesGenerateForm:
-        form = super().get_form(form_class)
-        field = form.fields["discount"]
-        field.queryset = scope_to_staff_stores(field.queryset, self.request.user)
-        return form
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -297,7 +288,7 @@ def discount_codes_export(request: HttpRequest, discount_id: int) -> HttpRespons
     ):
         raise PermissionDenied
     discount = get_object_or_404(Discount, pk=discount_id)
-    if not in_staff_scope(request.user, discount):
+    if not in_scope(request.user, discount):
         raise Http404
     buffer = io.StringIO()
     discount_codes_csv(discount=discount, out=buffer)

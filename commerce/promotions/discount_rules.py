@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Upper
-from django.utils import timezone
-from django.utils.formats import date_format
 from wagtail.models import Page
 
 from commerce.catalog.models import CollectionPage
@@ -193,7 +191,7 @@ def candidates_load(ctx: DiscountContext) -> tuple[list[Candidate], list[tuple[s
         code = found.get(normalized)
         label = as_typed.strip()
         if code is None or not code.discount.is_active:
-            unknown.append((as_typed, Problem("unknown", f"{label} is not a valid discount code.")))
+            unknown.append((as_typed, not_a_code(label)))
         elif code.discount_id in by_discount:  # a second code of the same discount
             message = f"{label} cannot be combined with {code.discount.name}."
             unknown.append((as_typed, Problem("not_combinable", message)))
@@ -230,7 +228,7 @@ def _usage_problem(candidate: Candidate, *, now: datetime, own_uses: set[tuple[s
     if problem is not None or code is None or code.usage_limit is None:
         return problem
     if code.times_used - (("code", code.pk) in own_uses) >= code.usage_limit:
-        return Problem("already_used", f"{candidate.label} has already been used.")
+        return not_a_code(candidate.label)
     return None
 
 
@@ -265,23 +263,26 @@ def eligible_lines(discount: Discount, lines: Sequence[DiscountLine], facts: Fac
     return [line for line in lines if line.product_id in products or line.category_ids & categories]
 
 
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
-
-
 def status_problem(discount: Discount, *, label: str, now: datetime, uses: int) -> Problem | None:
     """Draft, scheduled, past its end, or used up. ``uses`` is the discount's count of uses that
-    are not the shopper's own (see ``DiscountContext.replaces_order_id``)."""
+    are not the shopper's own (see ``DiscountContext.replaces_order_id``).
+
+    All four answer exactly as an unknown code does: telling "expired" or "used up" from "unknown"
+    would let a guesser learn which codes exist (issue 9). Reasons that only a live code reaches
+    (minimum spend, sign-in, first order...) stay helpful."""
     status = discount.status_at(now)
-    if status == Discount.Status.DRAFT:
-        return Problem("unknown", f"{label} is not a valid discount code.")
-    if status == Discount.Status.SCHEDULED:
-        return Problem("not_started", f"{label} can be used from {_when(discount.starts_at)}.")
+    if status in (Discount.Status.DRAFT, Discount.Status.SCHEDULED):
+        return not_a_code(label)
     if discount.ends_at is not None and now >= discount.ends_at:
-        return Problem("expired", f"{label} expired on {_when(discount.ends_at)}.")
+        return not_a_code(label)
     if discount.usage_limit is not None and uses >= discount.usage_limit:
-        return Problem("already_used", f"{label} has reached its usage limit.")
+        return not_a_code(label)
     return None
+
+
+def not_a_code(label: str) -> Problem:
+    """The one answer for a code that does not exist or can never apply again."""
+    return Problem("unknown", f"{label} is not a valid discount code.")
 
 
 def condition_problem(

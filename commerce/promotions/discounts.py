@@ -137,6 +137,21 @@ def discount_code_find(*, store: Store, code: str) -> DiscountCode | None:
     )
 
 
+def discount_code_live(*, store: Store, code: str, now: datetime) -> DiscountCode | None:
+    """The store's code matching ``code`` when it can still apply to some cart (published, started,
+    not ended, neither it nor its discount used up); None otherwise, the same None for a code that
+    does not exist, so the answer to a shopper typing it tells no guesser which codes exist."""
+    found = discount_code_find(store=store, code=code)
+    if found is None:
+        return None
+    label = code.strip()
+    if rules.status_problem(found.discount, label=label, now=now, uses=found.discount.times_used) is not None:
+        return None
+    if found.usage_limit is not None and found.times_used >= found.usage_limit:
+        return None
+    return found
+
+
 def discounts_evaluate(ctx: DiscountContext) -> DiscountResult:
     """The discounts that apply to the cart, in the order they apply, and a problem per refused code."""
     ctx = _checked(ctx)

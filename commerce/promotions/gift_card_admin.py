@@ -28,11 +28,11 @@ from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import InspectView, InstanceSpecificView, WMABaseView
 
-from commerce.accounts.staff_scope import scope_to_staff_stores
 from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
 from commerce.orders.admin_views import LenientIndexView, ViewOnlyModelAdmin, ViewOnlyPermissionHelper
 from commerce.orders.admin_views import register_in_sales_menu as _register_in_sales_menu
+from commerce.stores.admin_scope import StoreScopedFormMixin, scope_queryset
 from commerce.stores.models import Store
 
 from .gift_card_selectors import gift_card_ledger, gift_cards_unexpired
@@ -199,7 +199,7 @@ class _ServiceFormMixin:
         return super().get_context_data(submit_label=self.submit_label, intro=self.intro, **kwargs)
 
 
-class GiftCardIssueView(_ServiceFormMixin, WMABaseView, FormView):
+class GiftCardIssueView(StoreScopedFormMixin, _ServiceFormMixin, WMABaseView, FormView):
     page_title = "Issue gift card"
     form_class = GiftCardIssueForm
     submit_label = "Issue gift card"
@@ -232,7 +232,7 @@ class GiftCardIssueView(_ServiceFormMixin, WMABaseView, FormView):
         return redirect(self.url_helper.get_action_url("inspect", card.pk))
 
 
-class GiftCardBulkIssueView(_ServiceFormMixin, WMABaseView, FormView):
+class GiftCardBulkIssueView(StoreScopedFormMixin, _ServiceFormMixin, WMABaseView, FormView):
     page_title = "Issue gift cards in bulk"
     form_class = GiftCardBulkIssueForm
     submit_label = "Issue and download CSV"
@@ -319,7 +319,7 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GiftCard]:
-        return scope_to_staff_stores(super().get_queryset(request).select_related("store", "customer"), request.user)
+        return scope_queryset(super().get_queryset(request).select_related("store", "customer"), request.user)
 
     def masked(self, card: GiftCard) -> str:
         return card.masked_code

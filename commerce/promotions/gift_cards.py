@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commerce.core.exceptions import CommerceError
+from commerce.core.links import site_url
 from commerce.core.locking import locked
 from commerce.core.money import Money
 from commerce.core.rls import granted, runs_as_system
@@ -395,7 +396,7 @@ def gift_card_send_code(*, gift_card: GiftCard) -> bool:
         "store": card.store,
         "code": gift_card_format(card.code),
         "value": Money(card.initial_value, card.currency),
-        "balance_url": card.store.site.root_url.rstrip("/") + reverse("gift_cards:balance"),
+        "balance_url": site_url(card.store.site, reverse("gift_cards:balance")),
     }
     message = EmailMultiAlternatives(
         subject=f"Your {card.store.name} gift card",

@@ -1,4 +1,4 @@
-"""The shopper's gift card balance check. HTTP only: the rules are in gift_cards.py and ratelimit.py."""
+"""The shopper's gift card balance check. HTTP only: the rules are in gift_cards.py, the throttle in core."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commerce.core.money import Money
+from commerce.core.throttle import throttle_attempt, throttled_response
 from commerce.stores.selectors import store_for_request
 
 from .gift_cards import gift_card_find, gift_card_usable
-from .ratelimit import gift_card_attempt, retry_message
 
 # One answer for every failure: it must not tell an unknown code from an expired, empty,
 # deactivated or other-store one, or the page becomes an oracle for which codes exist.
@@ -51,13 +51,9 @@ def balance_check(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {"form": BalanceCheckForm()})
 
     # Counted before anything is read, valid code or not; over the limit nothing is looked up.
-    limit = gift_card_attempt(request)
-    if not limit.allowed:
-        response = render(
-            request, TEMPLATE, {"form": BalanceCheckForm(), "error": retry_message(limit.retry_after)}, status=429
-        )
-        response["Retry-After"] = str(limit.retry_after)
-        return response
+    attempt = throttle_attempt(request, scope="gift_card", ensure_session=True)
+    if not attempt.allowed:
+        return throttled_response(request, attempt)
 
     form = BalanceCheckForm(request.POST)
     if not form.is_valid():

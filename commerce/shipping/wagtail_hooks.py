@@ -1,10 +1,11 @@
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from commerce.stores.admin_scope import StoreScopedSnippetViewSet
 
 from .models import ShippingMethod
 
 
-class ShippingMethodViewSet(SnippetViewSet):
+class ShippingMethodViewSet(StoreScopedSnippetViewSet):
     model = ShippingMethod
     icon = "site"
     menu_label = "Shipping rates"

@@ -1,11 +1,12 @@
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_scope import StoreChooserViewSet, StoreScopedSnippetViewSet
 from .models import Store
 
 
-class StoreViewSet(SnippetViewSet):
+class StoreViewSet(StoreScopedSnippetViewSet):
     model = Store
+    chooser_viewset_class = StoreChooserViewSet
     icon = "site"
     menu_label = "Stores"
     list_display = ["name", "site", "currency", "default_country", "contact_email"]

@@ -217,6 +217,8 @@ STRIPE_TIMEOUT_SECONDS = 20.0
 
 # Checkout
 MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
+# At most this many units held by one unpaid order (the "stock_hold" throttle bounds how often).
+MAGPIE_HOLD_MAX_UNITS = int(env("MAGPIE_HOLD_MAX_UNITS", "50") or 50)
 # Which stores a member of staff may act for (None: all); the RLS context carries them.
 MAGPIE_STAFF_STORE_IDS = "commerce.accounts.staff_scope.staff_store_ids"
 MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
@@ -239,15 +241,24 @@ LOGGING = {
 }
 
 # Security
+# Wagtail's admin log-in and reset: staff only, reset links on WAGTAILADMIN_BASE_URL.
+WAGTAILADMIN_USER_LOGIN_FORM = "commerce.accounts.admin_auth.StaffLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "commerce.accounts.admin_auth.StaffPasswordResetForm"  # noqa: S105
 # Behind a proxy that appends the client's address to X-Forwarded-For, rate limits count that
 # address (the last hop); leave off when clients reach the app directly (they could forge it).
 MAGPIE_TRUST_PROXY_HEADERS = env_bool("MAGPIE_TRUST_PROXY_HEADERS", False)
 # Content-Security-Policy (commerce.core.security): not sent under these prefixes.
 MAGPIE_CSP_EXEMPT_PATHS = ("/admin/",)
-# (requests, window in seconds) per client IP and per session; see commerce.core.ratelimits.
-MAGPIE_RATE_LIMITS: dict[str, tuple[int, int]] = {
-    "login": (10, 300),
+# Throttles (commerce.core.throttle): scope -> (attempts, sliding window in seconds), counted per
+# client IP, per session and, for the authentication scopes, per account (the email tried).
+MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {
+    "login": (10, 300),  # storefront and admin log-in: one budget per account
     "signup": (5, 3600),
-    "password_reset": (5, 3600),
+    "password_reset": (5, 3600),  # storefront and admin reset requests
+    "discount_code": (10, 600),
+    "gift_card": (10, 600),  # balance checks and applying a card in the cart
     "checkout_payment": (20, 600),
+    "stock_hold": (5, 3600),  # placing an order that reserves stock, per visitor
 }
+# Where the counters live: Redis (shared by every process) when REDIS_URL is set.
+MAGPIE_THROTTLE_STORAGE = REDIS_URL or "memory://"

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from commerce.cart.models import Cart
@@ -126,6 +129,9 @@ def test_the_visitors_cart_joins_the_customers_cart(client, store, customer, via
                 "password2": PASSWORD,
             },
         )
+        # signing up mails a link; opening it (same browser) signs the customer in
+        link = re.search(r"http://testserver(/account/signup/confirm/\S+)", mail.outbox[-1].body).group(1)
+        client.get(link)
         user = customer.__class__.objects.get(email="nia@example.com")
 
     # Then the lines are in the customer's cart and the visitor's cart is gone

@@ -17,11 +17,12 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from commerce.accounts.models import StaffProfile
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER, ROLE_NAMES, role_groups_sync
-from commerce.accounts.staff_scope import scope_to_staff_stores, staff_store_ids
+from commerce.accounts.staff_scope import staff_store_ids
 from commerce.core.money import Money
 from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountCode, GiftCard
+from commerce.stores.admin_scope import scope_queryset
 from tests.conftest import ensure_wagtail_roots
 from tests.factories import ProductPageFactory
 from tests.factories import place_order as order_place_for
@@ -299,8 +300,8 @@ def test_staff_store_ids(django_user_model, store, other_store):
     assert staff_store_ids(staff) == [other_store.pk]
 
     discounts = Discount.objects.filter(pk__in=[])
-    assert scope_to_staff_stores(discounts, superuser) is discounts
-    assert "store_id" in str(scope_to_staff_stores(Discount.objects.all(), staff).query)
+    assert scope_queryset(discounts, superuser) is discounts
+    assert "store_id" in str(scope_queryset(Discount.objects.all(), staff).query)
 
 
 def test_a_manager_of_one_store_sees_only_its_orders(manager_of_first_store, orders_in_both_stores):

@@ -1,6 +1,8 @@
+import re
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -35,27 +37,57 @@ def test_sign_up_page_is_an_accessible_form(client, store):
     assert 'aria-describedby="id_password1_helptext"' in html
 
 
-def test_sign_up_creates_the_customer_and_logs_them_in(client, store):
+def confirm_link(message) -> str:
+    return re.search(r"http://testserver(/account/signup/confirm/\S+)", message.body).group(1)
+
+
+def test_sign_up_creates_an_inactive_customer_and_mails_a_link_that_signs_them_in(client, store):
     response = client.post(SIGNUP, sign_up_data())
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:detail")
+    assert response["Location"] == reverse("accounts:signup_sent")
     user = User.objects.get()
-    assert (user.email, user.first_name, user.last_name) == ("new.customer@example.com", "Nia", "")
+    assert (user.email, user.first_name, user.last_name, user.is_active) == (
+        "new.customer@example.com",
+        "Nia",
+        "",
+        False,
+    )
     assert user.check_password(PASSWORD)
+    assert logged_in_user_id(client) is None
+    assert [m.to for m in mail.outbox] == [["new.customer@example.com"]]
+
+    confirmed = client.get(confirm_link(mail.outbox[0]))
+
+    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("accounts:detail")
     assert logged_in_user_id(client) == user.pk
     page = client.get(reverse("accounts:detail"))
     assert "new.customer@example.com" in page.content.decode()
+    # the link works once
+    client.post(reverse("accounts:logout"))
+    assert client.get(confirm_link(mail.outbox[0])).status_code == 400
 
 
-def test_sign_up_with_a_registered_email_in_another_case_is_a_form_error(client, customer):
-    response = client.post(SIGNUP, sign_up_data(email="ADA.LOVELACE@EXAMPLE.COM"))
+def test_sign_up_with_a_registered_email_answers_the_same_and_mails_the_owner(client, customer):
+    fresh = client.post(SIGNUP, sign_up_data(email="someone.new@example.com"))
+    taken = client.post(SIGNUP, sign_up_data(email="ADA.LOVELACE@EXAMPLE.COM"))
 
-    assert response.status_code == 200
-    assert "already exists" in response.context["form"].errors["email"][0]
-    assert 'aria-invalid="true"' in response.content.decode()
-    assert User.objects.count() == 1
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert User.objects.filter(email__iexact="ada.lovelace@example.com").count() == 1
     assert logged_in_user_id(client) is None
+    owner_mail = mail.outbox[-1]
+    assert owner_mail.to == [customer.email]
+    assert "already have one" in owner_mail.body and "/account/password-reset/" in owner_mail.body
+    customer.refresh_from_db()
+    assert customer.check_password(PASSWORD)  # nothing changed for the owner
+
+
+def test_signing_up_again_before_confirming_resends_the_link(client, store):
+    client.post(SIGNUP, sign_up_data())
+    client.post(SIGNUP, sign_up_data())
+
+    assert len(mail.outbox) == 2
+    assert "/account/signup/confirm/" in mail.outbox[1].body
 
 
 @pytest.mark.parametrize(
@@ -78,15 +110,16 @@ def test_sign_up_with_a_weak_or_mismatched_password_is_a_form_error(client, stor
 
 
 def test_sign_up_follows_a_safe_next(client, store):
-    response = client.post(f"{SIGNUP}?next=/checkout/", sign_up_data())
+    client.post(f"{SIGNUP}?next=/checkout/", sign_up_data())
 
-    assert response["Location"] == "/checkout/"
+    assert client.get(confirm_link(mail.outbox[0]))["Location"] == "/checkout/"
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "https:evil.example"])
 def test_sign_up_refuses_an_open_redirect(client, store, target):
-    response = client.post(SIGNUP, sign_up_data(next=target))
+    client.post(SIGNUP, sign_up_data(next=target))
 
+    response = client.get(confirm_link(mail.outbox[0]))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:detail")
 
@@ -128,7 +161,7 @@ class RivalSignUp(threading.Thread):
 
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
-def test_sign_up_racing_another_with_the_same_email_is_a_form_error_not_a_500(client, store):
+def test_sign_up_racing_another_with_the_same_email_is_not_a_500(client, store):
     # Given a rival sign-up whose row is inserted but not yet committed (invisible to our checks)
     rival = RivalSignUp("RACE@example.com")
     rival.start()
@@ -138,8 +171,8 @@ def test_sign_up_racing_another_with_the_same_email_is_a_form_error_not_a_500(cl
     response = client.post(SIGNUP, sign_up_data(email="race@example.com"))
     rival.join(10)
 
-    # Then the loser gets the form error, and one account exists
-    assert response.status_code == 200
-    assert "already exists" in response.context["form"].errors["email"][0]
+    # Then the loser gets the usual answer (the rival's owner is mailed), and one account exists
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_sent")
     assert User.objects.filter(email__iexact="race@example.com").count() == 1
     assert logged_in_user_id(client) is None

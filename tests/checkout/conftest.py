@@ -5,11 +5,14 @@ import pytest
 from commerce.cart.services import cart_add_line, cart_create
 from commerce.checkout.services import (
     checkout_for_cart,
+    checkout_place_order,
     checkout_set_email,
     checkout_set_shipping_address,
     checkout_set_shipping_method,
 )
 from commerce.core.addresses import PostalAddress
+from commerce.payments.models import Payment
+from commerce.payments.services import payment_create_for_order
 from commerce.shipping.models import ShippingMethod
 from tests.factories import ProductPageFactory
 
@@ -47,3 +50,13 @@ def ready_checkout(store, shipping, variant):
         return checkout
 
     return make
+
+
+@pytest.fixture
+def payment(ready_checkout, stripe_gateway):
+    """An order of 45.00 with a payment waiting on the (fake) intent ``pi_test_1``: what webhooks act on."""
+    order = checkout_place_order(checkout=ready_checkout(2))
+    payment = payment_create_for_order(order=order)
+    Payment.objects.filter(pk=payment.pk).update(intent_id="pi_test_1", status=Payment.Status.REQUIRES_ACTION)
+    payment.refresh_from_db()
+    return payment

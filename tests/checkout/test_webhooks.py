@@ -6,25 +6,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from commerce.checkout.services import checkout_place_order
 from commerce.orders.models import Order
 from commerce.payments.models import Payment, PaymentEvent
-from commerce.payments.services import payment_create_for_order
 from tests.localstripe import signed_event
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "whsec_test"
 URL = "/payments/stripe/webhook/"
-
-
-@pytest.fixture
-def payment(ready_checkout, stripe_gateway):
-    order = checkout_place_order(checkout=ready_checkout(2))  # total 45.00
-    payment = payment_create_for_order(order=order)
-    Payment.objects.filter(pk=payment.pk).update(intent_id="pi_test_1", status=Payment.Status.REQUIRES_ACTION)
-    payment.refresh_from_db()
-    return payment
 
 
 def intent_event(event_id: str, type_: str, *, amount: int = 4500, status: str = "succeeded", intent="pi_test_1"):
@@ -127,7 +116,7 @@ def test_an_amount_that_differs_from_the_total_flags_the_order(client, payment):
     post(client, intent_event("evt_1", "payment_intent.succeeded", amount=100))
 
     order = Order.objects.get()
-    assert order.payment_status == "paid"
+    assert order.payment_status == "unpaid"  # issue 9: money short of the total does not pay it
     assert order.flagged_for_review
     assert "45.00" in order.review_reason
 

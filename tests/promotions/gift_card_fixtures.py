@@ -39,8 +39,7 @@ def assert_ledger_consistent(card: GiftCard) -> None:
 def clear_cache(settings):
     """Rate-limit counters live in the (locmem) cache, shared by every test in the process; the
     limits are pinned so the tests hold whatever the test settings say."""
-    settings.MAGPIE_GIFT_CARD_ATTEMPTS = 10
-    settings.MAGPIE_GIFT_CARD_WINDOW_SECONDS = 600
+    settings.MAGPIE_THROTTLES = {**settings.MAGPIE_THROTTLES, "gift_card": (10, 600)}
     cache.clear()
     yield
     cache.clear()

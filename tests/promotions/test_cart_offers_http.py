@@ -1,10 +1,8 @@
 """Codes and gift cards through the cart's forms: every failure gets a clear message."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from commerce.cart.models import Cart
 from commerce.core.money import Money
@@ -43,8 +41,6 @@ def test_an_unknown_code_is_a_400_naming_the_field(client, store, in_cart):
     ("fields", "expected"),
     [
         ({"min_subtotal": Decimal("50")}, "50.00"),
-        ({"ends_at": timezone.now() - timedelta(days=1), "starts_at": timezone.now() - timedelta(days=9)}, "expired"),
-        ({"starts_at": timezone.now() + timedelta(days=1)}, "can be used from"),
         ({"requires_login": True}, "sign"),
     ],
 )

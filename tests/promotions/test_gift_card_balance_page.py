@@ -16,9 +16,9 @@ from django.utils.html import escape
 from freezegun import freeze_time
 
 from commerce.core.money import Money
+from commerce.core.throttle import client_ip, throttle_hit
 from commerce.promotions.gift_cards import gift_card_format, gift_card_issue
 from commerce.promotions.models import GiftCard
-from commerce.promotions.ratelimit import client_ip, rate_limit
 from commerce.promotions.views import NOT_FOUND
 from tests.promotions.gift_card_fixtures import card, clear_cache, usd
 
@@ -142,9 +142,9 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(rf, settings):
     assert client_ip(request) == "203.0.113.9"
 
 
-def test_rate_limit_counts_and_reports_retry_after(clear_cache):
+def test_the_throttle_counts_and_reports_retry_after(clear_cache):
     with freeze_time("2030-01-01 10:00:00"):
-        results = [rate_limit(key="k", limit=3, window_seconds=60) for _ in range(4)]
+        results = [throttle_hit(scope="gift_card", keys=["ip:k"]) for _ in range(11)]
 
-    assert [r.allowed for r in results] == [True, True, True, False]
-    assert results[-1].retry_after == 60 and results[0].retry_after == 0
+    assert [r.allowed for r in results] == [True] * 10 + [False]
+    assert results[-1].retry_after == 600 and results[0].retry_after == 0

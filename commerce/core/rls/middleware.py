@@ -11,6 +11,7 @@ a streaming response's last chunk, so nothing is left for the thread's next requ
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -18,12 +19,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.module_loading import import_string
 
 from .context import ANONYMOUS, RlsContext, activate, current_context, grant, restore, use_context
 
+logger = logging.getLogger(__name__)
+INSUFFICIENT_PRIVILEGE = "42501"
 CART_TOKENS_KEY = "magpie.rls.cart_tokens"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MANAGED = "_magpie_rls_managed"
@@ -91,6 +95,14 @@ class RowLevelSecurityMiddleware:
             return response
         finally:
             restore(outer)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """A write the policies refused (SQLSTATE 42501, "new row violates row-level security
+        policy") is a 403, never a 500: the screen offered something the user may not touch."""
+        cause = getattr(exception, "__cause__", None)
+        if isinstance(exception, DatabaseError) and getattr(cause, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            logger.warning("row-level security refused a write on %s %s", request.method, request.path)
+            raise PermissionDenied from exception
 
     @staticmethod
     def _bootstrap(request: HttpRequest) -> RlsContext:

@@ -7,6 +7,9 @@ depending on ``api_base``.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from typing import Any
 
 import stripe
@@ -17,7 +20,9 @@ from ..interface import (
     GatewayError,
     IntentResult,
     InvalidWebhook,
+    MalformedEvent,
     PaymentDeclined,
+    RefundedCharge,
     RefundResult,
     SetupIntentResult,
     WebhookEvent,
@@ -99,15 +104,16 @@ class StripeGateway:
     # -- webhooks ------------------------------------------------------------------------
 
     def parse_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
+        """Verify the signature and that its timestamp is within the tolerance either way (Stripe's
+        SDK only refuses old ones), then read the body without trusting its shape."""
         try:
-            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret, tolerance=self._tolerance)
-        except (stripe.SignatureVerificationError, ValueError) as exc:
+            stripe.WebhookSignature.verify_header(payload, signature, self._webhook_secret, self._tolerance)
+            timestamp = int(dict(item.split("=", 1) for item in (signature or "").split(",") if "=" in item)["t"])
+        except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError, KeyError) as exc:
             raise InvalidWebhook(str(exc)) from exc
-        data = event.to_dict()
-        obj = data.get("data", {}).get("object") or {}
-        if not data.get("id") or not data.get("type"):
-            raise InvalidWebhook("The event has no id or type.")
-        return WebhookEvent(id=data["id"], type=data["type"], object=obj, payload=data)
+        if timestamp > time.time() + self._tolerance:
+            raise InvalidWebhook("The signature's timestamp is in the future.")
+        return webhook_event_from_body(payload)
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -137,23 +143,97 @@ def _setup_result(intent: Any) -> SetupIntentResult:
     )
 
 
+def webhook_event_from_body(body: bytes) -> WebhookEvent:
+    """A signed body as a ``WebhookEvent``; a body that is not an event with a string ``id`` and
+    ``type`` still becomes one (keyed by the body's hash) with ``problem`` saying what is wrong."""
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        data = {"raw": body.decode("utf-8", "replace")[:10_000]}
+        problem = "The body is not JSON."
+    else:
+        problem = ""
+    if not problem and not isinstance(data, dict):
+        problem = "The body is not a JSON object."
+    elif not problem and not (isinstance(data.get("id"), str) and data["id"] and isinstance(data.get("type"), str)):
+        problem = "The event has no id or type."
+    if problem:
+        digest = hashlib.sha256(body).hexdigest()[:40]
+        return WebhookEvent(id=f"malformed-{digest}", type="malformed", object={}, payload=data, problem=problem)
+    obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
+    return WebhookEvent(
+        id=data["id"][:100], type=data["type"][:100], object=obj if isinstance(obj, dict) else {}, payload=data
+    )
+
+
+def event_object(payload: Any) -> dict[str, Any]:
+    """``data.object`` of a stored event; ``MalformedEvent`` when it is not an object."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise MalformedEvent("data.object is not an object.")
+    return obj
+
+
+def _text(obj: dict[str, Any], key: str, *, required: bool = True) -> str:
+    value = obj.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise MalformedEvent(f"{key} is missing or not a string.")
+    return value
+
+
+def _minor_units(obj: dict[str, Any], key: str, *, default: int | None = None) -> int:
+    value = obj.get(key, default)
+    if value is None and default is not None:
+        value = default
+    # bool is an int in Python; Stripe never sends one for an amount
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise MalformedEvent(f"{key} is not a whole, non-negative number of minor units.")
+    return value
+
+
+def _currency(obj: dict[str, Any]) -> str:
+    currency = _text(obj, "currency")
+    if len(currency) != 3 or not currency.isalpha():
+        raise MalformedEvent("currency is not a three-letter code.")
+    return currency.upper()
+
+
 def intent_result_from_dict(intent: dict[str, Any]) -> IntentResult:
-    """An intent as found in a webhook event's ``data.object``."""
-    currency = str(intent.get("currency", "usd")).upper()
-    amount = int(intent.get("amount") or 0)
-    status = intent.get("status") or ""
+    """An intent as found in a webhook event's ``data.object`` or an SDK answer; ``MalformedEvent``
+    for anything that is not shaped like one."""
+    if not isinstance(intent, dict):
+        raise MalformedEvent("The payment intent is not an object.")
+    currency = _currency(intent)
+    amount = _minor_units(intent, "amount")
+    status = _text(intent, "status")
     received = intent.get("amount_received")
     if received is None:  # localstripe omits it; Stripe sets it once the intent succeeded
         received = amount if status == "succeeded" else 0
+    received = _minor_units({"amount_received": received}, "amount_received")
     error = intent.get("last_payment_error") or {}
+    metadata = intent.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise MalformedEvent("metadata is not an object.")
     return IntentResult(
-        id=intent["id"],
+        id=_text(intent, "id"),
         status=status,
         amount=Money.from_minor_units(amount, currency),
-        amount_received=Money.from_minor_units(int(received), currency),
-        client_secret=intent.get("client_secret") or "",
-        failure_message=(error.get("message") if isinstance(error, dict) else "") or "",
-        metadata=dict(intent.get("metadata") or {}),
+        amount_received=Money.from_minor_units(received, currency),
+        client_secret=str(intent.get("client_secret") or ""),
+        failure_message=str(error.get("message") or "") if isinstance(error, dict) else "",
+        metadata={str(k): str(v) for k, v in metadata.items()},
+    )
+
+
+def refunded_charge_from_dict(charge: dict[str, Any]) -> RefundedCharge:
+    """A ``charge.refunded`` event's charge; ``MalformedEvent`` when it is not shaped like one."""
+    return RefundedCharge(
+        id=_text(charge, "id"),
+        intent_id=_text(charge, "payment_intent", required=False),
+        amount_refunded=Money.from_minor_units(_minor_units(charge, "amount_refunded"), _currency(charge)),
     )
 
 
