@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",
     "django_countries",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,7 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "commerce.core.security.ContentSecurityPolicyMiddleware",
+    "commerce.core.security.StorefrontCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -242,8 +244,24 @@ LOGGING = {
 # Behind a proxy that appends the client's address to X-Forwarded-For, rate limits count that
 # address (the last hop); leave off when clients reach the app directly (they could forge it).
 MAGPIE_TRUST_PROXY_HEADERS = env_bool("MAGPIE_TRUST_PROXY_HEADERS", False)
-# Content-Security-Policy (commerce.core.security): not sent under these prefixes.
-MAGPIE_CSP_EXEMPT_PATHS = ("/admin/",)
+# Content-Security-Policy (django-csp): the storefront's fixed directives; commerce.core.security
+# adds the Stripe.js / Stripe API origins and an absolute MEDIA_URL from the settings above.
+# Not sent under /admin/: Wagtail's admin needs inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "frame-src": [],
+        "connect-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
 # (requests, window in seconds) per client IP and per session; see commerce.core.ratelimits.
 MAGPIE_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "login": (10, 300),
