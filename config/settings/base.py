@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_rq",
     "django_countries",
     "csp",
+    "health_check",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "commerce.core.health.HealthCheckMiddleware",  # first: probes skip host checks, redirects and RLS
     "django.middleware.security.SecurityMiddleware",
     "commerce.core.security.StorefrontCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -135,6 +137,8 @@ else:
 
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Magpie needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
+# Every external call has a timeout: connecting to PostgreSQL included (seconds).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "10")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,15 +178,30 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = env("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = 5
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        }
+    }
 
 # Background work: the django_tasks API; RQ through django-rq when Redis is configured.
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+# The connect timeout rides on the URL (django-rq passes only the URL); RQ sets the read timeout
+# of its workers' blocking dequeue itself.
+_rq_url = REDIS_URL or "redis://127.0.0.1:6379/0"
+if "socket_connect_timeout" not in _rq_url:
+    _rq_url += f"{'&' if '?' in _rq_url else '?'}socket_connect_timeout={REDIS_TIMEOUT_SECONDS}"
+RQ_QUEUES = {"default": {"URL": _rq_url, "DEFAULT_TIMEOUT": 300}}
+
+# Health endpoints (commerce/core/health.py): the per-check details need this bearer token.
+MAGPIE_HEALTH_TOKEN = env("MAGPIE_HEALTH_TOKEN")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -190,6 +209,7 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10") or 10)  # seconds; Django's default is none (wait forever)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Magpie <shop@localhost>")
 
 # Wagtail
