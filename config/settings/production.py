@@ -2,13 +2,16 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.structured_logging import logging_config
+
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, env_bool
+from .base import LOG_LEVEL, SECRET_KEY, env, env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 
 DEBUG = False
+LOGGING = logging_config(json=env("MAGPIE_LOG_FORMAT", "json") == "json", level=LOG_LEVEL)
 
 if not env("STRIPE_SECRET_KEY") or not env("STRIPE_WEBHOOK_SECRET"):
     raise ImproperlyConfigured("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set in production.")
