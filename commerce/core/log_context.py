@@ -67,8 +67,15 @@ def on_task_started(sender: type, task_result: Any, **kwargs: Any) -> None:
 def on_task_finished(sender: type, task_result: Any, **kwargs: Any) -> None:
     started = _job_started.get()
     duration_ms = round((time.monotonic() - started[0]) * 1000, 1) if started else None
-    log = logger.error if str(task_result.status) == "FAILED" else logger.info
-    log("task_finished", task=task_result.task.module_path, status=str(task_result.status), duration_ms=duration_ms)
+    failed = str(task_result.status) == "FAILED"
+    details = {"error": task_result.errors[-1].exception_class_path} if failed and task_result.errors else {}
+    (logger.error if failed else logger.info)(
+        "task_finished",
+        task=task_result.task.module_path,
+        status=str(task_result.status),
+        duration_ms=duration_ms,
+        **details,  # the class only: messages can name an email address (SMTPRecipientsRefused)
+    )
     if started:
         structlog.contextvars.reset_contextvars(**started[1])  # back to the enqueuing request's context
         _job_started.set(None)

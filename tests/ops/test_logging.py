@@ -4,9 +4,7 @@ on a real RQ worker."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 
 import pytest
 import redis
@@ -14,39 +12,13 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from wagtail.test.utils import WagtailTestUtils
 
-from config.structured_logging import json_handler
 from tests.catalog.admin_forms import product_edit_data, variant_data
 from tests.factories import ProductPageFactory
+from tests.ops.conftest import LogCapture
 
 pytestmark = pytest.mark.ops
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-class LogCapture:
-    """Everything logged, through production's JSON formatter, parsed back."""
-
-    def __init__(self) -> None:
-        self.stream = io.StringIO()
-        self.handler = json_handler(self.stream)
-
-    def __call__(self) -> list[dict]:
-        return [json.loads(line) for line in self.stream.getvalue().splitlines()]
-
-    def clear(self) -> None:
-        self.stream.seek(0)
-        self.stream.truncate()
-
-
-@pytest.fixture
-def log_lines():
-    capture = LogCapture()
-    root = logging.getLogger()
-    root.addHandler(capture.handler)
-    try:
-        yield capture
-    finally:
-        root.removeHandler(capture.handler)
 
 
 def requests(lines: list[dict]) -> list[dict]:
