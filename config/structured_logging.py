@@ -10,6 +10,7 @@ log emails, addresses or card data: the query string is dropped from the logged 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import structlog
@@ -20,6 +21,25 @@ SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def mask_emails(value: Any) -> Any:
+    """Every email address in strings, dicts and lists replaced by ``[email]``."""
+    if isinstance(value, str):
+        return EMAIL.sub("[email]", value)
+    if isinstance(value, dict):
+        return {key: mask_emails(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_emails(item) for item in value]
+    return value
+
+
+def mask_emails_processor(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """An exception message or a third-party log line can name a customer's address: mask it."""
+    return mask_emails(event_dict)
 
 
 def drop_query_string(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +60,7 @@ def formatter(*, json: bool) -> dict[str, Any]:
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             drop_query_string,
             structlog.processors.format_exc_info,
+            mask_emails_processor,
             renderer,
         ],
     }

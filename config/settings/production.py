@@ -30,10 +30,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-if env("SENTRY_DSN"):
-    import sentry_sdk
+if env("SENTRY_DSN"):  # web processes, RQ workers and commands all load these settings
+    from config.sentry import init_sentry
 
-    sentry_sdk.init(dsn=env("SENTRY_DSN"), send_default_pii=False, traces_sample_rate=0.0)
+    init_sentry(
+        dsn=env("SENTRY_DSN"), environment=env("SENTRY_ENVIRONMENT", "production"), release=env("SENTRY_RELEASE")
+    )
 
 if env("FRONTEND_CACHE_URL"):  # a purge endpoint (e.g. Varnish) in front of the site
     INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]

@@ -126,3 +126,21 @@ def test_a_job_on_an_rq_worker_logs_the_request_id_of_the_request_that_enqueued_
     assert all(line["request_id"] == request_id for line in jobs)
     assert all(line["status"] == "SUCCESSFUL" for line in jobs if line["event"] == "task_finished")
     assert all(line["task_id"] for line in jobs)
+
+
+@pytest.mark.django_db
+def test_a_failed_request_logs_one_line_with_the_error_and_no_email(settings, store, log_lines):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.ops.failing_views"
+
+    response = Client(raise_request_exception=False).post("/ops-test/fail/", {"email": "ada@example.com"})
+
+    lines = log_lines()
+    (line,) = requests(lines)
+    assert response.status_code == 500
+    assert line["event"] == "request_failed"
+    assert line["code"] == 500
+    assert line["duration_ms"] >= 0
+    assert "could not send the receipt to [email]" in line["exception"]
+    assert "ada@example.com" not in json.dumps(lines)
