@@ -73,7 +73,10 @@ def _owner_environment(alias: str, *, database: str | None = None) -> dict[str, 
 
 
 def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+    # An argument list, no shell; the program is one of PostgreSQL's own tools (pg_binary).
+    result = subprocess.run(  # noqa: S603
+        command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+    )
     if result.returncode != 0:
         raise CommerceError(f"{Path(command[0]).name} failed: {result.stderr.strip()[-2000:]}")
     return result
@@ -107,7 +110,8 @@ def database_restore(*, dump: Path, target: str, alias: str = "default") -> floa
     started = time.monotonic()
     env = _owner_environment(alias, database="postgres")
     runtime = connections[alias].settings_dict.get("RUNTIME_USER") or connections[alias].settings_dict["USER"]
-    exists = _run([pg_binary("psql"), "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{_plain(target)}'"], env)
+    query = sql.SQL("SELECT 1 FROM pg_database WHERE datname = {}").format(sql.Literal(_plain(target)))
+    exists = _run([pg_binary("psql"), "-tAc", query.as_string(None)], env)
     if exists.stdout.strip():
         raise CommerceError(f"Database {target} exists: restore into a new database.", field="target")
     _run([pg_binary("createdb"), target], env)
