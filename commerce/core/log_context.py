@@ -12,10 +12,12 @@ in-process (the immediate backend) simply keeps the request's context and adds i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 import structlog
+from django.http import HttpRequest, HttpResponse
 from django_rq.queues import DjangoRQ
 
 logger = structlog.get_logger("magpie.jobs")
@@ -98,6 +100,20 @@ def on_request_failed(request: Any, log_kwargs: dict[str, Any], **kwargs: Any) -
     started = getattr(request, "_magpie_log_started", None)
     if started is not None:
         log_kwargs["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+
+
+class BindUserMiddleware:
+    """After the RLS middleware: bind ``user_id`` as soon as the user is known, so lines logged
+    during the request (and jobs it enqueues) carry it, not only the final request line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django_structlog.middlewares.request import RequestMiddleware
+
+        RequestMiddleware.bind_user_id(request)
+        return self.get_response(request)
 
 
 def connect() -> None:

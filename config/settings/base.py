@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "commerce.core.health.HealthCheckMiddleware",  # first: probes skip host checks, redirects and RLS
+    # One log line per request, redirects and refusals included; it reads request.user only once
+    # the response is done (the RLS middleware below has loaded it under its context by then).
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "commerce.core.security.StorefrontCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,8 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
-    # After RLS: it reads request.user, which only the RLS context can load.
-    "django_structlog.middlewares.RequestMiddleware",
+    "commerce.core.log_context.BindUserMiddleware",  # user_id on every line from here on
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -134,6 +136,8 @@ if DATABASE_URL:
     if _owner_url:
         _owner = dj_database_url.parse(_owner_url)
         DATABASES["default"].update(OWNER_USER=_owner["USER"], OWNER_PASSWORD=_owner["PASSWORD"])
+elif os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings.production":
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (the embedded server is for dev and tests).")
 else:
     from config.embedded_postgres import ensure_database, ensure_server
 
@@ -172,6 +176,9 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Serve MEDIA_ROOT from Django without DEBUG: only for a single-machine trial (compose.yaml);
+# production keeps media on S3-compatible storage.
+MAGPIE_SERVE_MEDIA = env_bool("MAGPIE_SERVE_MEDIA", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -93,7 +93,7 @@ def test_upload_render_and_delete_an_image_on_s3(client, store, bucket, django_c
     assert {r.file.name for r in renditions} <= keys(bucket)
     for rendition in renditions:
         assert rendition.url.startswith(f"{bucket.meta.endpoint_url}/{BUCKET}/images/")
-        served = requests.get(rendition.url, timeout=5)
+        served = requests.get(rendition.url, timeout=15)
         assert served.status_code == 200
         assert PILImage.open(io.BytesIO(served.content)).size == (rendition.width, rendition.height)
     assert (renditions[0].width, renditions[0].height) == (60, 40)
