@@ -150,6 +150,11 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Magpie needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
 # Every external call has a timeout: connecting to PostgreSQL included (seconds).
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "10")))
+if env_bool("DATABASE_POOLER_TRANSACTION_MODE", False):
+    # A transaction-mode pooler hands each transaction to any server connection: nothing may
+    # outlive a transaction (RLS context is transaction-local already).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
