@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.urls import reverse
 from wagtail.test.utils import WagtailTestUtils
 
 from tests.catalog.admin_forms import product_edit_data, variant_data
 from tests.factories import ProductPageFactory
-from tests.ops.conftest import LogCapture
+from tests.ops.conftest import LogCapture, needs_redis, run_worker, use_rq
 
 pytestmark = pytest.mark.ops
 
@@ -93,33 +92,15 @@ def editor_id() -> int:
     return User.objects.get(email="editor@example.com").pk
 
 
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+@needs_redis
 @pytest.mark.django_db(transaction=True)
 def test_a_job_on_an_rq_worker_logs_the_request_id_of_the_request_that_enqueued_it(client, store, settings, log_lines):
-    import django_rq
-    from django_tasks_rq import Job
-    from rq import SimpleWorker
-
-    from commerce.core.rls import use_context
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "QUEUE_CLASS": "commerce.core.log_context.ContextQueue"}}
-    queue = django_rq.get_queue("default")
-    queue.empty()
+    queue = use_rq(settings, REDIS_URL)
 
     request_id = publish_a_product(client, store, log_lines)
     assert queue.count >= 1  # queued, not run
     assert all(job.meta["log_context"] == {"request_id": request_id, "user_id": editor_id()} for job in queue.jobs)
-    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
-    with use_context(None):  # a worker process starts with no context
-        worker.work(burst=True)
+    run_worker(queue)
 
     jobs = [line for line in log_lines() if line["event"] in ("task_started", "task_finished")]
     assert "modelsearch.tasks.insert_or_update_object_task" in {line["task"] for line in jobs}

@@ -9,11 +9,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import redis
 import sentry_sdk
 from django.test import Client
 
 from config.sentry import init_sentry
+from tests.ops.conftest import needs_redis, run_worker, use_rq
 
 pytestmark = pytest.mark.ops
 
@@ -96,29 +96,15 @@ def test_a_failing_request_is_reported_without_personal_data(ingest, settings, s
     assert_scrubbed(ingest)
 
 
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+@needs_redis
 @pytest.mark.django_db
 def test_a_failing_job_on_an_rq_worker_is_reported_without_personal_data(ingest, settings):
-    import django_rq
-    from django_tasks_rq import Job
-    from rq import SimpleWorker
-
     from tests.ops.failing_jobs import fail_for_customer
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    queue = django_rq.get_queue("default")
-    queue.empty()
+    queue = use_rq(settings, REDIS_URL)
 
     fail_for_customer.enqueue("ada@example.com")
-    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    run_worker(queue)
     sentry_sdk.flush(timeout=5)
 
     (event,) = ingest.events()
