@@ -136,8 +136,6 @@ if DATABASE_URL:
     if _owner_url:
         _owner = dj_database_url.parse(_owner_url)
         DATABASES["default"].update(OWNER_USER=_owner["USER"], OWNER_PASSWORD=_owner["PASSWORD"])
-elif os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings.production":
-    raise ImproperlyConfigured("DATABASE_URL must be set in production (the embedded server is for dev and tests).")
 else:
     from config.embedded_postgres import ensure_database, ensure_server
 

@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 
+from tests.conftest import ensure_wagtail_roots
+
 pytestmark = [pytest.mark.ops, pytest.mark.django_db(transaction=True)]
 
 CHECKSUMMED = ["wagtailcore_page", "catalog_productvariant", "promotions_giftcard", "promotions_giftcardtransaction"]
@@ -63,6 +65,7 @@ def restored_name():
 @pytest.fixture
 def seeded_demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_wagtail_roots()  # a transactional test before this one may have flushed them
     call_command("seed_demo", "--image-size", "32", stdout=StringIO())
 
 
