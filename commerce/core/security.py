@@ -1,24 +1,24 @@
-"""The storefront's Content-Security-Policy.
+"""The storefront's Content-Security-Policy, sent by django-csp.
 
-Every response gets the header except under the admin prefixes (``MAGPIE_CSP_EXEMPT_PATHS``:
-Wagtail's and Django's admins rely on inline scripts). Scripts load from this site and Stripe.js
-only; the Stripe origins come from ``STRIPE_JS_URL`` and ``STRIPE_API_BASE``, so dev and tests
-(localstripe on loopback) and production (js.stripe.com, api.stripe.com) each allow exactly theirs.
+The fixed part of the policy is ``CONTENT_SECURITY_POLICY`` in settings (django-csp's own format);
+this module adds the origins that follow other settings when each response is built: Stripe.js and
+the Stripe API (``STRIPE_JS_URL``, ``STRIPE_API_BASE``: js.stripe.com and api.stripe.com in
+production, localstripe on loopback in dev and tests) and an absolute ``MEDIA_URL`` (S3 or a CDN).
+No header under ``EXCLUDE_URL_PREFIXES`` (``/admin/``: Wagtail's admin relies on inline scripts).
 The checkout's ``json_script`` config is ``type="application/json"``: data, not script, so allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import build_policy, default_config
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-HEADER = "Content-Security-Policy"
 STRIPE_API_DEFAULT = "https://api.stripe.com"
 STRIPE_FRAME_ORIGINS = ("https://js.stripe.com", "https://hooks.stripe.com")
-DEFAULT_EXEMPT_PATHS = ("/admin/",)
 
 
 def origin(url: str | None) -> str | None:
@@ -31,44 +31,35 @@ def origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _sources(*items: str | None) -> str:
-    """Space-separated, in order, without blanks or repeats."""
-    return " ".join(dict.fromkeys(item for item in items if item))
+def csp_directives() -> dict[str, list[str]]:
+    """The configured directives plus the origins the current settings name."""
+    directives = {name: list(sources) for name, sources in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
+    stripe_js = origin(settings.STRIPE_JS_URL)
+    stripe_api = origin(getattr(settings, "STRIPE_API_BASE", None)) or STRIPE_API_DEFAULT
+    additions = {
+        "script-src": [stripe_js],
+        "frame-src": [stripe_js, *STRIPE_FRAME_ORIGINS],
+        "connect-src": [stripe_api],
+        "img-src": [origin(settings.MEDIA_URL)],
+    }
+    for name, sources in additions.items():
+        directives[name] = [*directives.get(name, []), *(source for source in sources if source)]
+    return directives
 
 
 def content_security_policy() -> str:
-    """The policy for the current settings."""
-    stripe_js = origin(settings.STRIPE_JS_URL)
-    stripe_api = origin(getattr(settings, "STRIPE_API_BASE", None)) or STRIPE_API_DEFAULT
-    media = origin(settings.MEDIA_URL)
-    directives = [
-        ("default-src", _sources("'self'")),
-        ("script-src", _sources("'self'", stripe_js)),
-        ("frame-src", _sources(stripe_js, *STRIPE_FRAME_ORIGINS)),
-        ("connect-src", _sources("'self'", stripe_api)),
-        ("img-src", _sources("'self'", "data:", media)),
-        ("style-src", _sources("'self'", "'unsafe-inline'")),
-        ("base-uri", "'self'"),
-        ("form-action", "'self'"),
-        ("frame-ancestors", "'none'"),
-        ("object-src", "'none'"),
-    ]
-    return "; ".join(f"{name} {value}" for name, value in directives)
+    """The policy header for the current settings."""
+    return build_policy(config=default_config(csp_directives()))
 
 
-def csp_applies(path: str) -> bool:
-    exempt = getattr(settings, "MAGPIE_CSP_EXEMPT_PATHS", DEFAULT_EXEMPT_PATHS)
-    return not any(path.startswith(prefix) for prefix in exempt)
+class StorefrontCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the directives read when the response is built (so a change of
+    Stripe or media settings applies at once) rather than once from ``CONTENT_SECURITY_POLICY``."""
 
-
-class ContentSecurityPolicyMiddleware:
-    """Adds the storefront policy to responses that do not set their own."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if csp_applies(request.path_info) and HEADER not in response:
-            response[HEADER] = content_security_policy()
-        return response
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None:
+            parts.config = default_config(csp_directives())
+        return parts

