@@ -150,7 +150,14 @@ def test_the_payment_step_hands_stripe_js_a_client_secret(client, variant, shipp
     client.post("/checkout/contact/", {"email": "ada@example.com"})
     client.post(
         "/checkout/address/",
-        {"full_name": "Ada", "line1": "1 Main", "city": "Springfield", "postal_code": "12345", "country": "US"},
+        {
+            "full_name": "Ada",
+            "line1": "1 Main",
+            "city": "Springfield",
+            "postal_code": "12345",
+            "region": "NY",
+            "country": "US",
+        },
     )
     client.post("/checkout/shipping/", {"shipping_method": "standard"})
 
