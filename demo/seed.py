@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import models, transaction
 from django.db.models import Max
 from wagtail.models import Page, ReferenceIndex
@@ -29,13 +31,19 @@ from .specs import StoreSpec
 
 
 @transaction.atomic
-def demo_seed(*, image_size: int = DEFAULT_IMAGE_SIZE, stores: tuple[StoreSpec, ...] = STORES) -> SeedReport:
+def demo_seed(
+    *, image_size: int = DEFAULT_IMAGE_SIZE, stores: tuple[StoreSpec, ...] = STORES, port: int | None = None
+) -> SeedReport:
     """Create whatever part of the demo is missing and leave the rest untouched (idempotent).
 
     ``image_size`` is the side of the square product images in pixels (landscape images are twice as wide).
+    ``port`` is the port the demo is served on (``make run``: 8000): every store's Site carries it, so
+    absolute links (canonical, og:url, emails) built from the Site point where the shop really is.
     """
     if image_size < MIN_IMAGE_SIZE:
         raise ValueError(f"image_size must be at least {MIN_IMAGE_SIZE} pixels.")
+    if port is not None:
+        stores = tuple(replace(spec, port=port) for spec in stores)
     last_page_id = Page.objects.aggregate(last=Max("pk"))["last"] or 0
     with disable_reference_index_auto_update():
         report = _seed(image_size=image_size, stores=stores)
