@@ -82,6 +82,11 @@ def site_ensure(*, spec: StoreSpec, home: HomePage, report: SeedReport) -> Site:
     return site
 
 
+def tag_name(slug: str) -> str:
+    """What shoppers read: "organic-cotton" is tagged "Organic cotton" (its slug stays organic-cotton)."""
+    return slug.replace("-", " ").capitalize()
+
+
 def _plain_page_type() -> ContentType:
     return ContentType.objects.get_for_model(Page)
 
@@ -244,7 +249,7 @@ def product_create(
         search_description=spec.summary,
     )
     page.categories = [categories[spec.category]]
-    page.tags.add(*spec.tags)
+    page.tags.add(*(tag_name(slug) for slug in spec.tags))
     page.variants = product_variants(spec=spec, store=store, index=index, prefix=store_spec.sku_prefix)
     page.gallery_images = [
         ProductImage(image=image, alt_text=f"{spec.title}, {IMAGE_VIEWS[position]} view", sort_order=position)
