@@ -24,6 +24,7 @@ from .catalogue import (
 from .catalogue_data import CATEGORIES, STORES
 from .images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
 from .pages import about_page_ensure, collections_ensure, home_page_fill
+from .policies import policy_pages_ensure
 from .promotions import promotions_ensure
 from .report import SeedReport, StoreLine
 from .shipping import shipping_ensure
@@ -101,6 +102,7 @@ def _seed(*, image_size: int, stores: tuple[StoreSpec, ...]) -> SeedReport:
         about = about_page_ensure(
             spec=spec, home=home, shop=shop, collection=gallery, image_size=image_size, report=report
         )
+        policy_pages_ensure(spec=spec, home=home, report=report)
         home_page_fill(
             spec=spec,
             home=home,

@@ -33,3 +33,12 @@ def test_the_stores_sites_carry_the_port_and_follow_a_new_one(seeded, client):
 def test_a_port_out_of_range_is_refused(seeded):
     with pytest.raises(Exception, match="--port"):
         seed(70000)
+
+
+def test_each_store_has_shipping_returns_and_privacy_pages_in_its_footer(seeded, client):
+    html = client.get("/", HTTP_HOST="localhost").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+
+    for title in ("Shipping", "Returns and refunds", "Privacy policy"):
+        assert f">{title}</a>" in footer
+    assert client.get("/returns/", HTTP_HOST="localhost").status_code == 200

@@ -62,3 +62,18 @@ def test_the_home_page_title_names_the_store_once(client, store, home_page):
     html = client.get("/").content.decode()
 
     assert f"<title>{store.name}</title>" in html
+
+
+def test_the_footer_links_policy_pages_the_balance_page_contact_and_payment_methods(client, store, home_page):
+    from tests.factories import ContentPageFactory
+
+    ContentPageFactory(parent=home_page, title="Returns and refunds", slug="returns", show_in_footer=True)
+    ContentPageFactory(parent=home_page, title="Secret draft", slug="draft", show_in_footer=False)
+
+    html = client.get("/cart/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+
+    assert 'href="/returns/">Returns and refunds</a>' in footer and "Secret draft" not in footer
+    assert 'href="/gift-cards/balance/">Gift card balance</a>' in footer
+    assert f"mailto:{store.contact_email}" in footer
+    assert "Visa" in footer and "Gift cards" in footer
