@@ -17,7 +17,7 @@ from commerce.stores.selectors import store_for_request
 from .offers import cart_pricing
 from .selectors import cart_lines
 from .services import (
-    cart_add_line,
+    cart_add_available,
     cart_apply_discount_code,
     cart_apply_gift_card,
     cart_remove_discount_code,
@@ -70,12 +70,17 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     store = _store(request)
     cart = request_cart(request, store, create=True)
     try:
-        line = cart_add_line(
+        result = cart_add_available(
             cart=cart, variant_id=request.POST.get("variant_id"), quantity=request.POST.get("quantity", "1")
         )
     except CommerceError as error:
         return _json_or_redirect(request, store, cart, error=error)
-    return _json_or_redirect(request, store, cart, success=f"Added {line.variant.product.title} to your cart.")
+    title = result.line.variant.product.title
+    if result.capped:
+        message = f"Only {result.added} more of {title} could be added: that is all we have. It is in your cart."
+    else:
+        message = f"Added {title} to your cart."
+    return _json_or_redirect(request, store, cart, success=message)
 
 
 @require_POST

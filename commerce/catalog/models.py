@@ -129,9 +129,13 @@ class ProductPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import product_detail
+        from .variant_picker import option_pickers, variant_data
 
         context = super().get_context(request, *args, **kwargs)
-        context["product"] = product_detail(page=self, request=request)
+        product = context["product"] = product_detail(page=self, request=request)
+        names = (self.option1_name, self.option2_name)
+        context["option_pickers"] = option_pickers(names=names, variants=product.variants, selected=product.selected)
+        context["variant_data"] = variant_data(product.variants)
         return context
 
     @property
