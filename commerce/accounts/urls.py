@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account_detail, name="detail"),
     path("signup/", views.signup, name="signup"),
+    path("verify-email/resend/", views.verification_resend, name="verification_resend"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),

@@ -27,7 +27,8 @@ from commerce.stores.selectors import store_for_request
 
 from .forms import AddressForm, EmailAuthenticationForm, SignUpForm
 from .selectors import address_for_customer, addresses_for, default_address_for
-from .services import address_create, address_delete, address_set_default, address_update, customer_sign_up
+from .services import address_create, address_delete, address_set_default, address_update
+from .verification import customer_sign_up_and_verify, email_verification_send
 
 LOGIN_URL = reverse_lazy("accounts:login")
 customer_required = login_required(login_url=LOGIN_URL)
@@ -104,19 +105,41 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = customer_sign_up(
+            user = customer_sign_up_and_verify(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                **_verification_site(request),
             )
         except (CommerceError, ValidationError) as error:
             _show_error(form, error)
         else:
             login(request, user)
-            messages.success(request, "Welcome! Your account is ready.")
+            messages.success(
+                request,
+                "Welcome! Your account is ready. We sent you a link to confirm your email address: "
+                "once confirmed, orders you placed as a guest appear in your account.",
+            )
             return HttpResponseRedirect(next_url or reverse("accounts:detail"))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
+
+
+def _verification_site(request: HttpRequest) -> dict[str, str]:
+    """Where the emailed link points: the store's Site (hostname and port), and the store's name."""
+    store = store_for_request(request)
+    if store is None:
+        return {"site_root_url": request.build_absolute_uri("/"), "store_name": "Magpie"}
+    return {"site_root_url": store.site.root_url, "store_name": store.name}
+
+
+@require_POST
+@customer_required
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    if request.user.email_verified_at is None:
+        email_verification_send(user=request.user, **_verification_site(request))
+        messages.success(request, f"We sent a new confirmation link to {request.user.email}.")
+    return redirect("accounts:detail")
 
 
 @require_GET
