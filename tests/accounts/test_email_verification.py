@@ -36,7 +36,9 @@ def test_signing_up_alone_does_not_show_a_guest_order(client, store, guest_order
     assert guest_order.number not in client.get("/account/orders/").content.decode()
 
 
-def test_the_link_shows_a_button_and_only_the_post_confirms(client, store, guest_order, django_capture_on_commit_callbacks):
+def test_the_link_shows_a_button_and_only_the_post_confirms(
+    client, store, guest_order, django_capture_on_commit_callbacks
+):
     path = re.sub(r"^https?://[^/]+", "", sign_up(client, django_capture_on_commit_callbacks))
 
     page = client.get(path)
