@@ -28,7 +28,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --port $(PORT)
 
 run: seed
 	$(BIN)/python manage.py demo_admin

@@ -50,10 +50,20 @@ def home_page_ensure(*, spec: StoreSpec, root: Page, report: SeedReport) -> Home
 
 
 def site_ensure(*, spec: StoreSpec, home: HomePage, report: SeedReport) -> Site:
-    """The store's site on its hostname. Wagtail's initial ``localhost:80`` site (rooted at the plain "Welcome"
-    page) is taken over, not duplicated; a site serving anything else is left alone and reported."""
-    site = Site.objects.filter(hostname=spec.hostname, port=spec.port).first()
-    wanted = {"root_page_id": home.pk, "site_name": spec.name, "is_default_site": spec.is_default_site}
+    """The store's site on its hostname and port. Wagtail's initial ``localhost:80`` site (rooted at the plain
+    "Welcome" page) and the store's own site on another port are taken over (the port follows the one the demo
+    is served on), not duplicated; a site serving anything else is left alone and reported."""
+    site = (
+        Site.objects.filter(hostname=spec.hostname, port=spec.port).first()
+        or Site.objects.filter(hostname=spec.hostname, root_page=home).first()
+        or Site.objects.filter(hostname=spec.hostname, root_page__content_type=_plain_page_type()).first()
+    )
+    wanted = {
+        "root_page_id": home.pk,
+        "site_name": spec.name,
+        "is_default_site": spec.is_default_site,
+        "port": spec.port,
+    }
     if site is not None and all(getattr(site, name) == value for name, value in wanted.items()):
         return site
     if site is not None and site.root_page_id != home.pk and site.root_page.specific_class is not Page:
@@ -70,6 +80,15 @@ def site_ensure(*, spec: StoreSpec, home: HomePage, report: SeedReport) -> Site:
     site.full_clean()
     site.save()
     return site
+
+
+def tag_name(slug: str) -> str:
+    """What shoppers read: "organic-cotton" is tagged "Organic cotton" (its slug stays organic-cotton)."""
+    return slug.replace("-", " ").capitalize()
+
+
+def _plain_page_type() -> ContentType:
+    return ContentType.objects.get_for_model(Page)
 
 
 def welcome_page_remove(*, root: Page, report: SeedReport) -> None:
@@ -230,7 +249,7 @@ def product_create(
         search_description=spec.summary,
     )
     page.categories = [categories[spec.category]]
-    page.tags.add(*spec.tags)
+    page.tags.add(*(tag_name(slug) for slug in spec.tags))
     page.variants = product_variants(spec=spec, store=store, index=index, prefix=store_spec.sku_prefix)
     page.gallery_images = [
         ProductImage(image=image, alt_text=f"{spec.title}, {IMAGE_VIEWS[position]} view", sort_order=position)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import models, transaction
 from django.db.models import Max
 from wagtail.models import Page, ReferenceIndex
@@ -22,6 +24,7 @@ from .catalogue import (
 from .catalogue_data import CATEGORIES, STORES
 from .images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
 from .pages import about_page_ensure, collections_ensure, home_page_fill
+from .policies import policy_pages_ensure
 from .promotions import promotions_ensure
 from .report import SeedReport, StoreLine
 from .shipping import shipping_ensure
@@ -29,13 +32,19 @@ from .specs import StoreSpec
 
 
 @transaction.atomic
-def demo_seed(*, image_size: int = DEFAULT_IMAGE_SIZE, stores: tuple[StoreSpec, ...] = STORES) -> SeedReport:
+def demo_seed(
+    *, image_size: int = DEFAULT_IMAGE_SIZE, stores: tuple[StoreSpec, ...] = STORES, port: int | None = None
+) -> SeedReport:
     """Create whatever part of the demo is missing and leave the rest untouched (idempotent).
 
     ``image_size`` is the side of the square product images in pixels (landscape images are twice as wide).
+    ``port`` is the port the demo is served on (``make run``: 8000): every store's Site carries it, so
+    absolute links (canonical, og:url, emails) built from the Site point where the shop really is.
     """
     if image_size < MIN_IMAGE_SIZE:
         raise ValueError(f"image_size must be at least {MIN_IMAGE_SIZE} pixels.")
+    if port is not None:
+        stores = tuple(replace(spec, port=port) for spec in stores)
     last_page_id = Page.objects.aggregate(last=Max("pk"))["last"] or 0
     with disable_reference_index_auto_update():
         report = _seed(image_size=image_size, stores=stores)
@@ -93,6 +102,7 @@ def _seed(*, image_size: int, stores: tuple[StoreSpec, ...]) -> SeedReport:
         about = about_page_ensure(
             spec=spec, home=home, shop=shop, collection=gallery, image_size=image_size, report=report
         )
+        policy_pages_ensure(spec=spec, home=home, report=report)
         home_page_fill(
             spec=spec,
             home=home,

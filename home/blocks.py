@@ -70,6 +70,9 @@ class FeaturedCollectionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, required=False, help_text="Defaults to the collection's title.")
     collection = blocks.PageChooserBlock(page_type="catalog.CollectionPage")
     count = blocks.IntegerBlock(default=4, min_value=1, max_value=12)
+    show_sold_out = blocks.BooleanBlock(
+        required=False, default=False, help_text="Also show sold-out products (skipped unless ticked)."
+    )
 
     class Meta:
         icon = "folder-open-inverse"
@@ -84,6 +87,7 @@ class FeaturedCollectionBlock(blocks.StructBlock):
             count=value.get("count") or 0,
             heading=value.get("heading") or "",
             request=context.get("request"),
+            include_sold_out=bool(value.get("show_sold_out")),
         )
         return context
 
@@ -91,6 +95,9 @@ class FeaturedCollectionBlock(blocks.StructBlock):
 class ProductGridBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, required=False)
     products = blocks.ListBlock(blocks.PageChooserBlock(page_type="catalog.ProductPage"), min_num=1, max_num=24)
+    show_sold_out = blocks.BooleanBlock(
+        required=False, default=False, help_text="Also show sold-out products (skipped unless ticked)."
+    )
 
     class Meta:
         icon = "grip"
@@ -101,7 +108,9 @@ class ProductGridBlock(blocks.StructBlock):
 
         context = super().get_context(value, parent_context=parent_context)
         context["cards"] = selectors.product_grid_cards(
-            products=value.get("products") or [], request=context.get("request")
+            products=value.get("products") or [],
+            request=context.get("request"),
+            include_sold_out=bool(value.get("show_sold_out")),
         )
         return context
 

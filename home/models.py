@@ -31,9 +31,13 @@ class ContentPage(Page):
     social_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    show_in_footer = models.BooleanField(
+        default=False,
+        help_text="Link to this page from every page's footer (shipping, returns and privacy policies, contact).",
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    promote_panels = Page.promote_panels + [FieldPanel("social_image")]
+    promote_panels = Page.promote_panels + [FieldPanel("show_in_footer"), FieldPanel("social_image")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.ContentPage"]

@@ -14,8 +14,18 @@ from django.http import HttpRequest
 from wagtail.models import Page, Site
 
 from commerce.catalog.models import CollectionPage, ProductPage
-from commerce.catalog.selectors import ProductCard, collection_scope, product_cards_for_ids, sort_products
+from commerce.catalog.selectors import (
+    ProductCard,
+    ProductFilters,
+    collection_scope,
+    filters_q,
+    product_cards_for_ids,
+    sort_products,
+)
 from commerce.stores.selectors import currency_for_request
+
+IN_STOCK = ProductFilters(in_stock=True)
+SOLD_OUT = "sold_out"
 
 
 @dataclass(frozen=True)
@@ -39,32 +49,46 @@ def _is_within(page: Page, root: Page) -> bool:
     return page.path.startswith(root.path) and page.depth > root.depth
 
 
-def featured_collection_product_ids(*, collection: CollectionPage, root: Page, count: int) -> list[int]:
+def featured_collection_product_ids(
+    *, collection: CollectionPage, root: Page, count: int, include_sold_out: bool = False
+) -> list[int]:
     """The first ``count`` products the collection's own page lists, in its default order: the
-    same hand-picked products and rules (``collection_scope``) and the same sort."""
+    same hand-picked products and rules (``collection_scope``) and the same sort; sold-out ones
+    are skipped unless the editor asked for them."""
     if count <= 0 or not _is_within(collection, root):
         return []
     scope = collection_scope(collection=collection, root=root)
-    ordered = sort_products(scope.products, sort=collection.default_sort, manual_ids=scope.manual_ids)
+    products = scope.products if include_sold_out else scope.products.filter(filters_q(IN_STOCK))
+    ordered = sort_products(products, sort=collection.default_sort, manual_ids=scope.manual_ids)
     return list(ordered.values_list("pk", flat=True)[:count])
 
 
 def featured_collection(
-    *, collection: CollectionPage | None, count: int, heading: str = "", request: HttpRequest | None
+    *,
+    collection: CollectionPage | None,
+    count: int,
+    heading: str = "",
+    request: HttpRequest | None,
+    include_sold_out: bool = False,
 ) -> FeaturedCollection | None:
     """A featured collection block's data, or None when the collection is gone, unpublished or
     belongs to another store."""
     root = storefront_root(request)
     if collection is None or root is None or not collection.live or not _is_within(collection, root):
         return None
-    ids = featured_collection_product_ids(collection=collection, root=root, count=count)
+    ids = featured_collection_product_ids(
+        collection=collection, root=root, count=count, include_sold_out=include_sold_out
+    )
     cards = product_cards_for_ids(ids, currency=currency_for_request(request), request=request) if ids else []
     return FeaturedCollection(heading=heading or collection.title, url=collection.get_url(request) or "", cards=cards)
 
 
-def product_grid_cards(*, products: Iterable[ProductPage | None], request: HttpRequest | None) -> list[ProductCard]:
+def product_grid_cards(
+    *, products: Iterable[ProductPage | None], request: HttpRequest | None, include_sold_out: bool = False
+) -> list[ProductCard]:
     """Cards for an editor-chosen product grid, in the chosen order, without duplicates; chosen
-    pages that were deleted, unpublished or belong to another store are left out."""
+    pages that were deleted, unpublished or belong to another store are left out, and so are
+    sold-out ones unless the editor asked for them."""
     root = storefront_root(request)
     if root is None:
         return []
@@ -74,4 +98,5 @@ def product_grid_cards(*, products: Iterable[ProductPage | None], request: HttpR
             ids.append(product.pk)
     if not ids:
         return []
-    return product_cards_for_ids(ids, currency=currency_for_request(request), request=request)
+    cards = product_cards_for_ids(ids, currency=currency_for_request(request), request=request)
+    return cards if include_sold_out else [card for card in cards if card.stock_status != SOLD_OUT]

@@ -2,6 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from commerce.stores.selectors import site_absolute_url
+
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
@@ -12,7 +14,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /cart/",
         "Disallow: /checkout/",
         "Disallow: /account/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {site_absolute_url('/sitemap.xml', request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -18,11 +18,12 @@ from decimal import Decimal
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page, Site
+from wagtail.search.query import Fuzzy
 
-from commerce.catalog.models import Category, ProductIndexPage, ProductPage
+from commerce.catalog.models import Category, ProductIndexPage, ProductPage, ProductVariant
 from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
 from commerce.stores.selectors import currency_for_request
 
@@ -63,26 +64,44 @@ class SearchResults:
 
 
 def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS) -> list[int]:
-    """Ids of the store's live, public products matching ``query``, best match first (one query)."""
-    matches = ProductPage.objects.live().public().descendant_of(root).only("pk").search(query)[:limit]
-    return [product.pk for product in matches]
+    """Ids of the store's live, public products matching ``query``, best match first.
+
+    Full text first (SKUs are indexed whole, split and joined, so "MO-010-M" and "BULK-000973"
+    match); when that finds nothing, the words as prefixes (typing "stonew" finds "Stoneware");
+    when that finds nothing either, trigram similarity ("sweter" finds "Sweater"). One query when
+    the words match, at most three otherwise."""
+    products = ProductPage.objects.live().public().descendant_of(root).only("pk")
+    for search in (products.search, products.autocomplete, _fuzzy_search(products)):
+        ids = [product.pk for product in search(query)[:limit]]
+        if ids:
+            return ids
+    return []
 
 
-def filtered_product_ids(*, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, sort: str) -> list[int]:
+def _fuzzy_search(products: QuerySet[ProductPage]):
+    return lambda query: products.search(Fuzzy(query, unaccent=True))
+
+
+def filtered_product_ids(
+    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, sort: str, query: str = ""
+) -> list[int]:
     """``ranked_ids`` that pass ``filters``, in relevance order or by ``sort`` (one query).
 
+    A product with a variant whose SKU is exactly ``query`` comes first in relevance order.
     Sorting happens in Python on at most ``MAX_PRODUCT_HITS`` rows so that relevance stays the
     tie-breaker: the ORM cannot order by the backend's rank."""
     if not ranked_ids:
         return []
-    rows: list[tuple[int, Decimal | None, datetime | None]] = list(
+    exact_sku = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, sku__iexact=query.strip())
+    rows: list[tuple[int, Decimal | None, datetime | None, bool]] = list(
         store_products(root=root)
         .filter(pk__in=list(ranked_ids))
         .filter(filters_q(filters))
-        .values_list("pk", "min_price", "first_published_at")
+        .annotate(exact_sku=Exists(exact_sku))
+        .values_list("pk", "min_price", "first_published_at", "exact_sku")
     )
     rank = {pk: position for position, pk in enumerate(ranked_ids)}
-    rows.sort(key=lambda row: rank[row[0]])
+    rows.sort(key=lambda row: (not row[3], rank[row[0]]))
     if sort == "price_asc":
         rows.sort(key=lambda row: (row[1] is None, row[1] if row[1] is not None else Decimal(0)))
     elif sort == "price_desc":
@@ -137,7 +156,7 @@ def storefront_search(
     ids: list[int] = []
     if root is not None:
         ranked_ids = ranked_product_ids(root=root, query=query)
-        ids = filtered_product_ids(ranked_ids=ranked_ids, root=root, filters=filters, sort=sort)
+        ids = filtered_product_ids(ranked_ids=ranked_ids, root=root, filters=filters, sort=sort, query=query)
     page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
     currency = currency_for_request(request)
     return SearchResults(

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UsernameField
 from django_countries import countries as countries_registry
 
-from commerce.core.addresses import PostalAddress
+from commerce.core.addresses import PostalAddress, postal_address_errors
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -82,6 +82,13 @@ class PostalAddressForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if not self.errors:  # the country's own rules: a state where it has states, its postcode pattern
+            for field, message in postal_address_errors(self.address()).items():
+                self.add_error(field, message)
+        return cleaned_data
 
     def address(self) -> PostalAddress:
         data = {name: self.cleaned_data[name] for name in PostalAddressForm.base_fields}

@@ -44,6 +44,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the customer confirmed the address through the emailed link."
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

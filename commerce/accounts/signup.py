@@ -33,7 +33,7 @@ from .services import EmailTaken, customer_sign_up
 
 def _confirm_path(user: User, next_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    path = reverse("accounts:signup_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)})
+    path = reverse("orders:signup_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)})
     return f"{path}?{urlencode({'next': next_url})}" if next_url else path
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,11 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commerce.core.exceptions import CommerceError, NotFound
-from commerce.core.links import email_link_options, site_url
+from commerce.core.links import email_link_options, safe_next_url, site_url
 from commerce.core.rls import runs_as_system
 from commerce.core.throttle import throttled
 from commerce.stores.selectors import store_for_request
@@ -29,7 +27,8 @@ from commerce.stores.selectors import store_for_request
 from .forms import AddressForm, EmailAuthenticationForm, SignUpForm
 from .selectors import address_for_customer, addresses_for, default_address_for
 from .services import address_create, address_delete, address_set_default, address_update
-from .signup import customer_sign_up_confirm, customer_sign_up_request
+from .signup import customer_sign_up_request
+from .verification import email_verification_send
 
 LOGIN_URL = reverse_lazy("accounts:login")
 customer_required = login_required(login_url=LOGIN_URL)
@@ -114,7 +113,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 def signup(request: HttpRequest) -> HttpResponse:
     """The same answer for a new email and a registered one ("check your email"): the mail itself
     says which it was, to its owner only (``commerce.accounts.signup``)."""
-    next_url = _safe_next(request)
+    next_url = safe_next_url(request)
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or reverse("accounts:detail"))
     form = SignUpForm(request.POST or None)
@@ -138,19 +137,26 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
 
 
+def _verification_site(request: HttpRequest) -> dict[str, str]:
+    """Where the emailed link points: the store's Site (never the request's Host), and its name."""
+    store = store_for_request(request)
+    if store is None:
+        return {"site_root_url": settings.WAGTAILADMIN_BASE_URL, "store_name": settings.WAGTAIL_SITE_NAME}
+    return {"site_root_url": site_url(store.site), "store_name": store.name}
+
+
+@require_POST
+@customer_required
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    if request.user.email_verified_at is None:
+        email_verification_send(user=request.user, **_verification_site(request))
+        messages.success(request, f"We sent a new confirmation link to {request.user.email}.")
+    return redirect("accounts:detail")
+
+
 @require_GET
 def signup_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_sent.html", {"email": request.session.get("magpie.signup_email", "")})
-
-
-@require_GET
-def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = customer_sign_up_confirm(uidb64=uidb64, token=token)
-    if user is None:
-        return render(request, "accounts/signup_link_invalid.html", status=400)
-    login(request, user, backend="commerce.accounts.backends.EmailBackend")
-    messages.success(request, "Welcome! Your account is ready.")
-    return HttpResponseRedirect(_safe_next(request) or reverse("accounts:detail"))
 
 
 @require_GET
@@ -231,16 +237,6 @@ def address_make_default(request: HttpRequest, address_id: int) -> HttpResponse:
         raise Http404("No such address.") from None
     messages.success(request, "Default address updated.")
     return redirect("accounts:addresses")
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    """The ``next`` URL when it stays on this site; None for anything else (open redirects)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
 
 
 def _shipping_countries(request: HttpRequest) -> list[str]:

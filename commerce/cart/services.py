@@ -4,6 +4,7 @@ the client — a line stores a variant and a quantity, and pricing reads the var
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -82,6 +83,33 @@ def cart_add_line(*, cart: Cart, variant_id: object, quantity: object) -> CartLi
         line.save(update_fields=["quantity"])
     _touch(cart)
     return line
+
+
+@dataclass(frozen=True)
+class AddedToCart:
+    line: CartLine
+    added: int
+    requested: int
+
+    @property
+    def capped(self) -> bool:
+        return self.added < self.requested
+
+
+@transaction.atomic
+def cart_add_available(*, cart: Cart, variant_id: object, quantity: object) -> AddedToCart:
+    """Add ``quantity``, or as many as are left when fewer are (the shopper is told, not refused);
+    refused only when none are left to add."""
+    requested = _checked_quantity(quantity)
+    locked(Cart.objects).filter(pk=cart.pk).first()  # serialise writes to one cart
+    variant = _buyable_variant(store=cart.store, variant_id=variant_id)
+    in_cart = CartLine.objects.filter(cart=cart, variant=variant).values_list("quantity", flat=True).first() or 0
+    room = min(variant.available_quantity, MAX_QUANTITY_PER_LINE) - in_cart
+    if room <= 0 and in_cart:
+        raise OutOfStock(f"All {in_cart} of {variant.product.title} left are already in your cart.")
+    added = max(1, min(requested, room))  # room <= 0 with nothing in the cart: sold out, said by the add
+    line = cart_add_line(cart=cart, variant_id=variant.pk, quantity=added)
+    return AddedToCart(line=line, added=added, requested=requested)
 
 
 @transaction.atomic

@@ -7,17 +7,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from commerce.core.exceptions import CommerceError
+from commerce.core.links import safe_next_url
 from commerce.core.throttle import throttle_attempt, throttled_response
 from commerce.stores.selectors import store_for_request
 
 from .offers import cart_pricing
 from .selectors import cart_lines
 from .services import (
-    cart_add_line,
+    cart_add_available,
     cart_apply_discount_code,
     cart_apply_gift_card,
     cart_remove_discount_code,
@@ -40,10 +40,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next") or reverse("cart:detail")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("cart:detail")
+    return safe_next_url(request) or reverse("cart:detail")
 
 
 @require_GET
@@ -70,12 +67,17 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     store = _store(request)
     cart = request_cart(request, store, create=True)
     try:
-        line = cart_add_line(
+        result = cart_add_available(
             cart=cart, variant_id=request.POST.get("variant_id"), quantity=request.POST.get("quantity", "1")
         )
     except CommerceError as error:
         return _json_or_redirect(request, store, cart, error=error)
-    return _json_or_redirect(request, store, cart, success=f"Added {line.variant.product.title} to your cart.")
+    title = result.line.variant.product.title
+    if result.capped:
+        message = f"Only {result.added} more of {title} could be added: that is all we have. It is in your cart."
+    else:
+        message = f"Added {title} to your cart."
+    return _json_or_redirect(request, store, cart, success=message)
 
 
 @require_POST

@@ -5,6 +5,7 @@ These are declarations. Reads live in ``selectors.py``, SKU/store checks in ``fo
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -104,6 +105,8 @@ class ProductPage(Page):
         index.SearchField("summary"),
         index.SearchField("description"),
         index.RelatedFields("variants", [index.SearchField("sku"), index.FilterField("is_active")]),
+        index.SearchField("sku_search_text", boost=3),
+        index.AutocompleteField("sku_search_text"),
         index.RelatedFields("categories", [index.SearchField("name")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("featured"),
@@ -115,11 +118,24 @@ class ProductPage(Page):
     class Meta:
         indexes = [models.Index(fields=["featured"])]
 
+    def sku_search_text(self) -> str:
+        """Each SKU as typed, split at its punctuation and run together ("MO-010-M MO 010 M MO010M"):
+        PostgreSQL's parser reads "MO-010-M" as "mo", "-010", "m", so a SKU with digits needs all three."""
+        terms: list[str] = []
+        for variant in self.variants.all():
+            parts = [part for part in re.split(r"[^0-9A-Za-z]+", variant.sku) if part]
+            terms += [variant.sku, *parts, "".join(parts)]
+        return " ".join(dict.fromkeys(terms))
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import product_detail
+        from .variant_picker import option_pickers, variant_data
 
         context = super().get_context(request, *args, **kwargs)
-        context["product"] = product_detail(page=self, request=request)
+        product = context["product"] = product_detail(page=self, request=request)
+        names = (self.option1_name, self.option2_name)
+        context["option_pickers"] = option_pickers(names=names, variants=product.variants, selected=product.selected)
+        context["variant_data"] = variant_data(product.variants)
         return context
 
     @property

@@ -278,6 +278,8 @@ class VariantChoice:
     compare_at_price: Money | None
     stock_status: str
     available_quantity: int
+    option1: str = ""
+    option2: str = ""
 
     @property
     def on_sale(self) -> bool:
@@ -401,6 +403,8 @@ def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str
         compare_at_price=Money(variant.compare_at_price, currency) if variant.compare_at_price is not None else None,
         stock_status=variant.stock_status,
         available_quantity=variant.available_quantity,
+        option1=variant.option1_value,
+        option2=variant.option2_value,
     )
 
 

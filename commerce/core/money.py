@@ -42,17 +42,6 @@ CURRENCY_CHOICES = [
     ("JPY", "Japanese yen"),
 ]
 
-CURRENCY_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "JPY": "¥",
-    "CHF": "CHF ",
-    "SEK": "SEK ",
-}
-
 
 class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were combined."""
@@ -139,7 +128,6 @@ class Money:
         return bool(self.amount)
 
     def __str__(self) -> str:
-        symbol = CURRENCY_SYMBOLS.get(self.currency)
-        sign = "-" if self.amount < 0 else ""
-        digits = f"{abs(self.amount):,.{currency_exponent(self.currency)}f}"
-        return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {self.currency}"
+        from .money_format import format_money  # Babel's CLDR data, loaded only when money is shown
+
+        return format_money(self)

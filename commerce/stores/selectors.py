@@ -38,3 +38,12 @@ def store_for_page(page: Page) -> Store | None:
         .order_by("-site__root_page__depth")
         .first()
     )
+
+
+def site_absolute_url(url: str, request: HttpRequest | None) -> str:
+    """``url`` made absolute on the store's Site (its hostname and port), like ``page.full_url``."""
+    if request is None or "://" in url:
+        return url
+    site = Site.find_for_request(request)
+    base = site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
+    return base + url

@@ -253,6 +253,11 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_I18N_ENABLED = False
 
+# What the footer lists under "We accept": the cards Stripe takes for the store, and its gift cards.
+MAGPIE_PAYMENT_METHODS = tuple(
+    env_list("MAGPIE_PAYMENT_METHODS") or ("Visa", "Mastercard", "American Express", "Discover", "Gift cards")
+)
+
 # Payments: Stripe. Without keys, the same code talks to localstripe on loopback (dev and tests).
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 LOCALSTRIPE_URL = env("LOCALSTRIPE_URL", "http://127.0.0.1:8420")

@@ -13,7 +13,9 @@ from commerce.core.rls import RlsContext, use_context
 HOME = PostalAddress(
     full_name="Ada Lovelace", line1="12 St James's Square", city="London", postal_code="SW1Y 4JH", country="GB"
 )
-WORK = PostalAddress(full_name="Ada Lovelace", line1="1 Main St", city="Springfield", postal_code="12345", country="US")
+WORK = PostalAddress(
+    full_name="Ada Lovelace", line1="1 Main St", city="Springfield", postal_code="12345", region="NY", country="US"
+)
 
 
 def form_data(address: PostalAddress, *, is_default: bool = False) -> dict[str, str]:

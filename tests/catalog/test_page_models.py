@@ -222,7 +222,8 @@ class TestPreview:
         assert admin_client.post(url, data).json() == {"is_valid": True, "is_available": True}
         html = admin_client.get(url).content.decode()
 
-        assert "From $77.00" in html and "$88.00" in html
+        # issue 16: the page shows the chosen (first) variant's price; the other's is in the picker's data
+        assert "$77.00" in html and "$88.00" in html
         assert 'name="variant_id"' in html
         assert str(ProductVariant.objects.get(pk=variant.pk).price) == "10.00"
 

@@ -31,11 +31,12 @@ def test_single_variant_has_no_selector_but_a_hidden_variant(client, store):
     html = get(client, product).content.decode()
 
     assert RADIO.findall(html) == []
-    assert f'<input type="hidden" name="variant_id" value="{variant.pk}">' in html
-    assert '<fieldset class="variant-options">' not in html
+    assert f'<input type="hidden" name="variant_id" value="{variant.pk}"' in html
+    assert 'class="variant-picker"' not in html
 
 
-def test_variants_are_radio_buttons_with_options_price_and_stock(client, store):
+def test_variants_are_one_picker_per_option_with_the_chosen_price_and_stock(client, store):
+    # Issue 16 replaced one radio button per variant with a picker per option (links to ?variant=).
     product = ProductPageFactory(store=store, title="Tee", option1_name="Size", variants=3, price="20.00")
     small, medium, _large = product.variants.order_by("sort_order")
     set_variants(product, low_stock_threshold=2)
@@ -43,29 +44,27 @@ def test_variants_are_radio_buttons_with_options_price_and_stock(client, store):
     ProductVariant.objects.filter(pk=medium.pk).update(stock_on_hand=2)
     add_variant(product, sku="TEE-RETIRED", price="1.00", is_active=False)
 
-    response = get(client, product)
-    html = response.content.decode()
+    html = get(client, product).content.decode()
 
-    radios = RADIO.findall(html)
-    assert len(radios) == 3
-    assert f'value="{small.pk}" required disabled' in html  # sold out: not choosable
-    assert f'value="{medium.pk}" required checked' in html  # the first available variant is preselected
-    assert "Size: Option 0" in html
-    assert "Only 2 left" in html
-    assert "Sold out" in html
-    assert "$22.00" in html
+    assert RADIO.findall(html) == []
+    assert len(re.findall(r'<a class="option-value[^"]*" href="\?variant=\d+" data-option="1"', html)) == 3
+    assert f'<a class="option-value option-value--unavailable" href="?variant={small.pk}"' in html
+    assert f'href="?variant={medium.pk}" data-option="1" data-value="Option 1" aria-current="true"' in html
+    assert "<legend>Size: " in html
+    assert "Only 2 left" in html and "$21.00" in html  # the preselected (first available) variant's figures
+    assert "From $" not in html
+    assert f'name="variant_id" value="{medium.pk}"' in html and 'max="2"' in html
     assert "TEE-RETIRED" not in html and "$1.00" not in html
-    assert "<legend>Choose size</legend>" in html
-    assert "From $20.00" in html
 
 
 def test_a_variant_in_the_query_string_is_preselected(client, store):
-    product = ProductPageFactory(store=store, variants=3)
+    product = ProductPageFactory(store=store, option1_name="Size", variants=3)
     last = product.variants.order_by("sort_order").last()
 
     html = get(client, product, variant=str(last.pk)).content.decode()
 
-    assert f'value="{last.pk}" required checked' in html
+    assert f'href="?variant={last.pk}" data-option="1" data-value="Option 2" aria-current="true"' in html
+    assert f'name="variant_id" value="{last.pk}"' in html and "$12.00" in html
 
 
 def test_add_to_cart_posts_variant_and_quantity_with_csrf(client, store):
@@ -77,7 +76,7 @@ def test_add_to_cart_posts_variant_and_quantity_with_csrf(client, store):
     assert 'name="csrfmiddlewaretoken"' in html
     assert '<label for="add-to-cart-quantity">Quantity</label>' in html
     assert 'name="quantity" value="1" min="1" max="7"' in html
-    assert '<button type="submit" class="button">Add to cart</button>' in html
+    assert '<button type="submit" class="button" id="add-to-cart-button">Add to cart</button>' in html
 
 
 def test_in_stock_badge(client, store):
@@ -102,7 +101,7 @@ def test_sold_out_disables_adding_to_cart(client, store):
     html = response.content.decode()
 
     assert '<span class="badge badge--sold_out">Sold out</span>' in html
-    assert '<button type="submit" class="button" disabled>Sold out</button>' in html
+    assert '<button type="submit" class="button" id="add-to-cart-button" disabled>Sold out</button>' in html
     assert json_ld(response)["offers"][0]["availability"] == "https://schema.org/OutOfStock"
 
 

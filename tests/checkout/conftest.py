@@ -19,6 +19,15 @@ from tests.factories import ProductPageFactory
 ADDRESS = PostalAddress(
     full_name="Ada Shopper", line1="1 Main St", city="Springfield", postal_code="12345", country="US"
 )
+# The address step's form as a shopper fills it in (a US address needs its state).
+ADDRESS_FORM = {
+    "full_name": "Ada",
+    "line1": "1 Main",
+    "city": "Springfield",
+    "postal_code": "12345",
+    "region": "NY",
+    "country": "US",
+}
 
 
 @pytest.fixture

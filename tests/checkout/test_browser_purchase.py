@@ -50,6 +50,7 @@ def checkout_to_the_card_step(page, *, start_url: str, email: str, name: str) ->
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Address line 1").fill("3 High St")
     page.get_by_label("City").fill("Springfield")
+    page.get_by_label("State / region").fill("NY")
     page.get_by_label("Postal code").fill("12345")
     page.get_by_role("button", name=re.compile("Continue")).click()
     page.get_by_label(re.compile("Standard")).check()

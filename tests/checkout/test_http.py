@@ -7,6 +7,7 @@ import pytest
 
 from commerce.cart.models import Cart, CartLine
 from commerce.orders.models import Order
+from tests.checkout.conftest import ADDRESS_FORM
 from tests.factories import ProductPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_the_payment_step_hands_stripe_js_a_client_secret(client, variant, shipp
     client.post("/checkout/contact/", {"email": "ada@example.com"})
     client.post(
         "/checkout/address/",
-        {"full_name": "Ada", "line1": "1 Main", "city": "Springfield", "postal_code": "12345", "country": "US"},
+        ADDRESS_FORM,
     )
     client.post("/checkout/shipping/", {"shipping_method": "standard"})
 

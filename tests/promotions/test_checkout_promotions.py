@@ -242,7 +242,7 @@ def test_the_order_shows_which_discount_took_how_much_from_which_line(client, st
     page = client.get(order_guest_path(order)).content.decode()
 
     assert "Spring sale (SPRING10)" in page
-    assert f"{line.product_title} −4.00" in page
+    assert f"{line.product_title} −$4.00" in page  # the one money format
     assert DiscountRedemption.objects.get(order=order).line_breakdown() == [
         (line.sku, line.product_title, Decimal("4.00"))
     ]

@@ -7,6 +7,7 @@ import pytest
 
 from commerce.core.security import content_security_policy, origin
 from commerce.shipping.models import ShippingMethod
+from tests.checkout.conftest import ADDRESS_FORM
 from tests.factories import ProductPageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
@@ -47,7 +48,7 @@ def test_the_payment_step_allows_the_configured_stripe_origins(client, store, st
     client.post("/checkout/contact/", {"email": "ada@example.com"})
     client.post(
         "/checkout/address/",
-        {"full_name": "Ada", "line1": "1 Main", "city": "Springfield", "postal_code": "12345", "country": "US"},
+        ADDRESS_FORM,
     )
     client.post("/checkout/shipping/", {"shipping_method": "standard"})
 

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.images.models import Image
 
 from commerce.catalog.selectors import ProductDetail, VariantChoice
+from commerce.stores.selectors import site_absolute_url
 
 register = template.Library()
 
@@ -27,8 +28,7 @@ _SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def absolute_image_url(image: Image, spec: str, request: HttpRequest | None) -> str:
-    url = image.get_rendition(spec).url
-    return request.build_absolute_uri(url) if request is not None else url
+    return site_absolute_url(image.get_rendition(spec).url, request)
 
 
 def product_structured_data(product: ProductDetail, *, request: HttpRequest | None) -> dict[str, Any]:
@@ -87,6 +87,5 @@ def absolute_rendition(context: template.Context, image: Image | None, spec: str
     if image is None:
         return None
     rendition = image.get_rendition(spec)
-    request = context.get("request")
-    url = request.build_absolute_uri(rendition.url) if request is not None else rendition.url
+    url = site_absolute_url(rendition.url, context.get("request"))
     return AbsoluteRendition(url=url, width=rendition.width, height=rendition.height)

@@ -51,6 +51,14 @@ class Command(BaseCommand):
             help="Also add N bulk products to the main store (added on every run, not idempotent).",
         )
         parser.add_argument(
+            "--port",
+            type=int,
+            default=None,
+            metavar="PORT",
+            help="The port the demo is served on (make run passes its PORT, 8000): the stores' Sites carry it, "
+            "so absolute links point at http://localhost:PORT/. Default: keep the Sites' ports (80 when new).",
+        )
+        parser.add_argument(
             "--image-size",
             type=int,
             default=DEFAULT_IMAGE_SIZE,
@@ -60,15 +68,19 @@ class Command(BaseCommand):
         )
 
     @runs_as_system("seed_demo")
-    def handle(self, *args: Any, products: int, image_size: int, verbosity: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, products: int, image_size: int, port: int | None, verbosity: int, **options: Any
+    ) -> None:
         if products < 0:
             raise CommandError("--products must be zero or more.")
+        if port is not None and not 1 <= port <= 65535:
+            raise CommandError("--port must be between 1 and 65535.")
         if not MIN_IMAGE_SIZE <= image_size <= MAX_IMAGE_SIZE:
             raise CommandError(f"--image-size must be between {MIN_IMAGE_SIZE} and {MAX_IMAGE_SIZE}.")
         started = time.monotonic()
         with _quiet_wagtail(verbosity):
             try:
-                report = demo_seed(image_size=image_size)
+                report = demo_seed(image_size=image_size, port=port)
             except DemoDataError as error:
                 raise CommandError(str(error)) from error
         for line in report.lines():

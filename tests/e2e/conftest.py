@@ -1,0 +1,75 @@
+"""The demo shop seeded once for the module, committed so the live server's thread sees it, and
+flushed when the module ends; real Chromium (Debian's), one browser per module."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
+WIDTHS = (320, 375, 1440)
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("MAGPIE_REQUIRE_BROWSER"),
+    reason="needs Debian's chromium (.ci/run installs it)",
+)
+
+
+@dataclass(frozen=True)
+class DemoShop:
+    base_url: str
+    pages: dict[str, str]  # page type → path on the main store
+
+
+@pytest.fixture
+def demo_shop(transactional_db, live_server) -> DemoShop:
+    """``seed_demo --port <live server's port>``, committed (the live server's thread must see it; a
+    test using the live server is a transactional one, flushed afterwards); one path per page type."""
+    from commerce.catalog.models import CollectionPage, ProductPage
+    from commerce.core.rls import system_context
+    from home.models import ContentPage
+    from tests.conftest import ensure_wagtail_roots
+
+    port = urlsplit(live_server.url).port
+    ensure_wagtail_roots()
+    call_command("seed_demo", "--port", str(port), "--image-size", "320", stdout=StringIO())
+    Site.clear_site_root_paths_cache()
+    site = Site.objects.get(is_default_site=True)
+    with system_context("test"):
+        in_store = Page.objects.get(pk=site.root_page_id)
+        product = ProductPage.objects.live().descendant_of(in_store).filter(variants__stock_on_hand__gt=5).first()
+        pages = {
+            "home": "/",
+            "shop": "/shop/",
+            "collection": CollectionPage.objects.live().descendant_of(in_store).first().relative_url(site),
+            "product": product.relative_url(site),
+            "content": ContentPage.objects.live().descendant_of(in_store).first().relative_url(site),
+        }
+    return DemoShop(base_url=f"http://localhost:{port}", pages=pages)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
