@@ -123,7 +123,7 @@ class ProductPageFactory(PageFactory):
                 product=product,
                 store=store,
                 price=Decimal(str(price)) + i,
-                stock_on_hand=stock,
+                stock=stock,
                 option1_value=f"Option {i}" if variants > 1 else "",
                 sort_order=i,
             )
@@ -136,12 +136,43 @@ class ProductPageFactory(PageFactory):
 
 
 class ProductVariantFactory(factory.django.DjangoModelFactory):
+    """A variant with ``stock`` units opened at its store's first location (``stock=None``: no stock level)."""
+
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     price = Decimal("10.00")
-    stock_on_hand = 10
 
     class Meta:
         model = ProductVariant
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def stock(variant, create, extracted, **kwargs):
+        quantity = 10 if extracted is None else extracted
+        if create and variant.store_id is not None:
+            set_stock(variant, quantity)
+
+
+def set_stock(variant: ProductVariant, on_hand: int, *, location=None) -> None:
+    """Give ``variant`` ``on_hand`` units at ``location`` (default: its store's first), as a ledger movement."""
+    from commerce.inventory.services import Allocation, StockChange, default_location, stock_change, stock_open
+
+    location = location or default_location(store_id=variant.store_id)
+    if not stock_open(entries=[Allocation(variant.pk, location.pk, on_hand)]):
+        stock_change(
+            changes=[StockChange(variant_id=variant.pk, location_id=location.pk, count=on_hand)],
+            kind="count",
+            note="test",
+        )
+
+
+def stock_of(variant: ProductVariant) -> tuple[int, int]:
+    """(on hand, reserved) summed over every location of the variant."""
+    from django.db.models import Sum
+
+    from commerce.inventory.models import StockLevel
+
+    totals = StockLevel.objects.filter(variant=variant).aggregate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    return totals["on_hand"] or 0, totals["reserved"] or 0
 
 
 def place_order(*, store: Store, variant: ProductVariant, customer=None, email: str = "shopper@example.com"):

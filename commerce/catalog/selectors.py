@@ -31,6 +31,7 @@ from wagtail.models import Page
 from commerce.core.money import Money
 from commerce.stores.selectors import store_for_request
 
+from .availability import in_stock_q, with_available_stock
 from .models import Category, CollectionPage, ProductImage, ProductPage, ProductTag, ProductVariant
 
 _ProductCategory = ProductPage.categories.through
@@ -61,7 +62,9 @@ def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
     return queryset.prefetch_related(
         Prefetch(
             "variants",
-            queryset=ProductVariant.objects.filter(is_active=True).order_by("price", "sort_order", "pk"),
+            queryset=with_available_stock(ProductVariant.objects.filter(is_active=True)).order_by(
+                "price", "sort_order", "pk"
+            ),
             to_attr="active_variants",
         ),
         Prefetch(
@@ -167,7 +170,7 @@ def store_products(*, root: Page) -> QuerySet[ProductPage]:
         .descendant_of(root)
         .annotate(
             min_price=Subquery(active.order_by("price").values("price")[:1]),
-            in_stock=Exists(active.filter(stock_on_hand__gt=F("stock_reserved"))),
+            in_stock=Exists(active.filter(in_stock_q())),
             on_sale=Exists(active.filter(compare_at_price__gt=F("price"))),
         )
     )
@@ -363,10 +366,10 @@ def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
     store = store_for_request(request)
     if store is None:
         raise Http404("This site has no store.")
-    variants = [
-        _variant_choice(variant, page=page, currency=store.currency)
-        for variant in page.variants.filter(is_active=True).order_by("sort_order")
-    ]
+    active = page.variants.filter(is_active=True).order_by("sort_order")
+    if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
+        active = with_available_stock(active)
+    variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
     images = page.gallery_images.select_related("image").prefetch_related("image__renditions").order_by("sort_order")
     return ProductDetail(
         page=page,

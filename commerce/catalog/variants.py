@@ -1,0 +1,37 @@
+"""Variants a publish must not delete.
+
+A revision restores a page's variants as they were when it was saved: modelcluster deletes the
+rows missing from it. A variant that was sold, reserved or had stock movements must keep its
+history, so when a revision (draft, scheduled, reverted) lacks it, it comes back archived
+(inactive) instead of being deleted. Its stock, held in ``commerce.inventory``, is untouched.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import ProductPage, ProductVariant
+
+# Rows of higher floors pointing at a variant, named by their relation: the catalogue does not import them.
+HISTORY_RELATIONS = ("stock_levels", "reservations", "order_lines")
+
+
+def variants_with_history(*, product_id: int) -> list[ProductVariant]:
+    history = Q()
+    for relation in HISTORY_RELATIONS:
+        field = ProductVariant._meta.get_field(relation)
+        related = field.related_model._default_manager.filter(**{field.field.name: OuterRef("pk")})
+        history |= Exists(related)
+    return list(ProductVariant.objects.filter(history, product_id=product_id))
+
+
+def keep_variants_with_history(page: ProductPage) -> None:
+    """Add back, inactive, the saved variants with history that ``page`` (built from a revision) lacks."""
+    if not page.pk:
+        return
+    present = {variant.pk for variant in page.variants.all() if variant.pk}
+    missing = [v for v in variants_with_history(product_id=page.pk) if v.pk not in present]
+    for variant in missing:
+        variant.is_active = False
+    if missing:
+        page.variants.add(*missing)
