@@ -229,7 +229,6 @@ class ProductVariant(Orderable):
             from .availability import available_stock
 
             annotated = available_stock([self.pk]).get(self.pk, 0)
-            self.stock_available = annotated
         return max(annotated, 0)
 
     @property

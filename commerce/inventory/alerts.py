@@ -7,35 +7,45 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-from commerce.catalog.availability import available_stock
+from commerce.catalog.availability import with_available_stock
 from commerce.catalog.models import ProductVariant
-from commerce.core.locking import locked
 
 from .models import LowStockAlert
 
 
 def low_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
-    """Record which of these variants crossed their threshold; returns (and alerts for) the newly low ones."""
+    """Record which of these variants crossed their threshold; returns (and alerts for) the newly low ones.
+
+    Callers hold the row locks of these variants' stock levels, so two transactions never decide
+    the same crossing. The common case (nothing crossed) is one query.
+    """
     variant_ids = sorted(set(variant_ids))
     if not variant_ids:
         return []
-    thresholds = dict(
-        ProductVariant.objects.filter(pk__in=variant_ids, is_active=True).values_list("pk", "low_stock_threshold")
+    rows = (
+        with_available_stock(ProductVariant.objects.filter(pk__in=variant_ids, is_active=True))
+        .annotate(flagged=F("low_stock_alert__is_low"))
+        .values_list("pk", "low_stock_threshold", "stock_available", "flagged")
     )
-    available = available_stock(thresholds)
-    low = {pk for pk, threshold in thresholds.items() if available.get(pk, 0) <= threshold}
-    LowStockAlert.objects.bulk_create([LowStockAlert(variant_id=pk) for pk in thresholds], ignore_conflicts=True)
-    states = dict(
-        locked(LowStockAlert.objects).filter(variant_id__in=thresholds).order_by("pk").values_list("pk", "is_low")
-    )
-    crossed = [pk for pk in thresholds if pk in low and not states.get(pk)]
-    recovered = [pk for pk in thresholds if pk not in low and states.get(pk)]
+    crossed, recovered = [], []
+    for pk, threshold, available, flagged in rows:
+        if available <= threshold and not flagged:
+            crossed.append(pk)
+        elif available > threshold and flagged:
+            recovered.append(pk)
     if crossed:
-        LowStockAlert.objects.filter(pk__in=crossed).update(is_low=True)
+        LowStockAlert.objects.bulk_create(
+            [LowStockAlert(variant_id=pk, is_low=True) for pk in crossed],
+            update_conflicts=True,
+            unique_fields=["variant"],
+            update_fields=["is_low", "changed_at"],
+        )
         from .tasks import send_low_stock_alert
 
         transaction.on_commit(lambda: send_low_stock_alert.enqueue(variant_ids=crossed))
     if recovered:
-        LowStockAlert.objects.filter(pk__in=recovered).update(is_low=False)
+        LowStockAlert.objects.filter(pk__in=recovered).update(is_low=False, changed_at=timezone.now())
     return crossed

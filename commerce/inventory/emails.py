@@ -47,9 +47,9 @@ def low_stock_alert_send(*, variant_ids: list[int]) -> int:
         )
     sent = 0
     for store, rows in by_store.items():
-        recipients = store_manager_emails(store) or ([store.contact_email] if store.contact_email else [])
+        recipients = store_manager_emails(store)
         if not recipients:
-            logger.warning("low-stock alert for store %s has no recipient", store.pk)
+            logger.warning("low-stock alert for store %s not sent: it has no Owner or Manager with an email", store.pk)
             continue
         context = {
             "store": store,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
@@ -59,30 +59,32 @@ class StockChange:
 # --- Reservations ---------------------------------------------------------------------------------
 
 
-def split_reservations_allowed(*, store_id: int) -> bool:
-    value = (
-        InventorySettings.objects.filter(site__store__id=store_id).values_list("split_reservations", flat=True).first()
+def _split_allowed_sql() -> Subquery:
+    """Whether the level's store allows splitting a line across locations (a subquery, no extra round trip)."""
+    return Subquery(
+        InventorySettings.objects.filter(site_id=OuterRef("location__store__site_id")).values("split_reservations")[:1]
     )
-    return True if value is None else value
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_allocate(*, store_id: int, wanted: dict[int, int]) -> list[Allocation]:
     """Reserve ``wanted`` (variant id → quantity) from the store's active locations, all or nothing.
 
     Per variant: the highest-priority location that has enough; failing that, when the store allows
-    splitting, the locations in priority order. Raises ``InsufficientStock`` for the first variant
-    that cannot be served.
+    splitting (``InventorySettings``, default yes), the locations in priority order. Raises
+    ``InsufficientStock`` for the first variant that cannot be served (an inactive variant has none).
+    Runs in its caller's transaction without a savepoint: a refusal fails the whole reservation.
     """
     if not wanted:
         return []
     levels = list(
         locked(StockLevel.objects)
-        .filter(variant_id__in=wanted, location__store_id=store_id, location__is_active=True)
+        .filter(variant_id__in=wanted, variant__is_active=True, location__store_id=store_id, location__is_active=True)
         .select_related("location")
+        .annotate(split_allowed=_split_allowed_sql())
         .order_by("pk")
     )
-    split = split_reservations_allowed(store_id=store_id)
+    split = next((lv.split_allowed for lv in levels if lv.split_allowed is not None), True)
     allocations: list[Allocation] = []
     for variant_id in sorted(wanted):
         allocations += _plan(

@@ -50,14 +50,10 @@ def stock_reserve_for_order(*, order: Order) -> list[StockReservation]:
     wanted = {variant_id: qty for variant_id, qty in wanted.items() if variant_id not in already}
     if not wanted:
         return []
-    variants = {v.pk: v for v in ProductVariant.objects.select_related("product").filter(pk__in=wanted)}
-    for variant in variants.values():
-        if not variant.is_active:
-            raise OutOfStock(f"{variant.product.title} ({variant.label}) is sold out.")
     try:
         allocations = stock_allocate(store_id=order.store_id, wanted=wanted)
     except InsufficientStock as exc:
-        variant = variants[exc.variant_id]
+        variant = ProductVariant.objects.select_related("product").get(pk=exc.variant_id)
         raise OutOfStock(
             f"Only {exc.available} of {variant.product.title} ({variant.label}) left."
             if exc.available

@@ -21,6 +21,7 @@ from commerce.catalog.models import (
     ProductPage,
     ProductVariant,
 )
+from commerce.inventory.models import StockLevel, StockLocation
 from commerce.shipping.models import ShippingMethod
 from commerce.stores.models import Store
 from demo.catalogue_data import NORTH, OUTFITTERS
@@ -73,9 +74,13 @@ def state_of_the_demo() -> dict[str, object]:
         ),
         "variants": list(
             ProductVariant.objects.order_by("pk").values_list(
-                "pk", "product_id", "store_id", "sku", "price", "compare_at_price", "stock_on_hand", "is_active"
+                "pk", "product_id", "store_id", "sku", "price", "compare_at_price", "is_active"
             )
         ),
+        "stock": list(
+            StockLevel.objects.order_by("pk").values_list("variant_id", "location_id", "on_hand", "reserved")
+        ),
+        "locations": list(StockLocation.objects.order_by("pk").values_list("store_id", "name", "priority")),
         "sites": list(Site.objects.order_by("pk").values_list("hostname", "port", "root_page_id", "is_default_site")),
         "stores": list(Store.objects.order_by("pk").values()),
         "images": list(Image.objects.order_by("pk").values_list("pk", "title", "file", "file_hash")),
