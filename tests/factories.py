@@ -175,13 +175,15 @@ def stock_of(variant: ProductVariant) -> tuple[int, int]:
     return totals["on_hand"] or 0, totals["reserved"] or 0
 
 
-def place_order(*, store: Store, variant: ProductVariant, customer=None, email: str = "shopper@example.com"):
-    """A pending order for one unit of ``variant`` at its price, placed through ``order_place``
+def place_order(
+    *, store: Store, variant: ProductVariant, customer=None, email: str = "shopper@example.com", quantity: int = 1
+):
+    """A pending order for ``quantity`` units of ``variant`` at its price, placed through ``order_place``
     (so stock is reserved and the timeline starts) — without the checkout around it."""
     from commerce.core.addresses import PostalAddress
     from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place
 
-    price = store.money(variant.price)
+    price = store.money(variant.price * quantity)
     zero = store.money(0)
     return order_place(
         store=store,
@@ -195,7 +197,13 @@ def place_order(*, store: Store, variant: ProductVariant, customer=None, email: 
         shipping_method_name="Standard",
         lines=[
             NewOrderLine(
-                variant=variant, quantity=1, unit_price=price, subtotal=price, discount=zero, tax=zero, total=price
+                variant=variant,
+                quantity=quantity,
+                unit_price=store.money(variant.price),
+                subtotal=price,
+                discount=zero,
+                tax=zero,
+                total=price,
             )
         ],
         totals=NewOrderTotals(

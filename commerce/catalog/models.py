@@ -126,6 +126,17 @@ class ProductPage(Page):
     def has_options(self) -> bool:
         return bool(self.option1_name or self.option2_name)
 
+    def copy(self, *args, process_child_object=None, **kwargs):
+        """A copy whose variants get SKUs of their own (``variants.copied_variant_sku``) and no stock."""
+        from .variants import give_copied_variants_new_skus
+
+        def process(original, copy, child_relation, child_object):
+            give_copied_variants_new_skus(original, copy, child_relation, child_object)
+            if process_child_object is not None:
+                process_child_object(original, copy, child_relation, child_object)
+
+        return super().copy(*args, process_child_object=process, **kwargs)
+
     def with_content_json(self, content):
         """A revision as a page, keeping every variant that has history (see ``variants.keep_sold_variants``)."""
         from .variants import keep_variants_with_history

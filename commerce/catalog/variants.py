@@ -1,4 +1,4 @@
-"""Variants a publish must not delete.
+"""Variants a publish must not delete, and variants of a copied page.
 
 A revision restores a page's variants as they were when it was saved: modelcluster deletes the
 rows missing from it. A variant that was sold, reserved or had stock movements must keep its
@@ -35,3 +35,20 @@ def keep_variants_with_history(page: ProductPage) -> None:
         variant.is_active = False
     if missing:
         page.variants.add(*missing)
+
+
+def copied_variant_sku(*, store_id: int | None, sku: str) -> str:
+    """``SKU-COPY`` (then ``SKU-COPY-2``, …): SKUs are unique per store, so a copy cannot keep the original's."""
+    taken = set(ProductVariant.objects.filter(store_id=store_id, sku__startswith=sku).values_list("sku", flat=True))
+    candidate, n = f"{sku}-COPY", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{sku}-COPY-{n}"
+    return candidate[: ProductVariant._meta.get_field("sku").max_length]
+
+
+def give_copied_variants_new_skus(original, copy, child_relation, child_object) -> None:
+    """``process_child_object`` for ``Page.copy``: a copied variant gets a new SKU (its stock stays behind,
+    in inventory, with the original)."""
+    if isinstance(child_object, ProductVariant):
+        child_object.sku = copied_variant_sku(store_id=child_object.store_id, sku=child_object.sku)

@@ -1,0 +1,25 @@
+"""Stores with two stock locations, and buying through the order services checkout uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.inventory.models import StockLocation
+from commerce.orders.services import order_mark_paid
+from tests.factories import place_order
+
+
+@pytest.fixture
+def warehouse(store):
+    return StockLocation.objects.create(store=store, name="Warehouse", priority=10)
+
+
+@pytest.fixture
+def shop_floor(store, warehouse):
+    return StockLocation.objects.create(store=store, name="Shop floor", priority=0)
+
+
+def buy(store, variant, quantity: int = 1, *, email: str = "shopper@example.com"):
+    """A paid order for ``quantity`` of ``variant``: reserved when placed, sold when paid."""
+    order = place_order(store=store, variant=variant, quantity=quantity, email=email)
+    return order_mark_paid(order=order, amount=store.money(order.total), reference=f"test-{order.pk}")
