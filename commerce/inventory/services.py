@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
+from commerce.catalog.models import ProductVariant
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 
@@ -24,10 +25,17 @@ from .models import AdjustmentReason, InventorySettings, MovementKind, StockLeve
 
 
 class InsufficientStock(CommerceError):
-    """Not enough stock to reserve ``wanted`` of a variant; ``available`` is the most that could be."""
+    """Not enough stock to reserve ``wanted`` of a variant; ``available`` is the most that could be.
+    The message names the product and variant for the shopper."""
 
     def __init__(self, *, variant_id: int, wanted: int, available: int) -> None:
-        super().__init__(f"Only {available} of variant {variant_id} available.", field="quantity", code="out_of_stock")
+        variant = ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
+        name = f"{variant.product.title} ({variant.label})" if variant else "This item"
+        super().__init__(
+            f"Only {available} of {name} left." if available else f"{name} is sold out.",
+            field="quantity",
+            code="out_of_stock",
+        )
         self.variant_id = variant_id
         self.wanted = wanted
         self.available = available

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.catalog.models import ProductVariant
 from commerce.core.exceptions import OutOfStock
 from commerce.core.locking import locked
 from commerce.inventory.services import (
@@ -52,13 +51,8 @@ def stock_reserve_for_order(*, order: Order) -> list[StockReservation]:
         return []
     try:
         allocations = stock_allocate(store_id=order.store_id, wanted=wanted)
-    except InsufficientStock as exc:
-        variant = ProductVariant.objects.select_related("product").get(pk=exc.variant_id)
-        raise OutOfStock(
-            f"Only {exc.available} of {variant.product.title} ({variant.label}) left."
-            if exc.available
-            else f"{variant.product.title} ({variant.label}) is sold out."
-        ) from None
+    except InsufficientStock as exc:  # raised in this transaction, which is now to be rolled back
+        raise OutOfStock(exc.message) from None
     expires_at = timezone.now() + _reservation_ttl()
     reservations = StockReservation.objects.bulk_create(
         [

@@ -47,3 +47,14 @@ def ready_checkout(store, shipping, variant):
         return checkout
 
     return make
+
+
+def make_checkout(store, lines: list[tuple[int, int]], email: str):
+    cart = cart_create(store=store)
+    for variant_id, quantity in lines:
+        cart_add_line(cart=cart, variant_id=variant_id, quantity=quantity)
+    checkout = checkout_for_cart(cart=cart)
+    checkout_set_email(checkout=checkout, email=email)
+    checkout_set_shipping_address(checkout=checkout, address=ADDRESS)
+    checkout_set_shipping_method(checkout=checkout, code="standard")
+    return checkout

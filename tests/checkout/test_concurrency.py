@@ -5,36 +5,20 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from commerce.cart.services import cart_add_line, cart_create
 from commerce.checkout.services import (
-    checkout_for_cart,
     checkout_pay,
     checkout_place_order,
     checkout_prepare_payment,
-    checkout_set_email,
-    checkout_set_shipping_address,
-    checkout_set_shipping_method,
 )
 from commerce.core.exceptions import CommerceError
 from commerce.orders.models import Order
 from commerce.payments.models import Payment
-from tests.checkout.conftest import ADDRESS
+from tests.checkout.conftest import make_checkout
 from tests.factories import ProductPageFactory, stock_of
 from tests.localstripe import browser_confirms_card
 from tests.threads import run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def make_checkout(store, lines: list[tuple[int, int]], email: str):
-    cart = cart_create(store=store)
-    for variant_id, quantity in lines:
-        cart_add_line(cart=cart, variant_id=variant_id, quantity=quantity)
-    checkout = checkout_for_cart(cart=cart)
-    checkout_set_email(checkout=checkout, email=email)
-    checkout_set_shipping_address(checkout=checkout, address=ADDRESS)
-    checkout_set_shipping_method(checkout=checkout, code="standard")
-    return checkout
 
 
 def test_stock_n_and_2n_buyers_gives_exactly_n_paid_orders(store, shipping, stripe_gateway):

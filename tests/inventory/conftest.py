@@ -6,6 +6,7 @@ import pytest
 
 from commerce.inventory.models import StockLocation
 from commerce.orders.services import order_mark_paid
+from tests.checkout.conftest import shipping  # noqa: F401 - the checkout tests' shipping method
 from tests.factories import place_order
 
 
@@ -23,3 +24,4 @@ def buy(store, variant, quantity: int = 1, *, email: str = "shopper@example.com"
     """A paid order for ``quantity`` of ``variant``: reserved when placed, sold when paid."""
     order = place_order(store=store, variant=variant, quantity=quantity, email=email)
     return order_mark_paid(order=order, amount=store.money(order.total), reference=f"test-{order.pk}")
+
