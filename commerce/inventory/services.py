@@ -182,7 +182,8 @@ def stock_change(
     ``StockChangeRefused`` naming the SKU when a change would leave less than zero, or less than
     unpaid orders hold.
     """
-    if kind == MovementKind.ADJUSTMENT and reason not in AdjustmentReason.values:
+    adjusting = kind == MovementKind.ADJUSTMENT and any(c.count is None for c in changes)
+    if adjusting and reason not in AdjustmentReason.values:
         raise StockChangeRefused("Choose a reason for the adjustment.", field="reason")
     levels = _levels_for_update({(c.variant_id, c.location_id) for c in changes})
     movements = []

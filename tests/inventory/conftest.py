@@ -24,4 +24,3 @@ def buy(store, variant, quantity: int = 1, *, email: str = "shopper@example.com"
     """A paid order for ``quantity`` of ``variant``: reserved when placed, sold when paid."""
     order = place_order(store=store, variant=variant, quantity=quantity, email=email)
     return order_mark_paid(order=order, amount=store.money(order.total), reference=f"test-{order.pk}")
-
