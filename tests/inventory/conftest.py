@@ -24,3 +24,14 @@ def buy(store, variant, quantity: int = 1, *, email: str = "shopper@example.com"
     """A paid order for ``quantity`` of ``variant``: reserved when placed, sold when paid."""
     order = place_order(store=store, variant=variant, quantity=quantity, email=email)
     return order_mark_paid(order=order, amount=store.money(order.total), reference=f"test-{order.pk}")
+
+
+@pytest.fixture
+def admin(django_user_model):
+    return django_user_model.objects.create_superuser(email="boss@example.com", password="x" * 12)
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.force_login(admin)
+    return client

@@ -20,17 +20,6 @@ INDEX = "/admin/inventory/"
 
 
 @pytest.fixture
-def admin(django_user_model):
-    return django_user_model.objects.create_superuser(email="boss@example.com", password="x" * 12)
-
-
-@pytest.fixture
-def admin_client(client, admin):
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def stocked(store, warehouse, shop_floor):
     lamp = ProductPageFactory(store=store, title="Lamp", stock=None).variants.get()
     set_stock(lamp, 8, location=warehouse)
