@@ -35,3 +35,18 @@ def admin(django_user_model):
 def admin_client(client, admin):
     client.force_login(admin)
     return client
+
+
+@pytest.fixture
+def roles(db) -> None:
+    """The role groups with their inventory permissions, as the migrations made them (a
+    transactional test's flush elsewhere removes them)."""
+    from django.apps import apps
+
+    from commerce.accounts.roles import role_groups_sync
+    from commerce.inventory.roles import inventory_permissions_grant
+    from tests.conftest import ensure_wagtail_roots
+
+    ensure_wagtail_roots()
+    role_groups_sync(apps)
+    inventory_permissions_grant(apps)

@@ -148,7 +148,7 @@ def test_transfer_moves_stock_between_locations(admin_client, stocked, warehouse
     ]
 
 
-def test_a_manager_limited_to_one_store_sees_only_its_stock(client, django_user_model, stocked, other_store):
+def test_a_manager_limited_to_one_store_sees_only_its_stock(client, django_user_model, roles, stocked, other_store):
     from django.contrib.auth.models import Group
 
     other_location = StockLocation.objects.create(store=other_store, name="North depot")
@@ -174,7 +174,7 @@ def test_a_manager_limited_to_one_store_sees_only_its_stock(client, django_user_
     assert stock_of(elsewhere) == (4, 0)
 
 
-def test_marketers_cannot_open_the_inventory(client, django_user_model, stocked):
+def test_marketers_cannot_open_the_inventory(client, django_user_model, roles, stocked):
     from django.contrib.auth.models import Group
 
     marketer = django_user_model.objects.create_user(email="mk@example.com", password="x" * 12, is_staff=True)

@@ -27,7 +27,7 @@ def staff(django_user_model, email: str, *, stores=None, group: str = MANAGER):
 
 
 @pytest.fixture
-def managers(django_user_model, store, other_store):
+def managers(django_user_model, roles, store, other_store):
     return {
         "here": staff(django_user_model, "here@example.com", stores=[store]),
         "everywhere": staff(django_user_model, "all@example.com"),
@@ -45,7 +45,9 @@ def variant(store, warehouse):
 
 
 def adjust(variant, location, delta):
-    stock_change(changes=[StockChange(variant_id=variant.pk, location_id=location.pk, delta=delta)], reason="correction")
+    stock_change(
+        changes=[StockChange(variant_id=variant.pk, location_id=location.pk, delta=delta)], reason="correction"
+    )
 
 
 def test_falling_to_the_threshold_emails_the_stores_managers_once(

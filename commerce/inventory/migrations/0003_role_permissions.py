@@ -1,37 +1,16 @@
-"""Owners get every inventory permission; Managers run stock (view and change levels and locations,
-view movements, edit the store's inventory settings). Customer service and Marketers get none."""
+"""Owners and Managers get the inventory permissions (see ``commerce.inventory.roles``)."""
 
 from django.db import migrations
 
-from commerce.accounts.roles import MANAGER, OWNER, permissions_create_all
-
-MANAGER_PERMISSIONS = (
-    "view_stocklevel",
-    "change_stocklevel",
-    "view_stocklocation",
-    "add_stocklocation",
-    "change_stocklocation",
-    "view_stockmovement",
-    "change_inventorysettings",
-)
+from commerce.inventory.roles import inventory_permissions_grant, inventory_permissions_revoke
 
 
 def grant(apps, schema_editor):
-    permissions_create_all(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    inventory = Permission.objects.filter(content_type__app_label="inventory")
-    for group in Group.objects.filter(name=OWNER):
-        group.permissions.add(*inventory)
-    for group in Group.objects.filter(name=MANAGER):
-        group.permissions.add(*inventory.filter(codename__in=MANAGER_PERMISSIONS))
+    inventory_permissions_grant(apps)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name__in=[OWNER, MANAGER]):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="inventory"))
+    inventory_permissions_revoke(apps)
 
 
 class Migration(migrations.Migration):
