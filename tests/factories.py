@@ -112,7 +112,7 @@ class ProductPageFactory(PageFactory):
         store: Store,
         variants: int = 1,
         price: Decimal | str = "10.00",
-        stock: int = 10,
+        stock: int | None = 10,
         images: int = 0,
         **kwargs,
     ):
@@ -123,7 +123,7 @@ class ProductPageFactory(PageFactory):
                 product=product,
                 store=store,
                 price=Decimal(str(price)) + i,
-                stock=stock,
+                **({"stock__none": True} if stock is None else {"stock": stock}),
                 option1_value=f"Option {i}" if variants > 1 else "",
                 sort_order=i,
             )
@@ -136,7 +136,8 @@ class ProductPageFactory(PageFactory):
 
 
 class ProductVariantFactory(factory.django.DjangoModelFactory):
-    """A variant with ``stock`` units opened at its store's first location (``stock=None``: no stock level)."""
+    """A variant with ``stock`` units (default 10) opened at its store's first location; ``stock__none=True``:
+    no stock level at all."""
 
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     price = Decimal("10.00")
@@ -148,7 +149,7 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def stock(variant, create, extracted, **kwargs):
         quantity = 10 if extracted is None else extracted
-        if create and variant.store_id is not None:
+        if create and variant.store_id is not None and not kwargs.get("none"):
             set_stock(variant, quantity)
 
 

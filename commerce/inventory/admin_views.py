@@ -302,6 +302,7 @@ class InventoryViewSet(ModelViewSet):
     name = "inventory"
     url_prefix = "inventory"
     index_view_class = InventoryIndexView
+    list_per_page = 50
     inspect_view_enabled = False
     copy_view_enabled = False
 
