@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from .blocks import ProductDescriptionBlock
 from .forms import ProductPageForm
+from .panels import StockPanel
 
 
 class Category(index.Indexed, models.Model):
@@ -93,6 +94,7 @@ class ProductPage(Page):
         FieldPanel("description"),
         MultiFieldPanel([FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"),
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
+        StockPanel(heading="Stock"),
         MultiFieldPanel(
             [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured"), FieldPanel("is_gift_card")],
             heading="Merchandising",

@@ -183,3 +183,17 @@ def test_marketers_cannot_open_the_inventory(client, django_user_model, roles, s
 
     assert client.get(INDEX).status_code in (302, 403)
     assert client.post(reverse("inventory:bulk_adjust"), {}).status_code in (302, 403)
+
+
+def test_the_product_editor_shows_stock_per_location_read_only_with_a_link(admin_client, stocked):
+    lamp, _ = stocked
+
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[lamp.product_id]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Stock is kept in Inventory" in html
+    assert "<td>Warehouse</td><td>8</td><td>0</td><td>8</td>" in html
+    assert "<td>Shop floor</td><td>2</td><td>0</td><td>2</td>" in html
+    assert reverse("inventory:adjust", args=[lamp.pk]) in html
+    assert 'name="variants-0-stock_on_hand"' not in html
