@@ -20,6 +20,13 @@ def shop_floor(store, warehouse):
     return StockLocation.objects.create(store=store, name="Shop floor", priority=0)
 
 
+def assert_ledger_matches() -> None:
+    """Every level agrees with its movements and with the active reservations (what stock_audit checks)."""
+    from commerce.inventory.audit import audited_levels, level_mismatches
+
+    assert [m for level in audited_levels() for m in level_mismatches(level)] == []
+
+
 def buy(store, variant, quantity: int = 1, *, email: str = "shopper@example.com"):
     """A paid order for ``quantity`` of ``variant``: reserved when placed, sold when paid."""
     order = place_order(store=store, variant=variant, quantity=quantity, email=email)

@@ -6,20 +6,16 @@ import pytest
 
 from commerce.checkout.services import checkout_pay, checkout_place_order, checkout_prepare_payment
 from commerce.core.exceptions import CommerceError
-from commerce.inventory.audit import audited_levels, level_mismatches
 from commerce.inventory.models import StockLevel, StockMovement
 from commerce.inventory.services import StockChange, stock_change
 from commerce.orders.models import Order
 from tests.checkout.conftest import make_checkout
 from tests.factories import ProductPageFactory, set_stock, stock_of
+from tests.inventory.conftest import assert_ledger_matches
 from tests.localstripe import browser_confirms_card
 from tests.threads import run_together
 
 pytestmark = [pytest.mark.inventory, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def assert_ledger_matches():
-    assert [m for level in audited_levels() for m in level_mismatches(level)] == []
 
 
 def test_stock_n_over_two_locations_and_2n_buyers_gives_exactly_n_paid_orders(

@@ -12,10 +12,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from commerce.core.rls.policies import sync
 from commerce.core.rls.roles import owner_connection, runtime_user
-from commerce.inventory.audit import audited_levels, level_mismatches
 from commerce.inventory.models import StockLevel, StockLocation, StockMovement
 from commerce.orders.models import StockReservation
 from tests.factories import ProductPageFactory, place_order
+from tests.inventory.conftest import assert_ledger_matches
 
 pytestmark = [pytest.mark.inventory, pytest.mark.django_db(transaction=True)]
 
@@ -65,4 +65,4 @@ def test_existing_stock_and_live_reservations_move_into_a_main_location(store, o
     assert openings == {kept.pk: 7, sold_out.pk: 0, north.pk: 25}
     reservation = StockReservation.objects.get(order=order)
     assert (reservation.status, reservation.location_id, reservation.quantity) == ("active", main[store.pk].pk, 2)
-    assert [m for level in audited_levels() for m in level_mismatches(level)] == []
+    assert_ledger_matches()
