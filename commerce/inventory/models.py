@@ -21,8 +21,6 @@ class StockLocation(models.Model):
     priority = models.SmallIntegerField(default=0, help_text="Checkout reserves from higher priorities first.")
     is_active = models.BooleanField("active", default=True, help_text="Inactive locations are not sold from.")
 
-    panels = [FieldPanel("store"), FieldPanel("name"), FieldPanel("priority"), FieldPanel("is_active")]
-
     class Meta:
         ordering = ["store", "-priority", "name"]
         constraints = [models.UniqueConstraint(fields=["store", "name"], name="stock_location_name_unique_per_store")]

@@ -1,11 +1,15 @@
-"""Registers the inventory screen and the dashboard panel."""
+"""Registers the inventory screen, stock locations and the dashboard panel."""
 
 from __future__ import annotations
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from .admin_views import inventory_viewset
+from .location_admin import StockLocationViewSet
 from .panels import LowStockPanel
+
+register_snippet(StockLocationViewSet)
 
 
 @hooks.register("register_admin_viewset")

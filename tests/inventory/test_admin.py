@@ -197,3 +197,20 @@ def test_the_product_editor_shows_stock_per_location_read_only_with_a_link(admin
     assert "<td>Shop floor</td><td>2</td><td>0</td><td>2</td>" in html
     assert reverse("inventory:adjust", args=[lamp.pk]) in html
     assert 'name="variants-0-stock_on_hand"' not in html
+
+
+def test_staff_add_a_location_only_to_their_stores(client, django_user_model, roles, store, other_store):
+    from django.contrib.auth.models import Group
+
+    manager = django_user_model.objects.create_user(email="loc@example.com", password="x" * 12, is_staff=True)
+    manager.groups.add(Group.objects.get(name=MANAGER))
+    StaffProfile.objects.create(user=manager, all_stores=False).stores.add(store)
+    client.force_login(manager)
+    add_url = reverse("wagtailsnippets_inventory_stocklocation:add")
+
+    refused = client.post(add_url, {"store": other_store.pk, "name": "Depot", "priority": "1", "is_active": "on"})
+    created = client.post(add_url, {"store": store.pk, "name": "Back room", "priority": "5", "is_active": "on"})
+
+    assert refused.status_code == 200 and "store" in refused.context["form"].errors
+    assert created.status_code == 302
+    assert list(StockLocation.objects.values_list("store_id", "name", "priority")) == [(store.pk, "Back room", 5)]

@@ -131,3 +131,27 @@ def test_a_variant_without_history_missing_from_a_revision_is_deleted(store, pro
     old.publish()
 
     assert not ProductVariant.objects.filter(pk=unsold.pk).exists()
+
+
+def test_deleting_a_sold_variant_in_the_editor_and_publishing_archives_it(store, product, admin_client):
+    from django.urls import reverse
+
+    from tests.catalog.admin_forms import product_edit_data, variant_data
+
+    keep = product.variants.get()
+    sold = ProductVariant.objects.create(product=product, store=store, sku="SCARF-RED", price=30, sort_order=1)
+    set_stock(sold, 3)
+    pending = place_order(store=store, variant=sold)
+    deleted = {**variant_data(sold), "DELETE": "1"}
+
+    response = admin_client.post(
+        reverse("wagtailadmin_pages:edit", args=[product.pk]),
+        product_edit_data(product, variants=[variant_data(keep), deleted], title="Wool scarf"),
+    )
+
+    assert response.status_code == 302
+    sold.refresh_from_db()
+    assert sold.is_active is False
+    assert stock_of(sold) == (3, 1)
+    assert StockReservation.objects.get(order=pending).status == StockReservation.Status.ACTIVE
+    assert_ledger_matches()
