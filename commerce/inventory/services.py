@@ -25,20 +25,21 @@ from .models import AdjustmentReason, InventorySettings, MovementKind, StockLeve
 
 
 class InsufficientStock(CommerceError):
-    """Not enough stock to reserve ``wanted`` of a variant; ``available`` is the most that could be.
-    The message names the product and variant for the shopper."""
+    """Not enough stock to reserve ``wanted`` of a variant; ``available`` is the most that could be."""
 
-    def __init__(self, *, variant_id: int, wanted: int, available: int) -> None:
-        variant = ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
-        name = f"{variant.product.title} ({variant.label})" if variant else "This item"
-        super().__init__(
-            f"Only {available} of {name} left." if available else f"{name} is sold out.",
-            field="quantity",
-            code="out_of_stock",
-        )
+    def __init__(self, message: str, *, variant_id: int, wanted: int, available: int) -> None:
+        super().__init__(message, field="quantity", code="out_of_stock")
         self.variant_id = variant_id
         self.wanted = wanted
         self.available = available
+
+
+def _insufficient(variant_id: int, wanted: int, available: int) -> InsufficientStock:
+    """The refusal, naming the product and variant for the shopper (read before the transaction aborts)."""
+    variant = ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
+    name = f"{variant.product.title} ({variant.label})" if variant else "This item"
+    message = f"Only {available} of {name} left." if available else f"{name} is sold out."
+    return InsufficientStock(message, variant_id=variant_id, wanted=wanted, available=available)
 
 
 class StockChangeRefused(CommerceError):
@@ -106,7 +107,7 @@ def stock_allocate(*, store_id: int, wanted: dict[int, int]) -> list[Allocation]
         .update(reserved=F("reserved") + _per_pair(amounts))
     )
     if updated != len(amounts):  # cannot happen under the row locks; kept as a guard
-        raise InsufficientStock(variant_id=allocations[0].variant_id, wanted=allocations[0].quantity, available=0)
+        raise _insufficient(allocations[0].variant_id, allocations[0].quantity, 0)
     low_stock_refresh(variant_ids=wanted.keys())
     return allocations
 
@@ -117,12 +118,10 @@ def _plan(variant_id: int, quantity: int, levels: list[StockLevel], split: bool)
         if level.available >= quantity:
             return [Allocation(variant_id, level.location_id, quantity)]
     if not split:
-        raise InsufficientStock(
-            variant_id=variant_id, wanted=quantity, available=max((lv.available for lv in ranked), default=0)
-        )
+        raise _insufficient(variant_id, quantity, max((lv.available for lv in ranked), default=0))
     total = sum(lv.available for lv in ranked)
     if total < quantity:
-        raise InsufficientStock(variant_id=variant_id, wanted=quantity, available=total)
+        raise _insufficient(variant_id, quantity, total)
     plan, left = [], quantity
     for level in ranked:
         take = min(level.available, left)
@@ -140,7 +139,7 @@ def stock_deallocate(*, allocations: Sequence[Allocation]) -> None:
     amounts = _merge(allocations)
     if not amounts:
         return
-    list(locked(StockLevel.objects).filter(_pairs(amounts)).order_by("pk").values_list("pk", flat=True))
+    _lock_in_order(amounts)
     StockLevel.objects.filter(_pairs(amounts)).update(reserved=F("reserved") - _per_pair(amounts))
     low_stock_refresh(variant_ids={variant_id for variant_id, _ in amounts})
 
@@ -292,6 +291,11 @@ def _levels_for_update(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int]
     )
     levels = locked(StockLevel.objects).filter(_pairs(dict.fromkeys(pairs, 0))).select_related("variant", "location")
     return {(lv.variant_id, lv.location_id): lv for lv in levels.order_by("pk")}
+
+
+def _lock_in_order(amounts: dict[tuple[int, int], int]) -> None:
+    """Lock these levels in primary-key order before a bulk UPDATE (no deadlock with another transaction)."""
+    list(locked(StockLevel.objects).filter(_pairs(amounts)).order_by("pk").values_list("pk", flat=True))
 
 
 def _movement(level: StockLevel, kind: str, quantity: int, **fields: Any) -> StockMovement:

@@ -9,6 +9,7 @@ location they were sold from.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -113,7 +114,7 @@ def stock_commit_sold(*, order: Order) -> int:
 
 
 @transaction.atomic
-def stock_restock(*, order: Order, variant_id: int, quantity: int, actor=None) -> None:
+def stock_restock(*, order: Order, variant_id: int, quantity: int, actor: Any = None) -> None:
     """Units of a refunded line back on the shelf, at the location they were sold from (else the store's first)."""
     location_id = (
         StockReservation.objects.filter(order=order, variant_id=variant_id, status=StockReservation.Status.CONVERTED)
