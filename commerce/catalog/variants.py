@@ -9,6 +9,7 @@ history, so when a revision (draft, scheduled, reverted) lacks it, it comes back
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from wagtail.models import Page
 
 from .models import ProductPage, ProductVariant
 
@@ -16,13 +17,24 @@ from .models import ProductPage, ProductVariant
 HISTORY_RELATIONS = ("stock_levels", "reservations", "order_lines")
 
 
-def variants_with_history(*, product_id: int) -> list[ProductVariant]:
+def _has_history() -> Q:
     history = Q()
     for relation in HISTORY_RELATIONS:
         field = ProductVariant._meta.get_field(relation)
         related = field.related_model._default_manager.filter(**{field.field.name: OuterRef("pk")})
         history |= Exists(related)
-    return list(ProductVariant.objects.filter(history, product_id=product_id))
+    return history
+
+
+def variants_with_history(*, product_id: int) -> list[ProductVariant]:
+    return list(ProductVariant.objects.filter(_has_history(), product_id=product_id))
+
+
+def page_tree_has_stock_history(page: Page) -> bool:
+    """Whether deleting ``page`` (and the pages below it) would delete variants that were sold,
+    reserved or stocked: their history must stay, so such pages are unpublished, not deleted."""
+    products = Page.objects.descendant_of(page, inclusive=True).type(ProductPage).values("pk")
+    return ProductVariant.objects.filter(_has_history(), product_id__in=products).exists()
 
 
 def keep_variants_with_history(page: ProductPage) -> None:

@@ -1,7 +1,11 @@
+from django.shortcuts import redirect
+from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Category
+from .variants import page_tree_has_stock_history
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -15,3 +19,15 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_products_with_stock_history(request, page):
+    if page_tree_has_stock_history(page):
+        messages.error(
+            request,
+            f"“{page.title}” has products that were stocked, sold or reserved; their history must stay. "
+            "Unpublish it instead.",
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

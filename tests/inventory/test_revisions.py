@@ -155,3 +155,19 @@ def test_deleting_a_sold_variant_in_the_editor_and_publishing_archives_it(store,
     assert stock_of(sold) == (3, 1)
     assert StockReservation.objects.get(order=pending).status == StockReservation.Status.ACTIVE
     assert_ledger_matches()
+
+
+def test_a_product_with_stock_history_is_not_deleted_but_the_editor_is_told(store, product, admin_client):
+    from django.urls import reverse
+
+    delete_url = reverse("wagtailadmin_pages:delete", args=[product.pk])
+
+    shown = admin_client.get(delete_url)
+    posted = admin_client.post(delete_url)
+
+    assert (shown.status_code, posted.status_code) == (302, 302)
+    assert ProductPage.objects.filter(pk=product.pk).exists()
+    assert stock_of(product.variants.get()) == (65, 0)
+    fresh = ProductPageFactory(store=store, title="Never stocked", stock=None)
+    assert admin_client.post(reverse("wagtailadmin_pages:delete", args=[fresh.pk])).status_code == 302
+    assert not ProductPage.objects.filter(pk=fresh.pk).exists()
