@@ -171,3 +171,17 @@ def test_a_product_with_stock_history_is_not_deleted_but_the_editor_is_told(stor
     fresh = ProductPageFactory(store=store, title="Never stocked", stock=None)
     assert admin_client.post(reverse("wagtailadmin_pages:delete", args=[fresh.pk])).status_code == 302
     assert not ProductPage.objects.filter(pk=fresh.pk).exists()
+
+
+def test_bulk_deleting_a_product_with_stock_history_is_refused(store, product, admin_client):
+    from django.urls import reverse
+
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    fresh = ProductPageFactory(store=store, title="Never stocked", stock=None)
+
+    refused = admin_client.post(f"{url}?id={product.pk}", {"id": [product.pk]})
+    deleted = admin_client.post(f"{url}?id={fresh.pk}", {"id": [fresh.pk]})
+
+    assert (refused.status_code, deleted.status_code) == (302, 302)
+    assert ProductPage.objects.filter(pk=product.pk).exists()
+    assert not ProductPage.objects.filter(pk=fresh.pk).exists()
