@@ -31,6 +31,8 @@ from wagtail.images.models import Image
 from wagtail.models import Collection, Page
 
 from commerce.catalog.models import Category, ProductImage, ProductIndexPage, ProductPage, ProductVariant
+from commerce.inventory.models import StockLevel, StockMovement
+from commerce.inventory.services import default_location
 from commerce.stores.models import Store
 
 from .images import Artwork, image_ensure
@@ -188,6 +190,7 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
         "nouns": list(NOUNS),
         "noun_count": len(NOUNS),
         "store_id": store.pk,
+        "location_id": default_location(store_id=store.pk).pk,
         "image_ids": [image.pk for image in images],
         "category_ids": category_ids,
         "description": ProductPage.description.field.get_db_prep_save(
@@ -199,6 +202,8 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
     }
     series = "generate_series(%(first_number)s, %(last_number)s) AS g(n)"
     new_pages = f"{series} JOIN {connection.ops.quote_name(Page._meta.db_table)} p ON p.path = {path}"
+    quote = connection.ops.quote_name
+    new_variants = f"{new_pages} JOIN {quote(ProductVariant._meta.db_table)} v ON v.product_id = p.id"
     statements = [
         _insert_select_sql(
             Page,
@@ -241,12 +246,34 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
                 "sort_order": "0",
                 "price": price,
                 "compare_at_price": f"CASE WHEN mod(g.n, 7) = 0 THEN ceil({price} * 1.25) END",
-                "stock_on_hand": "CASE WHEN mod(g.n, 19) = 0 THEN 0 WHEN mod(g.n, 11) = 0 THEN 3 "
-                "ELSE 10 + mod(g.n * 7, 90) END",
                 "weight_grams": "100 + mod(g.n * 53, 2400)",
                 "length_mm": "150 + mod(g.n * 3, 300)",
                 "width_mm": "100 + mod(g.n * 5, 200)",
                 "height_mm": "20 + mod(g.n * 7, 150)",
+            },
+        ),
+        _insert_select_sql(
+            StockLevel,
+            source=new_variants,
+            params=params,
+            expressions={
+                "variant_id": "v.id",
+                "location_id": "%(location_id)s",
+                "on_hand": "CASE WHEN mod(g.n, 19) = 0 THEN 0 WHEN mod(g.n, 11) = 0 THEN 3 "
+                "ELSE 10 + mod(g.n * 7, 90) END",
+            },
+        ),
+        _insert_select_sql(
+            StockMovement,
+            source=f"{new_variants} JOIN {quote(StockLevel._meta.db_table)} l ON l.variant_id = v.id",
+            params=params,
+            expressions={
+                "level_id": "l.id",
+                "kind": "'opening'",
+                "quantity": "l.on_hand",
+                "on_hand_after": "l.on_hand",
+                "note": "'Bulk catalogue opening stock.'",
+                "created_at": "%(now)s",
             },
         ),
         _insert_select_sql(

@@ -21,6 +21,7 @@ from .images import Artwork, image_ensure, initials_for
 from .publishing import block, list_items, page_add_published, stream_value
 from .report import DemoDataError, SeedReport
 from .specs import CategorySpec, ProductSpec, StoreSpec
+from .stock import stock_open_demo
 
 WAGTAIL_WELCOME_SLUG = "home"
 IMAGE_VIEWS = ("front", "detail", "colourway")
@@ -174,7 +175,6 @@ def product_variants(*, spec: ProductSpec, store: Store, index: int, prefix: str
             option2_value=values[1] if len(values) > 1 else "",
             price=price,
             compare_at_price=compare_at,
-            stock_on_hand=_stock(index, position),
             weight_grams=round(spec.weight_grams * (1 + 0.05 * position)),
             length_mm=length,
             width_mm=width,
@@ -256,6 +256,10 @@ def product_create(
         for position, image in enumerate(images)
     ]
     page_add_published(parent=shop, page=page)
+    stock_open_demo(
+        store=store,
+        quantities={variant.pk: _stock(index, position) for position, variant in enumerate(page.variants.all())},
+    )
     report.add("products")
     report.add("variants", len(spec.options.values))
     return page

@@ -29,6 +29,7 @@ from .promotions import promotions_ensure
 from .report import SeedReport, StoreLine
 from .shipping import shipping_ensure
 from .specs import StoreSpec
+from .stock import locations_ensure
 
 
 @transaction.atomic
@@ -80,6 +81,7 @@ def _seed(*, image_size: int, stores: tuple[StoreSpec, ...]) -> SeedReport:
         home, store, site = homes[spec.home_slug]
         shop = shop_ensure(home=home, spec=spec, report=report)
         shipping_ensure(store=store, report=report)
+        locations_ensure(store=store, main=spec == STORES[0], report=report)
         promotions_ensure(store=store, report=report)
         products = products_ensure(
             store=store,

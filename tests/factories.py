@@ -112,7 +112,7 @@ class ProductPageFactory(PageFactory):
         store: Store,
         variants: int = 1,
         price: Decimal | str = "10.00",
-        stock: int = 10,
+        stock: int | None = 10,
         images: int = 0,
         **kwargs,
     ):
@@ -123,7 +123,7 @@ class ProductPageFactory(PageFactory):
                 product=product,
                 store=store,
                 price=Decimal(str(price)) + i,
-                stock_on_hand=stock,
+                **({"stock__none": True} if stock is None else {"stock": stock}),
                 option1_value=f"Option {i}" if variants > 1 else "",
                 sort_order=i,
             )
@@ -136,21 +136,55 @@ class ProductPageFactory(PageFactory):
 
 
 class ProductVariantFactory(factory.django.DjangoModelFactory):
+    """A variant with ``stock`` units (default 10) opened at its store's first location; ``stock__none=True``:
+    no stock level at all."""
+
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     price = Decimal("10.00")
-    stock_on_hand = 10
 
     class Meta:
         model = ProductVariant
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def stock(variant, create, extracted, **kwargs):
+        quantity = 10 if extracted is None else extracted
+        if create and variant.store_id is not None and not kwargs.get("none"):
+            set_stock(variant, quantity)
 
 
-def place_order(*, store: Store, variant: ProductVariant, customer=None, email: str = "shopper@example.com"):
-    """A pending order for one unit of ``variant`` at its price, placed through ``order_place``
+def set_stock(variant: ProductVariant, on_hand: int, *, location=None) -> None:
+    """Give ``variant`` ``on_hand`` units at ``location`` (default: its store's first), as a ledger movement."""
+    from commerce.inventory.services import Allocation, StockChange, default_location, stock_change, stock_open
+
+    location = location or default_location(store_id=variant.store_id)
+    if not stock_open(entries=[Allocation(variant.pk, location.pk, on_hand)]):
+        stock_change(
+            changes=[StockChange(variant_id=variant.pk, location_id=location.pk, count=on_hand)],
+            kind="count",
+            note="test",
+        )
+
+
+def stock_of(variant: ProductVariant) -> tuple[int, int]:
+    """(on hand, reserved) summed over every location of the variant."""
+    from django.db.models import Sum
+
+    from commerce.inventory.models import StockLevel
+
+    totals = StockLevel.objects.filter(variant=variant).aggregate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    return totals["on_hand"] or 0, totals["reserved"] or 0
+
+
+def place_order(
+    *, store: Store, variant: ProductVariant, customer=None, email: str = "shopper@example.com", quantity: int = 1
+):
+    """A pending order for ``quantity`` units of ``variant`` at its price, placed through ``order_place``
     (so stock is reserved and the timeline starts) — without the checkout around it."""
     from commerce.core.addresses import PostalAddress
     from commerce.orders.services import NewOrderLine, NewOrderTotals, order_place
 
-    price = store.money(variant.price)
+    price = store.money(variant.price * quantity)
     zero = store.money(0)
     return order_place(
         store=store,
@@ -164,7 +198,13 @@ def place_order(*, store: Store, variant: ProductVariant, customer=None, email: 
         shipping_method_name="Standard",
         lines=[
             NewOrderLine(
-                variant=variant, quantity=1, unit_price=price, subtotal=price, discount=zero, tax=zero, total=price
+                variant=variant,
+                quantity=quantity,
+                unit_price=store.money(variant.price),
+                subtotal=price,
+                discount=zero,
+                tax=zero,
+                total=price,
             )
         ],
         totals=NewOrderTotals(

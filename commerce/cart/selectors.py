@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.http import HttpRequest
 from wagtail.images.models import Image
 
+from commerce.catalog.availability import available_sum
 from commerce.catalog.models import ProductImage, ProductVariant
 from commerce.core.money import Money
 
@@ -50,12 +51,14 @@ def cart_lines(*, cart: Cart | None, request: HttpRequest | None = None) -> list
             "variant__product__ordered_images__image__renditions",
             "variant__product__categories",
         )
+        .annotate(variant_stock_available=available_sum("variant__"))
         .order_by("created_at", "pk")
     )
     currency = cart.store.currency
     views = []
     for line in lines:
         variant = line.variant
+        variant.stock_available = line.variant_stock_available
         product = variant.product
         images = getattr(product, "ordered_images", [])
         available = variant.available_quantity if variant.is_active and product.live else 0
@@ -87,6 +90,4 @@ def cart_lines(*, cart: Cart | None, request: HttpRequest | None = None) -> list
 def cart_item_count(*, cart: Cart | None) -> int:
     if cart is None or cart.pk is None:
         return 0
-    from django.db.models import Sum
-
     return CartLine.objects.filter(cart=cart).aggregate(n=Sum("quantity"))["n"] or 0

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from commerce.catalog.availability import available_stock, with_available_stock
 from commerce.catalog.models import ProductVariant
 from commerce.core.exceptions import CommerceError, NotFound, OutOfStock
 from commerce.core.locking import locked
@@ -37,7 +38,7 @@ def _buyable_variant(*, store: Store, variant_id: object) -> ProductVariant:
     except (TypeError, ValueError):
         raise NotFound("Choose an option to add to the cart.", field="variant_id") from None
     variant = (
-        ProductVariant.objects.select_related("product")
+        with_available_stock(ProductVariant.objects.select_related("product"))
         .filter(pk=pk, store=store, is_active=True, product__live=True)
         .first()
     )
@@ -154,7 +155,10 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     if len(carts) < 2:
         return target
     existing = {line.variant_id: line for line in CartLine.objects.filter(cart=target).select_related("variant")}
-    for line in CartLine.objects.filter(cart=source).select_related("variant"):
+    incoming = list(CartLine.objects.filter(cart=source).select_related("variant"))
+    available = available_stock(line.variant_id for line in incoming)
+    for line in incoming:
+        line.variant.stock_available = available.get(line.variant_id, 0)
         cap = min(MAX_QUANTITY_PER_LINE, max(line.variant.available_quantity, 0))
         if line.variant_id in existing:
             kept = existing[line.variant_id]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Deferrable, F, Q
+from django.db.models import Deferrable, Q
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from .blocks import ProductDescriptionBlock
 from .forms import ProductPageForm
+from .panels import StockPanel
 
 
 class Category(index.Indexed, models.Model):
@@ -94,6 +95,7 @@ class ProductPage(Page):
         FieldPanel("description"),
         MultiFieldPanel([FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"),
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
+        StockPanel(heading="Stock"),
         MultiFieldPanel(
             [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured"), FieldPanel("is_gift_card")],
             heading="Merchandising",
@@ -142,6 +144,25 @@ class ProductPage(Page):
     def has_options(self) -> bool:
         return bool(self.option1_name or self.option2_name)
 
+    def copy(self, *args, process_child_object=None, **kwargs):
+        """A copy whose variants get SKUs of their own (``variants.copied_variant_sku``) and no stock."""
+        from .variants import give_copied_variants_new_skus
+
+        def process(original, copy, child_relation, child_object):
+            give_copied_variants_new_skus(original, copy, child_relation, child_object)
+            if process_child_object is not None:
+                process_child_object(original, copy, child_relation, child_object)
+
+        return super().copy(*args, process_child_object=process, **kwargs)
+
+    def with_content_json(self, content):
+        """A revision as a page, keeping every variant that has history (see ``variants.keep_sold_variants``)."""
+        from .variants import keep_variants_with_history
+
+        page = super().with_content_json(content)
+        keep_variants_with_history(page)
+        return page
+
 
 class ProductImage(Orderable):
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="gallery_images")
@@ -156,7 +177,8 @@ class ProductImage(Orderable):
 
 
 class ProductVariant(Orderable):
-    """A buyable thing: one SKU with its own price, stock and options."""
+    """A buyable thing: one SKU with its own price and options. Its stock lives in ``commerce.inventory``
+    (levels per location and a movement ledger), never in the page revision."""
 
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
     store = models.ForeignKey(
@@ -174,11 +196,9 @@ class ProductVariant(Orderable):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="The former price, shown struck through when higher than the price.",
     )
-    stock_on_hand = models.IntegerField(default=0, validators=[MinValueValidator(0)])
-    stock_reserved = models.IntegerField(
-        default=0, editable=False, help_text="Held for orders awaiting payment; changed only by checkout."
+    low_stock_threshold = models.PositiveIntegerField(
+        default=5, help_text="Managers are emailed when available stock falls to this or below."
     )
-    low_stock_threshold = models.PositiveIntegerField(default=5)
     weight_grams = models.PositiveIntegerField(default=0)
     length_mm = models.PositiveIntegerField(default=0)
     width_mm = models.PositiveIntegerField(default=0)
@@ -188,7 +208,7 @@ class ProductVariant(Orderable):
     panels = [
         FieldRowPanel([FieldPanel("sku"), FieldPanel("option1_value"), FieldPanel("option2_value")]),
         FieldRowPanel([FieldPanel("price"), FieldPanel("compare_at_price")]),
-        FieldRowPanel([FieldPanel("stock_on_hand"), FieldPanel("low_stock_threshold"), FieldPanel("is_active")]),
+        FieldRowPanel([FieldPanel("low_stock_threshold"), FieldPanel("is_active")]),
         FieldRowPanel(
             [FieldPanel("weight_grams"), FieldPanel("length_mm"), FieldPanel("width_mm"), FieldPanel("height_mm")]
         ),
@@ -200,11 +220,6 @@ class ProductVariant(Orderable):
                 fields=["store", "sku"], name="variant_sku_unique_per_store", deferrable=Deferrable.DEFERRED
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
-            models.CheckConstraint(condition=Q(stock_on_hand__gte=0), name="variant_stock_not_negative"),
-            models.CheckConstraint(
-                condition=Q(stock_reserved__gte=0) & Q(stock_reserved__lte=F("stock_on_hand")),
-                name="variant_reserved_within_stock",
-            ),
             models.CheckConstraint(
                 condition=Q(compare_at_price__isnull=True) | Q(compare_at_price__gte=0),
                 name="variant_compare_at_price_not_negative",
@@ -220,8 +235,6 @@ class ProductVariant(Orderable):
         errors = {}
         if self.price is not None and self.price < 0:
             errors["price"] = "The price cannot be negative."
-        if self.stock_on_hand is not None and self.stock_on_hand < 0:
-            errors["stock_on_hand"] = "Stock on hand cannot be negative."
         if self.compare_at_price is not None and self.price is not None and self.compare_at_price <= self.price:
             errors["compare_at_price"] = "The compare-at price must be higher than the price, or empty."
         if errors:
@@ -233,8 +246,19 @@ class ProductVariant(Orderable):
 
     @property
     def available_quantity(self) -> int:
-        """What can still be sold: on hand less what unpaid orders hold."""
-        return max(self.stock_on_hand - self.stock_reserved, 0)
+        """What can still be sold over the store's active locations: on hand less what unpaid orders hold.
+
+        Read from the ``stock_available`` annotation (``availability.with_available_stock``) that
+        selectors add; a variant loaded without it costs one query.
+        """
+        annotated = getattr(self, "stock_available", None)
+        if annotated is None:
+            if self.pk is None:
+                return 0
+            from .availability import available_stock
+
+            annotated = available_stock([self.pk]).get(self.pk, 0)
+        return max(annotated, 0)
 
     @property
     def on_sale(self) -> bool:

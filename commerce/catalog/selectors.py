@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from taggit.models import Tag
 from wagtail.images.models import Image
@@ -31,6 +32,7 @@ from wagtail.models import Page
 from commerce.core.money import Money
 from commerce.stores.selectors import store_for_request
 
+from .availability import in_stock_q, with_available_stock
 from .models import Category, CollectionPage, ProductImage, ProductPage, ProductTag, ProductVariant
 
 _ProductCategory = ProductPage.categories.through
@@ -61,7 +63,9 @@ def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
     return queryset.prefetch_related(
         Prefetch(
             "variants",
-            queryset=ProductVariant.objects.filter(is_active=True).order_by("price", "sort_order", "pk"),
+            queryset=with_available_stock(ProductVariant.objects.filter(is_active=True)).order_by(
+                "price", "sort_order", "pk"
+            ),
             to_attr="active_variants",
         ),
         Prefetch(
@@ -81,7 +85,8 @@ def product_cards(
     for product in products:
         variants: Sequence[ProductVariant] = getattr(product, "active_variants", None) or []
         images: Sequence[ProductImage] = getattr(product, "ordered_images", None) or []
-        cheapest = variants[0] if variants else None
+        in_stock = [v for v in variants if v.available_quantity > 0]
+        cheapest = (in_stock or variants)[0] if variants else None  # "From" ignores sold-out variants
         first_image = images[0] if images else None
         if not variants:
             status = "sold_out"
@@ -156,7 +161,8 @@ class ListingScope:
 def store_products(*, root: Page) -> QuerySet[ProductPage]:
     """Live, public products under a store's site root, annotated for filtering and sorting.
 
-    ``min_price`` is the cheapest active variant's price; ``in_stock`` means an active variant has
+    ``min_price`` is the cheapest active variant's price among those with stock (among all active
+    variants when every one is sold out); ``in_stock`` means an active variant has
     stock left to sell (on hand above what checkouts reserve); ``on_sale`` means an active variant's
     compare-at price is above its price.
     """
@@ -166,8 +172,11 @@ def store_products(*, root: Page) -> QuerySet[ProductPage]:
         .public()
         .descendant_of(root)
         .annotate(
-            min_price=Subquery(active.order_by("price").values("price")[:1]),
-            in_stock=Exists(active.filter(stock_on_hand__gt=F("stock_reserved"))),
+            min_price=Coalesce(
+                Subquery(active.filter(in_stock_q()).order_by("price").values("price")[:1]),
+                Subquery(active.order_by("price").values("price")[:1]),
+            ),
+            in_stock=Exists(active.filter(in_stock_q())),
             on_sale=Exists(active.filter(compare_at_price__gt=F("price"))),
         )
     )
@@ -328,7 +337,9 @@ class ProductDetail:
 
     @property
     def cheapest(self) -> VariantChoice | None:
-        return min(self.variants, key=lambda v: v.price.amount) if self.variants else None
+        """The cheapest variant still available ("From" ignores sold-out ones), else the cheapest."""
+        candidates = [v for v in self.variants if v.is_available] or self.variants
+        return min(candidates, key=lambda v: v.price.amount) if candidates else None
 
     @property
     def price(self) -> Money | None:
@@ -365,10 +376,10 @@ def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
     store = store_for_request(request)
     if store is None:
         raise Http404("This site has no store.")
-    variants = [
-        _variant_choice(variant, page=page, currency=store.currency)
-        for variant in page.variants.filter(is_active=True).order_by("sort_order")
-    ]
+    active = page.variants.filter(is_active=True).order_by("sort_order")
+    if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
+        active = with_available_stock(active)
+    variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
     images = page.gallery_images.select_related("image").prefetch_related("image__renditions").order_by("sort_order")
     return ProductDetail(
         page=page,

@@ -1,7 +1,12 @@
+from django.shortcuts import redirect
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Category
+from .variants import page_tree_has_stock_history
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -15,3 +20,27 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+
+
+def _refuse(request, page):
+    messages.error(
+        request,
+        f"“{page.title}” has products that were stocked, sold or reserved; their history must stay. "
+        "Unpublish it instead.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_products_with_stock_history(request, page):
+    return _refuse(request, page) if page_tree_has_stock_history(page) else None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_products_with_stock_history(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    for page in objects:
+        if isinstance(page, Page) and page_tree_has_stock_history(page):
+            return _refuse(request, page)
+    return None

@@ -219,7 +219,13 @@ class StockReservation(models.Model):
         CONVERTED = "converted", "Sold"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reservations")
-    variant = models.ForeignKey("catalog.ProductVariant", on_delete=models.CASCADE, related_name="reservations")
+    variant = models.ForeignKey("catalog.ProductVariant", on_delete=models.PROTECT, related_name="reservations")
+    location = models.ForeignKey(
+        "inventory.StockLocation",
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        help_text="Where the stock is held; fulfilment ships from here.",
+    )
     quantity = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     expires_at = models.DateTimeField()
@@ -229,7 +235,9 @@ class StockReservation(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_quantity_positive"),
             models.UniqueConstraint(
-                fields=["order", "variant"], condition=Q(status="active"), name="reservation_one_active_per_line"
+                fields=["order", "variant", "location"],
+                condition=Q(status="active"),
+                name="reservation_one_active_per_location",
             ),
         ]
         indexes = [models.Index(fields=["status", "expires_at"])]

@@ -19,7 +19,7 @@ from commerce.stores.models import Store
 
 from .models import Order, OrderEvent, OrderLine, OrderSequence, OrderStatus, PaymentStatus, StockReservation
 from .signals import order_paid
-from .stock import stock_convert_for_order, stock_release_for_order, stock_reserve_for_order
+from .stock import stock_commit_sold, stock_release_for_order, stock_reserve_for_order
 
 FIRST_ORDER_NUMBER = 1001
 
@@ -219,7 +219,7 @@ def _take_stock_for_paid_order(order: Order) -> None:
             order.save(update_fields=["flagged_for_review", "review_reason", "updated_at"])
             order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
             return
-    stock_convert_for_order(order=order)
+    stock_commit_sold(order=order)
 
 
 @transaction.atomic

@@ -1,20 +1,31 @@
-"""Stock held for orders. Variant rows are locked in primary-key order, so two checkouts that
-want the same variants never deadlock, and every change is a conditional update backed by the
-CHECK constraints on ``catalog_productvariant`` (stock never negative, reserved never above
-on hand)."""
+"""Stock held for orders: the orders' side of ``commerce.inventory``.
+
+Reserving asks inventory to allocate each line's quantity from the store's locations (row-locked,
+conditional, all or nothing) and records on each reservation the location it came from; paying
+turns the reservations into ``sold`` movements at those locations; a restock returns units to the
+location they were sold from.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from commerce.catalog.models import ProductVariant
 from commerce.core.exceptions import OutOfStock
 from commerce.core.locking import locked
+from commerce.inventory.services import (
+    Allocation,
+    InsufficientStock,
+    default_location,
+    stock_allocate,
+    stock_deallocate,
+    stock_return,
+    stock_sell,
+)
 
 from .models import Order, OrderEvent, StockReservation
 
@@ -39,62 +50,52 @@ def stock_reserve_for_order(*, order: Order) -> list[StockReservation]:
     wanted = {variant_id: qty for variant_id, qty in wanted.items() if variant_id not in already}
     if not wanted:
         return []
-    variants = list(locked(ProductVariant.objects).select_related("product").filter(pk__in=wanted).order_by("pk"))
-    for variant in variants:
-        if variant.available_quantity < wanted[variant.pk] or not variant.is_active:
-            left = max(variant.available_quantity, 0) if variant.is_active else 0
-            raise OutOfStock(
-                f"Only {left} of {variant.product.title} ({variant.label}) left."
-                if left
-                else f"{variant.product.title} ({variant.label}) is sold out."
-            )
+    try:
+        allocations = stock_allocate(store_id=order.store_id, wanted=wanted)
+    except InsufficientStock as exc:  # raised in this transaction, which is now to be rolled back
+        raise OutOfStock(exc.message) from None
     expires_at = timezone.now() + _reservation_ttl()
-    # One statement for every line; the WHERE re-checks availability under the row locks.
-    updated = (
-        ProductVariant.objects.filter(pk__in=wanted)
-        .filter(stock_on_hand__gte=F("stock_reserved") + _per_variant(wanted))
-        .update(stock_reserved=F("stock_reserved") + _per_variant(wanted))
+    reservations = StockReservation.objects.bulk_create(
+        [
+            StockReservation(
+                order=order,
+                variant_id=a.variant_id,
+                location_id=a.location_id,
+                quantity=a.quantity,
+                expires_at=expires_at,
+            )
+            for a in allocations
+        ]
     )
-    if updated != len(wanted):  # cannot happen under the row locks; kept as a guard
-        raise OutOfStock("An item in your cart just sold out.")
-    reservations = [
-        StockReservation(order=order, variant=variant, quantity=wanted[variant.pk], expires_at=expires_at)
-        for variant in variants
-    ]
-    StockReservation.objects.bulk_create(reservations)
     OrderEvent.objects.create(
         order=order,
         type=OrderEvent.Type.STOCK_RESERVED,
         message=f"Stock reserved until {expires_at:%H:%M} UTC.",
-        data={"variants": {str(k): v for k, v in wanted.items()}},
+        data={
+            "variants": {str(k): v for k, v in wanted.items()},
+            "locations": [[a.variant_id, a.location_id, a.quantity] for a in allocations],
+        },
     )
     return reservations
-
-
-def _per_variant(quantities: dict[int, int]) -> Case:
-    """A SQL expression worth each variant's quantity, so one UPDATE serves many variants."""
-    return Case(
-        *(When(pk=variant_id, then=Value(quantity)) for variant_id, quantity in quantities.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
 
 
 def _active(order: Order) -> list[StockReservation]:
     return list(
         locked(StockReservation.objects)
         .filter(order=order, status=StockReservation.Status.ACTIVE)
-        .order_by("variant_id")
+        .order_by("variant_id", "location_id")
     )
+
+
+def _allocations(reservations: list[StockReservation]) -> list[Allocation]:
+    return [Allocation(r.variant_id, r.location_id, r.quantity) for r in reservations]
 
 
 @transaction.atomic
 def stock_release_for_order(*, order: Order, reason: str) -> int:
     """Give reserved stock back; returns how many reservations were released."""
     reservations = _active(order)
-    held = {r.variant_id: r.quantity for r in reservations}
-    if held:
-        ProductVariant.objects.filter(pk__in=held).update(stock_reserved=F("stock_reserved") - _per_variant(held))
+    stock_deallocate(allocations=_allocations(reservations))
     StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(status=StockReservation.Status.RELEASED)
     if reservations:
         OrderEvent.objects.create(order=order, type=OrderEvent.Type.STOCK_RELEASED, message=reason)
@@ -102,15 +103,10 @@ def stock_release_for_order(*, order: Order, reason: str) -> int:
 
 
 @transaction.atomic
-def stock_convert_for_order(*, order: Order) -> int:
-    """The order is paid: reserved stock leaves the shelf."""
+def stock_commit_sold(*, order: Order) -> int:
+    """The order is paid: reserved stock leaves the shelf, a ``sold`` movement per location."""
     reservations = _active(order)
-    held = {r.variant_id: r.quantity for r in reservations}
-    if held:
-        ProductVariant.objects.filter(pk__in=held).update(
-            stock_on_hand=F("stock_on_hand") - _per_variant(held),
-            stock_reserved=F("stock_reserved") - _per_variant(held),
-        )
+    stock_sell(allocations=_allocations(reservations), reference=f"order {order.number}")
     StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
         status=StockReservation.Status.CONVERTED
     )
@@ -118,8 +114,21 @@ def stock_convert_for_order(*, order: Order) -> int:
 
 
 @transaction.atomic
-def stock_restock(*, variant_id: int, quantity: int) -> None:
-    ProductVariant.objects.filter(pk=variant_id).update(stock_on_hand=F("stock_on_hand") + quantity)
+def stock_restock(*, order: Order, variant_id: int, quantity: int, actor: Any = None) -> None:
+    """Units of a refunded line back on the shelf, at the location they were sold from (else the store's first)."""
+    location_id = (
+        StockReservation.objects.filter(order=order, variant_id=variant_id, status=StockReservation.Status.CONVERTED)
+        .order_by("-pk")
+        .values_list("location_id", flat=True)
+        .first()
+    ) or default_location(store_id=order.store_id).pk
+    stock_return(
+        variant_id=variant_id,
+        location_id=location_id,
+        quantity=quantity,
+        reference=f"order {order.number}",
+        actor=actor,
+    )
 
 
 def expired_reservation_order_ids(*, now: datetime | None = None) -> list[int]:

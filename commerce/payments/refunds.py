@@ -105,7 +105,12 @@ def _refund_complete(*, refund: Refund, provider_refund_id: str, actor) -> Refun
             quantity_refunded=F("quantity_refunded") + refund_line.quantity
         )
         if refund_line.restock and refund_line.order_line.variant_id:
-            stock_restock(variant_id=refund_line.order_line.variant_id, quantity=refund_line.quantity)
+            stock_restock(
+                order=refund.order,
+                variant_id=refund_line.order_line.variant_id,
+                quantity=refund_line.quantity,
+                actor=actor,
+            )
             order_add_event(
                 order=refund.order,
                 type=OrderEvent.Type.RESTOCKED,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "commerce.accounts",
     "commerce.stores",
     "commerce.catalog",
+    "commerce.inventory",
     "commerce.orders",
     "commerce.payments",
     "commerce.promotions",

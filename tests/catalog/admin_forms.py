@@ -16,7 +16,6 @@ def variant_data(variant: ProductVariant | None = None, **fields: str) -> dict[s
         "option2_value": "",
         "price": "10.00",
         "compare_at_price": "",
-        "stock_on_hand": "10",
         "low_stock_threshold": "5",
         "weight_grams": "0",
         "length_mm": "0",
@@ -32,7 +31,6 @@ def variant_data(variant: ProductVariant | None = None, **fields: str) -> dict[s
             option2_value=variant.option2_value,
             price=str(variant.price),
             compare_at_price="" if variant.compare_at_price is None else str(variant.compare_at_price),
-            stock_on_hand=str(variant.stock_on_hand),
             low_stock_threshold=str(variant.low_stock_threshold),
             is_active="on" if variant.is_active else "",
         )

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from commerce.catalog.models import Category, ProductPage, ProductTag, ProductVariant
+from tests.factories import set_stock
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
@@ -38,15 +39,16 @@ def set_variants(product: ProductPage, **fields) -> ProductPage:
 def add_variant(product: ProductPage, *, sku: str, price: str, stock: int = 10, **fields) -> ProductVariant:
     """Another variant, in the same store as the product's first one, listed after the others."""
     existing = ProductVariant.objects.filter(product=product).order_by("sort_order")
-    return ProductVariant.objects.create(
+    variant = ProductVariant.objects.create(
         product=product,
         store=existing.first().store,
         sku=sku,
         price=Decimal(price),
-        stock_on_hand=stock,
         sort_order=existing.count(),
         **fields,
     )
+    set_stock(variant, stock)
+    return variant
 
 
 def published_days_ago(product: ProductPage, days: int) -> ProductPage:

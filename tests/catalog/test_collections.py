@@ -43,7 +43,8 @@ def test_no_rules_and_no_picks_lists_the_whole_store(client, store, catalogue):
         ({"rule_tag": "Wool"}, ["Beanie", "Cardigan"]),
         ({"rule_min_price": Decimal("20"), "rule_max_price": Decimal("50")}, ["Espadrille", "Cardigan"]),
         ({"rule_min_price": Decimal("100")}, ["Duffel"]),
-        ({"rule_max_price": Decimal("30")}, ["Beanie", "Espadrille"]),
+        # Espadrille's 30 variant is sold out: its "From" price is 35 (inventory issue 10)
+        ({"rule_max_price": Decimal("30")}, ["Beanie"]),
         ({"rule_on_sale": True}, ["Cardigan"]),
         ({"rule_in_stock": True}, ["Espadrille", "Cardigan", "Anorak", "Duffel"]),
         ({"rule_in_stock": True, "rule_tag": "wool"}, ["Cardigan"]),

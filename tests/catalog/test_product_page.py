@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from commerce.catalog.models import ProductPage, ProductVariant
+from commerce.catalog.models import ProductPage
 from tests.catalog.helpers import add_variant, categorise, json_ld, set_variants, tag
-from tests.factories import ProductPageFactory
+from tests.factories import ProductPageFactory, set_stock
 from tests.images import make_image
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,8 @@ def test_variants_are_one_picker_per_option_with_the_chosen_price_and_stock(clie
     product = ProductPageFactory(store=store, title="Tee", option1_name="Size", variants=3, price="20.00")
     small, medium, _large = product.variants.order_by("sort_order")
     set_variants(product, low_stock_threshold=2)
-    ProductVariant.objects.filter(pk=small.pk).update(stock_on_hand=0)
-    ProductVariant.objects.filter(pk=medium.pk).update(stock_on_hand=2)
+    set_stock(small, 0)
+    set_stock(medium, 2)
     add_variant(product, sku="TEE-RETIRED", price="1.00", is_active=False)
 
     html = get(client, product).content.decode()

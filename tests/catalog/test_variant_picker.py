@@ -9,7 +9,7 @@ import pytest
 from commerce.cart.models import CartLine
 from commerce.catalog.models import ProductVariant
 from tests.catalog.helpers import add_variant
-from tests.factories import ProductPageFactory
+from tests.factories import ProductPageFactory, set_stock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storefront]
 
@@ -19,8 +19,9 @@ def jacket(store):
     """S/M × Red/Blue: S-Red sold out, M-Blue never made; M-Red is the $38 one."""
     product = ProductPageFactory(store=store, title="Rain jacket", option1_name="Size", option2_name="Colour")
     ProductVariant.objects.filter(product=product).update(
-        sku="RJ-S-RED", option1_value="S", option2_value="Red", price="28.00", stock_on_hand=0
+        sku="RJ-S-RED", option1_value="S", option2_value="Red", price="28.00"
     )
+    set_stock(product.variants.get(), 0)
     variants = {
         "S-Red": product.variants.get(),
         "S-Blue": add_variant(product, sku="RJ-S-BLUE", price="28.00", option1_value="S", option2_value="Blue"),

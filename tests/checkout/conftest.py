@@ -69,3 +69,14 @@ def payment(ready_checkout, stripe_gateway):
     Payment.objects.filter(pk=payment.pk).update(intent_id="pi_test_1", status=Payment.Status.REQUIRES_ACTION)
     payment.refresh_from_db()
     return payment
+
+
+def make_checkout(store, lines: list[tuple[int, int]], email: str):
+    cart = cart_create(store=store)
+    for variant_id, quantity in lines:
+        cart_add_line(cart=cart, variant_id=variant_id, quantity=quantity)
+    checkout = checkout_for_cart(cart=cart)
+    checkout_set_email(checkout=checkout, email=email)
+    checkout_set_shipping_address(checkout=checkout, address=ADDRESS)
+    checkout_set_shipping_method(checkout=checkout, code="standard")
+    return checkout

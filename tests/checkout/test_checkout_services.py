@@ -12,6 +12,7 @@ from commerce.core.money import Money
 from commerce.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus, StockReservation
 from commerce.payments.models import Payment
 from commerce.payments.refunds import RefundLineRequest, refund_create
+from tests.factories import set_stock, stock_of
 from tests.localstripe import browser_confirms_card
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -38,7 +39,7 @@ def test_placing_snapshots_prices_and_reserves_stock(ready_checkout, variant, dj
         Decimal("20.00"),
         "Canvas tote",
     )
-    assert (variant.stock_on_hand, variant.stock_reserved, variant.available_quantity) == (5, 2, 3)
+    assert (*stock_of(variant), variant.available_quantity) == (5, 2, 3)
     assert order.number == "1001"
 
 
@@ -51,20 +52,19 @@ def test_placing_the_same_checkout_twice_returns_the_same_order(ready_checkout, 
     variant.refresh_from_db()
     assert first.pk == second.pk
     assert Order.objects.count() == 1
-    assert variant.stock_reserved == 2
+    assert stock_of(variant)[1] == 2
 
 
 def test_placing_fails_whole_when_stock_ran_out(ready_checkout, variant):
     checkout = ready_checkout(2)
-    variant.stock_on_hand = 1
-    variant.save()
+    set_stock(variant, 1)
 
     with pytest.raises(CommerceError):
         checkout_place_order(checkout=checkout)
 
     variant.refresh_from_db()
     assert not Order.objects.exists()
-    assert variant.stock_reserved == 0
+    assert stock_of(variant)[1] == 0
 
 
 def test_paying_with_a_good_card_marks_the_order_paid_and_sells_the_stock(
@@ -80,7 +80,7 @@ def test_paying_with_a_good_card_marks_the_order_paid_and_sells_the_stock(
     assert outcome.status == "paid"
     assert (order.status, order.payment_status, order.amount_paid) == ("paid", "paid", Decimal("45.00"))
     assert not order.flagged_for_review
-    assert (variant.stock_on_hand, variant.stock_reserved) == (3, 0)
+    assert stock_of(variant) == (3, 0)
     assert Payment.objects.get().intent_id.startswith("pi_")
     assert len(mail.outbox) == 1 and "1001" in mail.outbox[0].subject
     assert mail.outbox[0].alternatives  # an HTML part beside the text
@@ -108,7 +108,7 @@ def test_a_declined_card_releases_the_stock_and_allows_another_try(ready_checkou
         checkout_pay(checkout=checkout)  # the SetupIntent has no card: nothing is charged
 
     variant.refresh_from_db()
-    assert variant.stock_reserved == 2
+    assert stock_of(variant)[1] == 2
     outcome = pay(checkout, stripe_gateway)
     assert outcome.status == "paid"
     assert Order.objects.get().pk == order.pk
@@ -123,7 +123,7 @@ def test_an_expired_reservation_gives_the_stock_back_and_cancels_the_order(ready
 
     variant.refresh_from_db()
     order.refresh_from_db()
-    assert variant.stock_reserved == 0
+    assert stock_of(variant)[1] == 0
     assert order.status == OrderStatus.CANCELLED
     assert order.events.filter(type=OrderEvent.Type.STOCK_RELEASED).exists()
 
@@ -146,7 +146,7 @@ def test_partial_refund_by_line_restocks_and_updates_statuses(ready_checkout, va
         Decimal("20.00"),
     )
     assert line.quantity_refunded == 1
-    assert variant.stock_on_hand == 4  # 5 - 2 sold + 1 restocked
+    assert stock_of(variant)[0] == 4  # 5 - 2 sold + 1 restocked
 
 
 def test_full_refund_and_over_refund(ready_checkout, stripe_gateway):
@@ -166,18 +166,17 @@ def test_full_refund_and_over_refund(ready_checkout, stripe_gateway):
 def test_stock_cannot_go_negative_even_bypassing_services(variant):
     from django.db import IntegrityError, transaction
 
-    from commerce.catalog.models import ProductVariant
+    from commerce.inventory.models import StockLevel
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ProductVariant.objects.filter(pk=variant.pk).update(stock_on_hand=-1)
+        StockLevel.objects.filter(variant=variant).update(on_hand=-1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ProductVariant.objects.filter(pk=variant.pk).update(stock_reserved=6)
+        StockLevel.objects.filter(variant=variant).update(reserved=6)
 
 
 def test_out_of_stock_names_the_item(ready_checkout, variant):
     checkout = ready_checkout(5)
-    variant.stock_on_hand = 2
-    variant.save()
+    set_stock(variant, 2)
 
     with pytest.raises((OutOfStock, CommerceError), match="Canvas tote"):
         checkout_place_order(checkout=checkout)

@@ -5,36 +5,20 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from commerce.cart.services import cart_add_line, cart_create
 from commerce.checkout.services import (
-    checkout_for_cart,
     checkout_pay,
     checkout_place_order,
     checkout_prepare_payment,
-    checkout_set_email,
-    checkout_set_shipping_address,
-    checkout_set_shipping_method,
 )
 from commerce.core.exceptions import CommerceError
 from commerce.orders.models import Order
 from commerce.payments.models import Payment
-from tests.checkout.conftest import ADDRESS
-from tests.factories import ProductPageFactory
+from tests.checkout.conftest import make_checkout
+from tests.factories import ProductPageFactory, stock_of
 from tests.localstripe import browser_confirms_card
 from tests.threads import run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def make_checkout(store, lines: list[tuple[int, int]], email: str):
-    cart = cart_create(store=store)
-    for variant_id, quantity in lines:
-        cart_add_line(cart=cart, variant_id=variant_id, quantity=quantity)
-    checkout = checkout_for_cart(cart=cart)
-    checkout_set_email(checkout=checkout, email=email)
-    checkout_set_shipping_address(checkout=checkout, address=ADDRESS)
-    checkout_set_shipping_method(checkout=checkout, code="standard")
-    return checkout
 
 
 def test_stock_n_and_2n_buyers_gives_exactly_n_paid_orders(store, shipping, stripe_gateway):
@@ -55,7 +39,7 @@ def test_stock_n_and_2n_buyers_gives_exactly_n_paid_orders(store, shipping, stri
     assert len(refused) == n, results
     assert Order.objects.filter(payment_status="paid").count() == n
     assert Payment.objects.filter(status="succeeded").count() == n
-    assert (variant.stock_on_hand, variant.stock_reserved) == (0, 0)
+    assert stock_of(variant) == (0, 0)
 
 
 def test_the_same_checkout_completed_twice_at_once_makes_one_order_and_one_charge(store, shipping, stripe_gateway):
@@ -71,7 +55,7 @@ def test_the_same_checkout_completed_twice_at_once_makes_one_order_and_one_charg
     assert Payment.objects.count() == 1
     assert Payment.objects.get().status == "succeeded"
     variant.refresh_from_db()
-    assert (variant.stock_on_hand, variant.stock_reserved) == (4, 0)
+    assert stock_of(variant) == (4, 0)
 
 
 def test_lines_locked_in_opposite_orders_do_not_deadlock(store, shipping):
@@ -86,5 +70,5 @@ def test_lines_locked_in_opposite_orders_do_not_deadlock(store, shipping):
     assert errors == []
     x.refresh_from_db()
     y.refresh_from_db()
-    assert (x.stock_reserved, y.stock_reserved) == (8, 8)
+    assert (stock_of(x)[1], stock_of(y)[1]) == (8, 8)
     assert connection.vendor == "postgresql"

@@ -5,10 +5,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from commerce.catalog.models import ProductIndexPage, ProductPage, ProductVariant
+from commerce.inventory.models import StockMovement
 from demo.bulk import bulk_products_add, shared_images_ensure
 from demo.images import demo_collection
 from demo.seed import demo_main_store
@@ -45,6 +47,9 @@ def test_products_option_adds_live_products_under_the_shop_with_a_sound_tree(see
     assert all(v.compare_at_price is None or v.compare_at_price > v.price for v in variants)
     assert not bulk.filter(gallery_images__isnull=True).exists()
     assert not bulk.filter(categories__isnull=True).exists()
+    opened = StockMovement.objects.filter(level__variant_id__in=list(variants.values_list("pk", flat=True)))
+    assert set(opened.values_list("kind", flat=True)) == {"opening"}
+    assert opened.filter(quantity=F("level__on_hand")).count() == 500
 
 
 def test_bulk_insert_runs_the_same_queries_for_ten_or_fifty_products(seeded):
@@ -57,7 +62,8 @@ def test_bulk_insert_runs_the_same_queries_for_ten_or_fifty_products(seeded):
     with CaptureQueriesContext(connection) as fifty:
         second = bulk_products_add(store=store, count=50, images=images)
 
-    assert len(ten) == len(fifty) == 13, [query["sql"][:80] for query in fifty.captured_queries]
+    # 16 since inventory: the store's default location, and one INSERT each for stock levels and opening movements.
+    assert len(ten) == len(fifty) == 16, [query["sql"][:80] for query in fifty.captured_queries]
     assert (first.first_sku, first.last_sku) == ("BULK-000002", "BULK-000011")
     assert (second.first_sku, second.last_sku) == ("BULK-000012", "BULK-000061")
     assert Page.find_problems() == ([], [], [], [], [])

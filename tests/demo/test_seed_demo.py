@@ -21,6 +21,7 @@ from commerce.catalog.models import (
     ProductPage,
     ProductVariant,
 )
+from commerce.inventory.models import StockLevel, StockLocation
 from commerce.shipping.models import ShippingMethod
 from commerce.stores.models import Store
 from demo.catalogue_data import NORTH, OUTFITTERS
@@ -73,9 +74,13 @@ def state_of_the_demo() -> dict[str, object]:
         ),
         "variants": list(
             ProductVariant.objects.order_by("pk").values_list(
-                "pk", "product_id", "store_id", "sku", "price", "compare_at_price", "stock_on_hand", "is_active"
+                "pk", "product_id", "store_id", "sku", "price", "compare_at_price", "is_active"
             )
         ),
+        "stock": list(
+            StockLevel.objects.order_by("pk").values_list("variant_id", "location_id", "on_hand", "reserved")
+        ),
+        "locations": list(StockLocation.objects.order_by("pk").values_list("store_id", "name", "priority")),
         "sites": list(Site.objects.order_by("pk").values_list("hostname", "port", "root_page_id", "is_default_site")),
         "stores": list(Store.objects.order_by("pk").values()),
         "images": list(Image.objects.order_by("pk").values_list("pk", "title", "file", "file_hash")),
@@ -207,3 +212,19 @@ def test_a_site_serving_someone_elses_pages_is_not_taken_over(seeded):
         call_command("seed_demo", "--image-size", str(TEST_IMAGE_SIZE), stdout=StringIO())
 
     assert Site.objects.get(pk=outfitters_site.pk).root_page_id == other_home.pk
+
+
+@pytest.mark.inventory
+def test_the_main_store_has_two_locations_and_the_stock_audit_passes(seeded):
+    from commerce.inventory.models import StockLevel
+    from demo.seed import demo_main_store
+
+    main = demo_main_store()
+    assert list(main.stock_locations.order_by("-priority").values_list("name", "priority")) == [
+        ("Warehouse", 10),
+        ("Shop floor", 0),
+    ]
+    assert StockLevel.objects.filter(location__store=main, location__name="Shop floor", on_hand__gt=0).exists()
+    output = StringIO()
+    call_command("stock_audit", stdout=output)
+    assert "0 mismatches" in output.getvalue()

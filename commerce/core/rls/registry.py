@@ -125,4 +125,7 @@ REGISTRY: tuple[Protected, ...] = (
 # Models that point at a customer or a protected row but hold no customer data, and why.
 EXEMPT: dict[str, str] = {
     "accounts.StaffProfile": "which stores a member of staff works on; read to build the staff context itself",
+    "inventory.StockMovement": "the stock ledger: its actor is a member of staff, never a customer. Stock figures "
+    "are read by every storefront page and written by shoppers' checkouts, so inventory tables stay outside RLS; "
+    "the inventory screens scope them to the staff member's stores",
 }

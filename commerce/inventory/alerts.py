@@ -1,0 +1,51 @@
+"""Low-stock state: a variant is low when its available stock over the store's active locations is
+at or below its threshold. Managers are emailed once when it becomes low, and again only after it
+went back above the threshold and fell again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commerce.catalog.availability import with_available_stock
+from commerce.catalog.models import ProductVariant
+
+from .models import LowStockAlert
+
+
+def low_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
+    """Record which of these variants crossed their threshold; returns (and alerts for) the newly low ones.
+
+    Callers hold the row locks of these variants' stock levels, so two transactions never decide
+    the same crossing. The common case (nothing crossed) is one query.
+    """
+    variant_ids = sorted(set(variant_ids))
+    if not variant_ids:
+        return []
+    rows = (
+        with_available_stock(ProductVariant.objects.filter(pk__in=variant_ids, is_active=True))
+        .annotate(flagged=F("low_stock_alert__is_low"))
+        .values_list("pk", "low_stock_threshold", "stock_available", "flagged")
+    )
+    crossed, recovered = [], []
+    for pk, threshold, available, flagged in rows:
+        if available <= threshold and not flagged:
+            crossed.append(pk)
+        elif available > threshold and flagged:
+            recovered.append(pk)
+    if crossed:
+        LowStockAlert.objects.bulk_create(
+            [LowStockAlert(variant_id=pk, is_low=True) for pk in crossed],
+            update_conflicts=True,
+            unique_fields=["variant"],
+            update_fields=["is_low", "changed_at"],
+        )
+        from .tasks import send_low_stock_alert
+
+        transaction.on_commit(lambda: send_low_stock_alert.enqueue(variant_ids=crossed))
+    if recovered:
+        LowStockAlert.objects.filter(pk__in=recovered).update(is_low=False, changed_at=timezone.now())
+    return crossed
