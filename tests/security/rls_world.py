@@ -1,4 +1,4 @@
-"""Two customers in two stores with a row in every protected table, and which rows are whose.
+"""Two customers in two stores with a row in every customer table, and which rows are whose.
 
 Built as the system; the tests then look at the tables with raw SQL under other contexts.
 """
@@ -15,7 +15,7 @@ from commerce.cart.services import cart_add_line, cart_create
 from commerce.checkout.models import Checkout
 from commerce.core.money import Money
 from commerce.core.rls import system_context
-from commerce.core.rls.policies import protected_tables
+from commerce.core.rls.policies import customer_tables
 from commerce.payments.models import Payment, PaymentEvent, Refund, RefundLine
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountRedemption
@@ -69,7 +69,7 @@ def build_world(store, other_store) -> World:
     """Customer ``a`` shops in ``store`` and ``b`` in ``other_store``; every protected table gets
     rows for both, and ``rows`` records which ids each one added."""
     world = World()
-    tables = protected_tables()
+    tables = customer_tables()
     with system_context("test world"):
         seen = {table: table_ids(table) for table in tables}
         for name, shop in (("a", store), ("b", other_store)):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import sql
 
-from .registry import REGISTRY, Protected
+from .registry import ALL_ENTRIES, REGISTRY, STORE_SCOPED, Protected, StoreScoped
 
 POLICY_NAME = "magpie_rls"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_.]+)\}")
@@ -49,7 +49,7 @@ def table_for(label: str) -> str:
     return model._meta.db_table
 
 
-def policy_expression(entry: Protected) -> str:
+def policy_expression(entry: Protected | StoreScoped) -> str:
     table = table_for(entry.label)
 
     def resolve(match: re.Match) -> str:
@@ -60,7 +60,16 @@ def policy_expression(entry: Protected) -> str:
 
 
 def protected_tables() -> list[str]:
+    """Every table under RLS (customer data and store-scoped staff data): what the deploy checks cover."""
+    return [table_for(entry.label) for entry in ALL_ENTRIES]
+
+
+def customer_tables() -> list[str]:
     return [table_for(entry.label) for entry in REGISTRY]
+
+
+def store_scoped_tables() -> list[str]:
+    return [table_for(entry.label) for entry in STORE_SCOPED]
 
 
 def function_statements() -> list[str]:
@@ -70,7 +79,7 @@ def function_statements() -> list[str]:
     ]
 
 
-def policy_statements(entries: Iterable[Protected] = REGISTRY) -> list[str]:
+def policy_statements(entries: Iterable[Protected | StoreScoped] = ALL_ENTRIES) -> list[str]:
     statements = []
     for entry in entries:
         table = table_for(entry.label)
