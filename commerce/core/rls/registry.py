@@ -160,7 +160,7 @@ STORE_SCOPED: tuple[StoreScoped, ...] = (
     ),
     StoreScoped(
         "inventory.StockMovement",
-        f"(SELECT location.store_id FROM {{inventory.StockLevel}} AS level JOIN {{inventory.StockLocation}} AS location"
+        "(SELECT location.store_id FROM {inventory.StockLevel} AS level JOIN {inventory.StockLocation} AS location"
         " ON location.id = level.location_id WHERE level.id = {self}.level_id)",
         "the stock ledger, by its level's location's store",
     ),
