@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from commerce.accounts.models import Address, User
 from commerce.cart.services import cart_add_line, cart_create
@@ -36,6 +36,16 @@ def table_ids(table: str) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT id FROM "{table}"')
         return {row[0] for row in cursor.fetchall()}
+
+
+def changed(sql: str, ids: set[int]) -> int:
+    """Rows an UPDATE or DELETE touched; rolled back whatever happened."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(ids)])
+            count = cursor.rowcount
+        transaction.set_rollback(True)
+    return count
 
 
 def _customer_rows(store, name: str) -> tuple[User, object]:

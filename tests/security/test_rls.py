@@ -10,7 +10,7 @@ from django.db.utils import ProgrammingError
 from commerce.accounts.models import Address
 from commerce.core.rls import RlsContext, use_context
 from commerce.core.rls.policies import POLICY_NAME, customer_tables, protected_tables
-from tests.security.rls_world import build_world, table_ids
+from tests.security.rls_world import build_world, changed, table_ids
 
 pytestmark = pytest.mark.rls
 
@@ -24,16 +24,6 @@ def as_customer(user) -> RlsContext:
 
 def as_staff(user, store_ids) -> RlsContext:
     return RlsContext(role="staff", user_id=user.pk, store_ids=store_ids)
-
-
-def changed(sql: str, ids: set[int]) -> int:
-    """Rows an UPDATE or DELETE touched; rolled back whatever happened."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(ids)])
-            count = cursor.rowcount
-        transaction.set_rollback(True)
-    return count
 
 
 @pytest.fixture

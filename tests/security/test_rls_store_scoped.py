@@ -16,6 +16,7 @@ from commerce.core.rls import RlsContext, system_context, use_context
 from commerce.core.rls.policies import protected_tables, store_scoped_tables
 from commerce.core.rls.registry import STORE_SCOPED
 from tests.factories import ProductPageFactory
+from tests.security.rls_world import changed
 
 pytestmark = [pytest.mark.rls, pytest.mark.inventory]
 
@@ -28,16 +29,6 @@ def keys(table: str) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT "{KEY_OF[table]}" FROM "{table}"')
         return {row[0] for row in cursor.fetchall()}
-
-
-def changed(sql: str, ids: set[int]) -> int:
-    """Rows an UPDATE or DELETE touched; rolled back whatever happened."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(ids)])
-            count = cursor.rowcount
-        transaction.set_rollback(True)
-    return count
 
 
 @dataclass
