@@ -1,4 +1,4 @@
-"""Two customers in two stores with a row in every protected table, and which rows are whose.
+"""Two customers in two stores with a row in every customer table, and which rows are whose.
 
 Built as the system; the tests then look at the tables with raw SQL under other contexts.
 """
@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from commerce.accounts.models import Address, User
 from commerce.cart.services import cart_add_line, cart_create
 from commerce.checkout.models import Checkout
 from commerce.core.money import Money
 from commerce.core.rls import system_context
-from commerce.core.rls.policies import protected_tables
+from commerce.core.rls.policies import customer_tables
 from commerce.payments.models import Payment, PaymentEvent, Refund, RefundLine
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountRedemption
@@ -36,6 +36,16 @@ def table_ids(table: str) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT id FROM "{table}"')
         return {row[0] for row in cursor.fetchall()}
+
+
+def changed(sql: str, ids: set[int]) -> int:
+    """Rows an UPDATE or DELETE touched; rolled back whatever happened."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(ids)])
+            count = cursor.rowcount
+        transaction.set_rollback(True)
+    return count
 
 
 def _customer_rows(store, name: str) -> tuple[User, object]:
@@ -69,7 +79,7 @@ def build_world(store, other_store) -> World:
     """Customer ``a`` shops in ``store`` and ``b`` in ``other_store``; every protected table gets
     rows for both, and ``rows`` records which ids each one added."""
     world = World()
-    tables = protected_tables()
+    tables = customer_tables()
     with system_context("test world"):
         seen = {table: table_ids(table) for table in tables}
         for name, shop in (("a", store), ("b", other_store)):

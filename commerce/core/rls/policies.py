@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import sql
 
-from .registry import REGISTRY, Protected
+from .registry import ALL_ENTRIES, REGISTRY, STORE_SCOPED, Protected, StoreScoped
 
 POLICY_NAME = "magpie_rls"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_.]+)\}")
@@ -49,7 +49,7 @@ def table_for(label: str) -> str:
     return model._meta.db_table
 
 
-def policy_expression(entry: Protected) -> str:
+def policy_expression(entry: Protected | StoreScoped) -> str:
     table = table_for(entry.label)
 
     def resolve(match: re.Match) -> str:
@@ -59,8 +59,23 @@ def policy_expression(entry: Protected) -> str:
     return f"({SYSTEM} OR {_PLACEHOLDER.sub(resolve, entry.predicate)})"
 
 
+def _tables_of(entry: Protected | StoreScoped) -> set[str]:
+    """The entry's table and every table its predicate names."""
+    named = {name for name in _PLACEHOLDER.findall(entry.predicate) if name != "self"}
+    return {table_for(entry.label), *(table_for(name) for name in named)}
+
+
 def protected_tables() -> list[str]:
+    """Every table under RLS (customer data and store-scoped staff data): what the deploy checks cover."""
+    return [table_for(entry.label) for entry in ALL_ENTRIES]
+
+
+def customer_tables() -> list[str]:
     return [table_for(entry.label) for entry in REGISTRY]
+
+
+def store_scoped_tables() -> list[str]:
+    return [table_for(entry.label) for entry in STORE_SCOPED]
 
 
 def function_statements() -> list[str]:
@@ -70,7 +85,7 @@ def function_statements() -> list[str]:
     ]
 
 
-def policy_statements(entries: Iterable[Protected] = REGISTRY) -> list[str]:
+def policy_statements(entries: Iterable[Protected | StoreScoped] = ALL_ENTRIES) -> list[str]:
     statements = []
     for entry in entries:
         table = table_for(entry.label)
@@ -100,7 +115,10 @@ def sync(connection: BaseDatabaseWrapper, *, runtime_role: str | None) -> None:
     """Create the helper functions and policies and grant the runtime role; idempotent. One
     transaction, so live traffic never meets a table between its old policy and its new one."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for statement in function_statements() + policy_statements():
+        # Only entries whose tables exist: ``migrate app zero`` (or an older target) drops some.
+        existing = set(connection.introspection.table_names(cursor))
+        entries = [entry for entry in ALL_ENTRIES if _tables_of(entry) <= existing]
+        for statement in function_statements() + policy_statements(entries):
             cursor.execute(statement)
         if runtime_role and runtime_role != connection.settings_dict.get("USER"):
             for statement in grant_statements(runtime_role):

@@ -12,6 +12,11 @@ Child tables say "visible when the parent is": their predicate is an ``EXISTS`` 
 which is itself filtered by the parent's policy. ``tests/security/test_rls_registry.py`` fails
 when a model that points at a customer or at a protected table is neither here nor in
 :data:`EXEMPT`.
+
+Two kinds of entry: :data:`REGISTRY` holds customer data (:class:`Protected`: a customer sees their
+own rows); :data:`STORE_SCOPED` holds a store's staff data that shoppers' requests must still use
+(:class:`StoreScoped`: staff see their stores' rows, anonymous and customer contexts are let
+through because every storefront page reads stock and every checkout reserves it).
 """
 
 from __future__ import annotations
@@ -46,6 +51,30 @@ class Protected:
     label: str
     predicate: str
     why: str
+
+
+# A shopper's request (a visitor or a signed-in customer), as opposed to staff, the system or nobody.
+SHOPPER = f"{ROLE} IN ('anonymous', 'customer')"
+
+
+@dataclass(frozen=True)
+class StoreScoped:
+    """A store's staff data: staff of the row's store see and change it; shoppers' contexts are let
+    through. ``store`` is SQL giving the row's store id: a column, or a scalar subquery that looks
+    the store up by primary key (so the policy costs an index lookup per row, never a scan)."""
+
+    label: str
+    store: str
+    why: str
+
+    @property
+    def predicate(self) -> str:
+        return any_of(staff_of_store(self.store), SHOPPER)
+
+
+def store_via(label: str, column: str, store_column: str = "store_id") -> str:
+    """The store of the row of ``label`` that this row's ``column`` points at."""
+    return f"(SELECT parent.{store_column} FROM {{{label}}} AS parent WHERE parent.id = {{self}}.{column})"  # noqa: S608 - policy text from constants
 
 
 REGISTRY: tuple[Protected, ...] = (
@@ -122,10 +151,29 @@ REGISTRY: tuple[Protected, ...] = (
     ),
 )
 
+STORE_SCOPED: tuple[StoreScoped, ...] = (
+    StoreScoped("inventory.StockLocation", "store_id", "a store's warehouses and shop floors"),
+    StoreScoped(
+        "inventory.StockLevel",
+        store_via("inventory.StockLocation", "location_id"),
+        "stock per variant and location, by the location's store",
+    ),
+    StoreScoped(
+        "inventory.StockMovement",
+        "(SELECT location.store_id FROM {inventory.StockLevel} AS level JOIN {inventory.StockLocation} AS location"
+        " ON location.id = level.location_id WHERE level.id = {self}.level_id)",
+        "the stock ledger, by its level's location's store",
+    ),
+    StoreScoped(
+        "inventory.LowStockAlert",
+        store_via("catalog.ProductVariant", "variant_id"),
+        "low-stock state per variant, by the variant's store",
+    ),
+)
+
+ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED
+
 # Models that point at a customer or a protected row but hold no customer data, and why.
 EXEMPT: dict[str, str] = {
     "accounts.StaffProfile": "which stores a member of staff works on; read to build the staff context itself",
-    "inventory.StockMovement": "the stock ledger: its actor is a member of staff, never a customer. Stock figures "
-    "are read by every storefront page and written by shoppers' checkouts, so inventory tables stay outside RLS; "
-    "the inventory screens scope them to the staff member's stores",
 }
