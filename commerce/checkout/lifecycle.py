@@ -15,7 +15,7 @@ from commerce.core.money import Money
 from commerce.orders.models import Order, OrderStatus
 from commerce.orders.services import order_add_event, order_payment_expired, order_record_refund
 from commerce.orders.stock import expired_reservation_order_ids
-from commerce.payments.refunds import RefundLineRequest, refund_create
+from commerce.payments.refunds import RefundLineRequest, refund_check_allowed, refund_create
 from commerce.promotions.discounts import discounts_release
 from commerce.promotions.gift_cards import (
     gift_card_credit,
@@ -56,9 +56,10 @@ def order_refund(
     lines: Sequence[RefundLineRequest] = (),
     reason: str = "",
     actor=None,
+    request_key: str | None = None,
 ) -> Order:
     """Refund to the card; a fully refunded order gives its discount uses back."""
-    refund_create(order=order, amount=amount, lines=lines, reason=reason, actor=actor)
+    refund_create(order=order, amount=amount, lines=lines, reason=reason, actor=actor, request_key=request_key)
     order.refresh_from_db()
     if order.status == OrderStatus.REFUNDED:
         released = discounts_release(order=order)
@@ -68,12 +69,20 @@ def order_refund(
 
 
 @transaction.atomic
-def order_refund_to_gift_card(*, order: Order, amount: Money, reason: str = "", actor=None) -> GiftCard:
+def order_refund_to_gift_card(
+    *, order: Order, amount: Money, reason: str = "", actor=None, request_key: str | None = None
+) -> GiftCard | None:
     """Refund as store credit: onto the gift card the order was paid with, if any, else onto a new
-    card emailed to the buyer. Never more than was paid; a full refund releases discount uses."""
-    order = locked(Order.objects).get(pk=order.pk)
+    card emailed to the buyer. Never more than was paid; a full refund releases discount uses.
+    The same ``request_key`` (the form's one-time token) credits once: a repeat returns None."""
+    order = locked(Order.objects.select_related("store")).get(pk=order.pk)
+    if request_key and order.events.filter(data__request_key=request_key).exists():
+        return None
     if not order.is_paid:
         raise CommerceError("Only a paid order can be refunded.", field="amount")
+    if amount.amount <= 0:
+        raise CommerceError("Enter an amount above zero.", field="amount")
+    refund_check_allowed(order=order, amount=amount.amount, actor=actor)
     order = order_record_refund(order=order, amount=amount, reference="store credit", actor=actor)
     card = (
         GiftCard.objects.filter(transactions__order=order, transactions__kind=GiftCardTransaction.Kind.REDEEM)
@@ -88,7 +97,11 @@ def order_refund_to_gift_card(*, order: Order, amount: Money, reason: str = "", 
         )
         gift_card_send_code_later(gift_card=card)
     order_add_event(
-        order=order, type="refunded", message=f"{amount} refunded to gift card {card.masked_code}.", actor=actor
+        order=order,
+        type="refunded",
+        message=f"{amount} refunded to gift card {card.masked_code}.",
+        data={"request_key": request_key} if request_key else None,
+        actor=actor,
     )
     if order.status == OrderStatus.REFUNDED:
         discounts_release(order=order)

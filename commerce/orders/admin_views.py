@@ -199,6 +199,10 @@ ORDER_INSPECT_PREFETCH = (
 )
 
 
+# Statuses an order cannot be cancelled from (``checkout.order_actions`` decides; this only hides the button).
+CLOSED_STATUSES = {"cancelled", "refunded", "fulfilled", "partially_fulfilled"}
+
+
 class OrderInspectView(InspectView):
     """The order page: header, customer, address, lines and totals, payments, refunds, timeline."""
 
@@ -212,5 +216,8 @@ class OrderInspectView(InspectView):
             payments=order.payments.all(),
             refunds=order.refunds.all(),
             events=order.events.all(),
+            notes=[event for event in order.events.all() if event.type == OrderEvent.Type.STAFF_NOTE],
+            can_act=self.request.user.has_perm("orders.change_order"),
+            can_cancel=order.status not in CLOSED_STATUSES,
             **kwargs,
         )

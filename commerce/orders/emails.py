@@ -13,6 +13,38 @@ from .links import order_guest_url
 from .models import Order, OrderEvent
 
 
+def _send(order: Order, *, kind: str, subject: str, context: dict) -> None:
+    message = EmailMultiAlternatives(
+        subject=f"{order.store.name}: {subject}",
+        body=render_to_string(f"orders/email/{kind}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[order.email],
+        reply_to=[order.store.contact_email] if order.store.contact_email else None,
+    )
+    message.attach_alternative(render_to_string(f"orders/email/{kind}.html", context), "text/html")
+    message.send()
+
+
+def order_refund_email_send(*, order_id: int, event_id: int) -> bool:
+    """Tell the customer about one refund (the ``refunded`` timeline entry ``event_id``), once."""
+    with transaction.atomic():
+        order = locked(Order.objects).select_related("store", "store__site").filter(pk=order_id).first()
+        event = OrderEvent.objects.filter(pk=event_id, order_id=order_id, type=OrderEvent.Type.REFUNDED).first()
+        if order is None or event is None:
+            return False
+        if order.events.filter(type=OrderEvent.Type.EMAIL_SENT, data__kind="refund", data__event=event_id).exists():
+            return False
+        context = {"order": order, "message": event.message, "order_url": order_guest_url(order)}
+        _send(order, kind="refund", subject=f"refund on order {order.number}", context=context)
+        OrderEvent.objects.create(
+            order=order,
+            type=OrderEvent.Type.EMAIL_SENT,
+            message=f"Refund email sent to {order.email}.",
+            data={"kind": "refund", "event": event_id},
+        )
+    return True
+
+
 def order_confirmation_send(*, order_id: int) -> bool:
     """Send the confirmation unless it was sent already; returns whether it was sent now."""
     with transaction.atomic():

@@ -192,6 +192,7 @@ class OrderEvent(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         EMAIL_SENT = "email_sent", "Email sent"
         NOTE = "note", "Note"
+        STAFF_NOTE = "staff_note", "Internal note"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=32, choices=Type.choices)

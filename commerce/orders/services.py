@@ -18,7 +18,7 @@ from commerce.core.money import Money
 from commerce.stores.models import Store
 
 from .models import Order, OrderEvent, OrderLine, OrderSequence, OrderStatus, PaymentStatus, StockReservation
-from .signals import order_paid
+from .signals import order_paid, order_refunded
 from .stock import stock_commit_sold, stock_release_for_order, stock_reserve_for_order
 
 FIRST_ORDER_NUMBER = 1001
@@ -262,11 +262,17 @@ def order_record_refund(*, order: Order, amount: Money, reference: str, actor=No
     order.payment_status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
     order.status = OrderStatus.REFUNDED if fully else OrderStatus.PARTIALLY_REFUNDED
     order.save()
-    order_add_event(
+    event = order_add_event(
         order=order,
         type=OrderEvent.Type.REFUNDED,
         message=f"Refunded {amount}.",
         data={"reference": reference},
         actor=actor,
     )
+    from .tasks import send_refund_email
+
+    # One path after every refund, whoever made it: the customer's email and the signal.
+    order_id, event_id = order.pk, event.pk
+    transaction.on_commit(lambda: send_refund_email.enqueue(order_id, event_id))
+    transaction.on_commit(lambda: order_refunded.send(sender=Order, order_id=order_id, fully=fully))
     return order

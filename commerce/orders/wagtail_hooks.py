@@ -107,3 +107,11 @@ class SalesGroup(ModelAdminGroup):
 
 
 modeladmin_register(SalesGroup)
+
+
+@hooks.register("register_log_actions")
+def order_log_actions(actions) -> None:
+    from .audit import STAFF_ACTIONS
+
+    for action, (label, message) in STAFF_ACTIONS.items():
+        actions.register_action(action, label, message)

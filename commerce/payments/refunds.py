@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -20,6 +21,38 @@ from commerce.orders.stock import stock_restock
 from .gateway import get_gateway
 from .interface import PaymentError
 from .models import Payment, Refund, RefundLine
+
+REFUND_ANY_AMOUNT = "payments.add_refund"  # Owners and Managers; Customer service has a per-store limit
+REFUND_UP_TO_LIMIT = "orders.change_order"
+
+
+class RefundLimitExceeded(CommerceError):
+    """Customer service asked for more than their store lets them refund: a manager must do it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="amount", code="refund_limit")
+
+
+def refund_check_allowed(*, order: Order, amount: Decimal, actor: Any) -> None:
+    """Who may refund how much. The system (webhooks, jobs: no actor) and Owners/Managers may refund
+    anything refundable; Customer service up to ``Store.customer_service_refund_limit``."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.has_perm(REFUND_ANY_AMOUNT):
+        return
+    if not actor.has_perm(REFUND_UP_TO_LIMIT):
+        raise CommerceError("You may not refund orders.", field="amount", code="forbidden")
+    limit = order.store.customer_service_refund_limit
+    if amount > limit:
+        raise RefundLimitExceeded(
+            f"Refunds above {order.money(limit)} need a manager: ask one to refund {order.money(amount)}."
+        )
+
+
+def refund_idempotency_key(*, order: Order, request_key: str | None) -> str:
+    """A key derived from the refund request (the form's one-time token), so a double submit or a
+    retry of the same request refunds once; without one, every call is a new refund."""
+    if request_key:
+        return f"magpie-refund-{order.pk}-{request_key}"[:100]
+    return f"magpie-refund-{uuid.uuid4()}"
 
 
 @dataclass(frozen=True)
@@ -36,9 +69,20 @@ def _line_value(line: OrderLine, quantity: int) -> Decimal:
 
 @transaction.atomic
 def _refund_prepare(
-    *, order: Order, amount: Money | None, lines: Sequence[RefundLineRequest], reason: str, actor
+    *,
+    order: Order,
+    amount: Money | None,
+    lines: Sequence[RefundLineRequest],
+    reason: str,
+    actor: Any,
+    request_key: str | None,
 ) -> Refund:
-    order = locked(Order.objects).get(pk=order.pk)
+    order = locked(Order.objects.select_related("store")).get(pk=order.pk)
+    key = refund_idempotency_key(order=order, request_key=request_key)
+    # Under the order's lock: the same request submitted twice (or at once) finds the first refund.
+    existing = Refund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
     by_id = {line.pk: line for line in locked(OrderLine.objects).filter(order=order)}
     value = Decimal(0)
     for request in lines:
@@ -74,13 +118,14 @@ def _refund_prepare(
             f"At most {order.money(on_card)} can go back to the card; refund the rest as store credit.",
             field="amount",
         )
+    refund_check_allowed(order=order, amount=amount.amount, actor=actor)
     refund = Refund.objects.create(
         payment=payment,
         order=order,
         amount=amount.amount,
         currency=amount.currency,
         reason=reason[:300],
-        idempotency_key=f"magpie-refund-{uuid.uuid4()}",
+        idempotency_key=key,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     RefundLine.objects.bulk_create(
@@ -126,10 +171,18 @@ def refund_create(
     amount: Money | None = None,
     lines: Sequence[RefundLineRequest] = (),
     reason: str = "",
-    actor=None,
+    actor: Any = None,
+    request_key: str | None = None,
 ) -> Refund:
-    """Refund money to the card: an amount, or the value of lines (restocking them if asked)."""
-    refund = _refund_prepare(order=order, amount=amount, lines=lines, reason=reason, actor=actor)
+    """Refund money to the card: an amount, or the value of lines (restocking them if asked).
+    ``request_key`` identifies the request: the same key refunds once, however often it arrives."""
+    refund = _refund_prepare(
+        order=order, amount=amount, lines=lines, reason=reason, actor=actor, request_key=request_key
+    )
+    if refund.status == Refund.Status.SUCCEEDED:
+        return refund
+    if refund.status == Refund.Status.FAILED:
+        raise CommerceError("This refund already failed; start a new one.", field="amount")
     try:
         result = get_gateway().refund(
             intent_id=refund.payment.intent_id,

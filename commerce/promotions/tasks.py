@@ -35,3 +35,16 @@ def expire_gift_cards() -> int:
     from .gift_cards import gift_cards_expire
 
     return gift_cards_expire(now=timezone.now())
+
+
+@task()
+@runs_as_system("task:release_discounts_for_refunded_order")
+def release_discounts_for_refunded_order(order_id: int) -> int:
+    """A fully refunded order gives its discount uses back, however it was refunded (admin,
+    cancellation, store credit or Stripe's dashboard). Idempotent: a second run releases nothing."""
+    from commerce.orders.models import Order, OrderStatus
+
+    from .discounts import discounts_release
+
+    order = Order.objects.filter(pk=order_id, status__in=[OrderStatus.REFUNDED, OrderStatus.CANCELLED]).first()
+    return 0 if order is None else discounts_release(order=order)

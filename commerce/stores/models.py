@@ -32,6 +32,13 @@ class Store(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Percent, e.g. 20.00.",
     )
+    customer_service_refund_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(0)],
+        help_text="The most Customer service may refund at once; above it a manager must refund.",
+    )
 
     panels = [
         FieldPanel("site"),
@@ -48,6 +55,7 @@ class Store(models.Model):
         ),
         FieldPanel("contact_email"),
         FieldPanel("shipping_countries"),
+        FieldPanel("customer_service_refund_limit"),
     ]
 
     class Meta:

@@ -267,3 +267,51 @@ def test_an_order_paid_by_gift_card_and_card_refunds_each_part_where_it_came_fro
     assert (order.status, order.amount_refunded) == ("refunded", Decimal("41.00"))
     assert card.balance == Decimal("30.00")
     assert Payment.objects.get(order=order).amount_refunded == Decimal("11.00")
+
+
+@pytest.mark.backoffice
+def test_a_full_refund_made_in_stripes_dashboard_releases_the_discount_and_emails_the_buyer(
+    client, store, shipping, spring, stripe_gateway, django_capture_on_commit_callbacks
+):
+    """Issue 11, one refund path: ``charge.refunded`` runs what an admin refund runs."""
+    import time
+
+    from tests.localstripe import signed_event
+
+    checkout = checkout_with(store, codes=["SPRING10"])
+    setup = checkout_prepare_payment(checkout=checkout)
+    browser_confirms_card(stripe_gateway, setup.id)
+    order = checkout_pay(checkout=checkout).order
+    payment = Payment.objects.get(order=order)
+    cents = int(payment.amount_received * 100)
+    mail.outbox.clear()
+    event = {
+        "id": "evt_dashboard_refund",
+        "object": "event",
+        "type": "charge.refunded",
+        "created": int(time.time()),
+        "data": {
+            "object": {
+                "id": "ch_dash",
+                "object": "charge",
+                "payment_intent": payment.intent_id,
+                "amount": cents,
+                "amount_refunded": cents,
+                "currency": "usd",
+            }
+        },
+    }
+    body, signature = signed_event(event, secret="whsec_test")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/payments/stripe/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
+        )
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    spring.refresh_from_db()
+    assert order.status == "refunded"
+    assert spring.times_used == 0 and DiscountRedemption.objects.get(order=order).released
+    assert [m.subject for m in mail.outbox] == [f"{store.name}: refund on order {order.number}"]
+    assert order.events.filter(type="email_sent", data__kind="refund").count() == 1
