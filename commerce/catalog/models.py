@@ -201,8 +201,7 @@ class ProductVariant(Orderable):
         help_text="The former price, shown struck through when higher than the price.",
     )
     low_stock_threshold = models.PositiveIntegerField(
-        "Low stock alert at",
-        default=5, help_text="Managers are emailed when available stock falls to this or below."
+        "Low stock alert at", default=5, help_text="Managers are emailed when available stock falls to this or below."
     )
     weight_grams = models.PositiveIntegerField("Weight (g)", default=0, help_text="0 when unknown.")
     length_mm = models.PositiveIntegerField("Length (mm)", default=0)

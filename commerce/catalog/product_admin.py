@@ -28,9 +28,9 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Cast, Coalesce
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.images import get_image_model
@@ -133,9 +133,7 @@ class ProductFilterSet(WagtailFilterSet):
     )
     in_stock = django_filters.BooleanFilter(label="In stock", method="filter_in_stock")
     on_sale = django_filters.BooleanFilter(label="On sale", method="filter_on_sale")
-    latest_revision_created_at = django_filters.DateFromToRangeFilter(
-        label="Last edit", widget=DateRangePickerWidget
-    )
+    latest_revision_created_at = django_filters.DateFromToRangeFilter(label="Last edit", widget=DateRangePickerWidget)
 
     class Meta:
         model = ProductPage
