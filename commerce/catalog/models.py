@@ -143,6 +143,19 @@ class ProductPage(Page):
         context["variant_data"] = variant_data(product.variants)
         return context
 
+    def get_lock(self):
+        """A scheduled change (a price going down on Friday) leaves the live product editable: Wagtail
+        locks a page with an approved schedule for everyone. User and workflow locks still apply.
+        Saving a draft keeps the schedule; publishing now replaces it (Wagtail's rule: one version
+        goes live next); the Unschedule button cancels it."""
+        from wagtail.locks import ScheduledForPublishLock
+        from wagtail.models import DraftStateMixin
+
+        lock = super().get_lock()
+        if isinstance(lock, ScheduledForPublishLock):
+            return super(DraftStateMixin, self).get_lock()
+        return lock
+
     @property
     def has_options(self) -> bool:
         return bool(self.option1_name or self.option2_name)
