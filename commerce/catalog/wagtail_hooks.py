@@ -59,3 +59,18 @@ def call_image_collections_image_folders(request, menu_items):
     for item in menu_items:
         if item.name == "collections":
             item.label = "Image folders"
+
+
+@hooks.register("construct_page_action_menu")
+def make_publish_the_main_action(menu_items, request, context):
+    """Publish is the big button for people allowed to publish (Wagtail puts Save draft there).
+    Without the permission there is no Publish item, so Save draft and Submit for moderation stay;
+    during a workflow its actions stay first."""
+    from wagtail.admin.action_menu import PublishMenuItem, WorkflowMenuItem
+
+    if any(isinstance(item, WorkflowMenuItem) for item in menu_items):
+        return
+    publish = next((item for item in menu_items if isinstance(item, PublishMenuItem)), None)
+    if publish is not None:
+        menu_items.remove(publish)
+        menu_items.insert(0, publish)
