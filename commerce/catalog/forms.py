@@ -8,13 +8,14 @@ from wagtail.admin.forms import WagtailAdminPageForm
 class ProductPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
+        self._name_the_slug_holder(getattr(self, "parent_page", None) or self.instance.get_parent())
         variants = self.formsets.get("variants") if hasattr(self, "formsets") else None
         if variants is None:
             return cleaned_data
 
         from commerce.stores.selectors import store_for_page
 
-        from .models import ProductVariant
+        from .conflicts import sku_conflict_message, sku_holders
 
         parent = getattr(self, "parent_page", None) or self.instance.get_parent()
         store = store_for_page(parent) if parent is not None else None
@@ -38,13 +39,16 @@ class ProductPageForm(WagtailAdminPageForm):
             seen[sku.lower()] = form
 
         if store is not None and seen:
-            own_ids = [form.instance.pk for form in kept if form.instance.pk]
-            taken = (
-                ProductVariant.objects.filter(store=store, sku__in=[f.instance.sku for f in kept])
-                .exclude(pk__in=own_ids)
-                .values_list("sku", flat=True)
-            )
-            for sku in taken:
-                form = seen[sku.lower()]
-                form.add_error("sku", f"SKU {sku} is already used by another product in {store.name}.")
+            holders = sku_holders(store=store, skus=[f.instance.sku for f in kept], exclude_page_id=self.instance.pk)
+            for sku, page in holders.items():
+                seen[sku.lower()].add_error("sku", sku_conflict_message(sku=sku, page=page, store=store))
         return cleaned_data
+
+    def _name_the_slug_holder(self, parent) -> None:
+        """Wagtail says a slug is in use; say by which page, with a link to it."""
+        from .conflicts import slug_conflict_message
+
+        slug = self.data.get("slug") if "slug" in self.errors else None
+        message = slug and parent and slug_conflict_message(slug=slug, parent=parent, exclude_page_id=self.instance.pk)
+        if message:
+            self.errors["slug"] = self.error_class([message])

@@ -71,10 +71,13 @@ class ProductPage(Page):
     description = StreamField(ProductDescriptionBlock(), blank=True, use_json_field=True)
     categories = ParentalManyToManyField(Category, blank=True, related_name="products")
     tags = ClusterTaggableManager(through=ProductTag, blank=True)
-    option1_name = models.CharField(max_length=40, blank=True, help_text='e.g. "Size". Leave blank for one variant.')
-    option2_name = models.CharField(max_length=40, blank=True, help_text='e.g. "Colour".')
+    option1_name = models.CharField(
+        "Option 1 name", max_length=40, blank=True, help_text='e.g. "Size". Leave blank for one variant.'
+    )
+    option2_name = models.CharField("Option 2 name", max_length=40, blank=True, help_text='e.g. "Colour".')
     featured = models.BooleanField(default=False, help_text="Listed first under the Featured sort.")
     is_gift_card = models.BooleanField(
+        "Gift card product",
         default=False,
         help_text="Buying a variant issues a gift card worth its price, emailed to the buyer after payment.",
     )
@@ -140,6 +143,19 @@ class ProductPage(Page):
         context["variant_data"] = variant_data(product.variants)
         return context
 
+    def get_lock(self):
+        """A scheduled change (a price going down on Friday) leaves the live product editable: Wagtail
+        locks a page with an approved schedule for everyone. User and workflow locks still apply.
+        Saving a draft keeps the schedule; publishing now replaces it (Wagtail's rule: one version
+        goes live next); the Unschedule button cancels it."""
+        from wagtail.locks import ScheduledForPublishLock
+        from wagtail.models import DraftStateMixin
+
+        lock = super().get_lock()
+        if isinstance(lock, ScheduledForPublishLock):
+            return super(DraftStateMixin, self).get_lock()
+        return lock
+
     @property
     def has_options(self) -> bool:
         return bool(self.option1_name or self.option2_name)
@@ -185,10 +201,11 @@ class ProductVariant(Orderable):
         "stores.Store", on_delete=models.PROTECT, related_name="variants", null=True, editable=False
     )
     sku = models.CharField("SKU", max_length=64)
-    option1_value = models.CharField(max_length=60, blank=True)
-    option2_value = models.CharField(max_length=60, blank=True)
+    option1_value = models.CharField("Option 1 value", max_length=60, blank=True, help_text='e.g. "M"')
+    option2_value = models.CharField("Option 2 value", max_length=60, blank=True, help_text='e.g. "Black"')
     price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
     compare_at_price = models.DecimalField(
+        "Compare-at price",
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -197,12 +214,12 @@ class ProductVariant(Orderable):
         help_text="The former price, shown struck through when higher than the price.",
     )
     low_stock_threshold = models.PositiveIntegerField(
-        default=5, help_text="Managers are emailed when available stock falls to this or below."
+        "Low stock alert at", default=5, help_text="Managers are emailed when available stock falls to this or below."
     )
-    weight_grams = models.PositiveIntegerField(default=0)
-    length_mm = models.PositiveIntegerField(default=0)
-    width_mm = models.PositiveIntegerField(default=0)
-    height_mm = models.PositiveIntegerField(default=0)
+    weight_grams = models.PositiveIntegerField("Weight (g)", default=0, help_text="0 when unknown.")
+    length_mm = models.PositiveIntegerField("Length (mm)", default=0)
+    width_mm = models.PositiveIntegerField("Width (mm)", default=0)
+    height_mm = models.PositiveIntegerField("Height (mm)", default=0)
     is_active = models.BooleanField("active", default=True)
 
     panels = [

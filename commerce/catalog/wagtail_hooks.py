@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Category
+from .product_admin import product_listing_viewset
 from .variants import page_tree_has_stock_history
 
 
@@ -44,3 +45,32 @@ def refuse_bulk_deleting_products_with_stock_history(request, action_type, objec
         if isinstance(page, Page) and page_tree_has_stock_history(page):
             return _refuse(request, page)
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_products_screen():
+    return product_listing_viewset
+
+
+@hooks.register("construct_settings_menu")
+def call_image_collections_image_folders(request, menu_items):
+    """Wagtail's media "Collections" are folders for images and documents; "collection" in this shop
+    means a CollectionPage of products, so the menu says "Image folders"."""
+    for item in menu_items:
+        if item.name == "collections":
+            item.label = "Image folders"
+
+
+@hooks.register("construct_page_action_menu")
+def make_publish_the_main_action(menu_items, request, context):
+    """Publish is the big button for people allowed to publish (Wagtail puts Save draft there).
+    Without the permission there is no Publish item, so Save draft and Submit for moderation stay;
+    during a workflow its actions stay first."""
+    from wagtail.admin.action_menu import PublishMenuItem, WorkflowMenuItem
+
+    if any(isinstance(item, WorkflowMenuItem) for item in menu_items):
+        return
+    publish = next((item for item in menu_items if isinstance(item, PublishMenuItem)), None)
+    if publish is not None:
+        menu_items.remove(publish)
+        menu_items.insert(0, publish)

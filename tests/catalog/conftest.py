@@ -56,3 +56,27 @@ def catalogue(store, other_store, categories) -> dict[str, ProductPage]:
     categorise(elsewhere, categories["accessories"])
     tag(elsewhere, "Wool")
     return {p.title: p for p in (anorak, beanie, cardigan, duffel, espadrille, draft, elsewhere)}
+
+
+@pytest.fixture
+def marketer(db, store, django_user_model):
+    """A Marketer limited to the test store (a StaffProfile without all_stores)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from commerce.accounts.models import StaffProfile
+    from commerce.accounts.roles import MARKETER, role_groups_sync
+    from tests.conftest import ensure_wagtail_roots
+
+    ensure_wagtail_roots()
+    role_groups_sync(apps)
+    user = django_user_model.objects.create_user(email="marketer@example.com", password="x" * 12, is_staff=True)
+    user.groups.add(Group.objects.get(name=MARKETER))
+    StaffProfile.objects.create(user=user, all_stores=False).stores.add(store)
+    return user
+
+
+@pytest.fixture
+def marketer_client(client, marketer):
+    client.force_login(marketer)
+    return client

@@ -92,7 +92,11 @@ def test_sku_used_by_another_product_in_the_same_store(admin_client, store, shir
     response = post(admin_client, shirt, [variant_data(variant), variant_data(sku="TROUSERS-32")], title="Changed")
 
     errors = variant_errors(response)
-    assert errors[1]["sku"] == ["SKU TROUSERS-32 is already used by another product in Magpie Test Shop."]
+    edit_url = reverse("wagtailadmin_pages:edit", args=[other.pk])
+    assert errors[1]["sku"] == [
+        f'SKU TROUSERS-32 is already used by “<a href="{edit_url}" target="_blank" rel="noopener">Trousers</a>”'
+        " in Magpie Test Shop."
+    ]
     assert_unchanged(shirt)
 
 
