@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from commerce.accounts.admin_scope import scope_object_views_to_staff_stores
-from commerce.accounts.staff_scope import scope_to_staff_stores, staff_store_ids
+from commerce.stores.admin_scope import StoreScopedSnippetViewSet
 
 from .models import StockLocation
 
 
-class StockLocationForm(WagtailAdminModelForm):
-    """Offers only the stores the staff member works on."""
+class StockLocationViewSet(StoreScopedSnippetViewSet):
+    """Scoped to the staff member's stores in every view, form field and chooser."""
 
-    def __init__(self, *args: Any, for_user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, for_user=for_user, **kwargs)
-        store_ids = staff_store_ids(for_user)
-        if store_ids is not None and "store" in self.fields:
-            self.fields["store"].queryset = self.fields["store"].queryset.filter(pk__in=store_ids)
-
-
-@scope_object_views_to_staff_stores
-class StockLocationViewSet(SnippetViewSet):
     model = StockLocation
     icon = "home"
     menu_label = "Stock locations"
@@ -38,8 +24,7 @@ class StockLocationViewSet(SnippetViewSet):
     search_backend_name = None
     edit_handler = ObjectList(
         [FieldPanel("store"), FieldPanel("name"), FieldPanel("priority"), FieldPanel("is_active")],
-        base_form_class=StockLocationForm,
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StockLocation]:
-        return scope_to_staff_stores(StockLocation.objects.select_related("store"), request.user)
+        return super().get_queryset(request).select_related("store")
