@@ -154,3 +154,14 @@ def test_the_cache_is_off_at_zero_seconds(settings, product):
     settings.MAGPIE_PAGE_CACHE_SECONDS = 0
     assert fetch(path(product))[0] == ""
     assert fetch(path(product))[0] == ""
+
+
+@pytest.mark.benchmark
+def test_a_page_served_from_the_cache_makes_no_database_query(product, shop_index, django_assert_num_queries):
+    urls = (path(product), path(shop_index), "/", "/search/?q=scarf")
+    for url in urls:
+        fetch(url)
+
+    with django_assert_num_queries(0):
+        for url in urls:
+            assert fetch(url)[0] == "HIT"
