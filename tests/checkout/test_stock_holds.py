@@ -6,20 +6,28 @@ from __future__ import annotations
 import pytest
 
 from commerce.orders.models import Order, StockReservation
+from tests.checkout.conftest import ADDRESS_FORM
 from tests.factories import stock_of
 from tests.localstripe import browser_confirms_card
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-ADDRESS = {"full_name": "Gus", "line1": "2 Side St", "city": "Shelbyville", "postal_code": "54321", "country": "US"}
+ADDRESS = {
+    "full_name": "Gus",
+    "line1": "2 Side St",
+    "city": "Shelbyville",
+    "postal_code": "54321",
+    "region": "IL",
+    "country": "US",
+}
 
 
 def to_payment_step(client, variant, quantity: int) -> str:
     """Fill the cart and the checkout steps; returns the SetupIntent the payment page created."""
     assert client.post("/cart/add/", {"variant_id": variant.pk, "quantity": quantity}, **JSON).status_code == 200
     client.post("/checkout/contact/", {"email": "guest@example.com"})
-    client.post("/checkout/address/", ADDRESS)
+    client.post("/checkout/address/", ADDRESS_FORM)
     client.post("/checkout/shipping/", {"shipping_method": "standard"})
     page = client.get("/checkout/payment/")
     return page.context["stripe_config"]["clientSecret"].split("_secret_")[0]
