@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commerce.catalog.availability import with_available_stock
 from commerce.catalog.models import ProductVariant
+from commerce.core.page_cache import page_cache_invalidate
 
 from .models import LowStockAlert
 
@@ -30,12 +31,16 @@ def low_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
         .annotate(flagged=F("low_stock_alert__is_low"))
         .values_list("pk", "low_stock_threshold", "stock_available", "flagged")
     )
-    crossed, recovered = [], []
+    crossed, recovered, shown_changed = [], [], False
     for pk, threshold, available, flagged in rows:
         if available <= threshold and not flagged:
             crossed.append(pk)
         elif available > threshold and flagged:
             recovered.append(pk)
+        # Pages show "Only N left" and "Sold out" at or below the threshold, plain "In stock" above.
+        shown_changed = shown_changed or available <= threshold or bool(flagged)
+    if shown_changed:
+        transaction.on_commit(lambda: page_cache_invalidate(reason="stock status"))
     if crossed:
         LowStockAlert.objects.bulk_create(
             [LowStockAlert(variant_id=pk, is_low=True) for pk in crossed],

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "commerce.core.page_cache.PageCacheMiddleware",  # anonymous pages: after CSRF, before auth and RLS
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
     "commerce.core.log_context.BindUserMiddleware",  # user_id on every line from here on
@@ -217,6 +218,19 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         }
     }
+
+# Anonymous storefront pages (commerce/core/page_cache.py), shared by every worker: Redis when
+# configured, else files under var/cache/pages on this machine. 0 seconds turns the cache off.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "cache" / "pages",
+    }
+)
+MAGPIE_PAGE_CACHE_SECONDS = int(env("MAGPIE_PAGE_CACHE_SECONDS", "300") or 0)
+MAGPIE_PAGE_CACHE_VIEWS = ("wagtail_serve", "search")  # never cart, checkout or account views
 
 # Background work: the django_tasks API; RQ through django-rq when Redis is configured.
 if REDIS_URL:

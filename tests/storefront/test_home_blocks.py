@@ -26,15 +26,19 @@ def positions(html: str, *titles: str) -> list[int]:
     return [html.index(title) for title in titles]
 
 
-def test_home_page_renders_every_block(client, store, home_page):
-    # Given a home page using each block, the hero first
+def every_block_body(store, home_page, *, products: int = 1) -> dict:
+    """A home page body using each block, the hero first; the shoppable blocks show ``products``
+    products each. Returns what the page shows."""
     about = ContentPageFactory(parent=home_page, title="About us", slug="about")
     hero_image = make_image("Spring hero")
     side_image = make_image("Workshop bench")
-    grid_product = ProductPageFactory(store=store, title="Walnut tray", price="35.00", images=1)
+    grid_products = [ProductPageFactory(store=store, title="Walnut tray", price="35.00", images=1)]
+    grid_products += [ProductPageFactory(store=store, images=1) for _ in range(products - 1)]
     collection = CollectionPageFactory(parent=home_page, title="Spring edit", slug="spring-edit")
-    picked = ProductPageFactory(store=store, title="Ash stool", price="120.00", images=1)
-    CollectionProduct.objects.create(collection=collection, product=picked, sort_order=0)
+    picked = [ProductPageFactory(store=store, title="Ash stool", price="120.00", images=1)]
+    picked += [ProductPageFactory(store=store, images=1) for _ in range(products - 1)]
+    for index, product in enumerate(picked):
+        CollectionProduct.objects.create(collection=collection, product=product, sort_order=index)
     home_page.body = stream(
         block(
             "hero",
@@ -55,8 +59,8 @@ def test_home_page_renders_every_block(client, store, home_page):
                 "image_position": "right",
             },
         ),
-        block("featured_collection", {"heading": "", "collection": collection.pk, "count": 1}),
-        block("product_grid", {"heading": "Staff picks", "products": product_list(grid_product)}),
+        block("featured_collection", {"heading": "", "collection": collection.pk, "count": products}),
+        block("product_grid", {"heading": "Staff picks", "products": product_list(*grid_products)}),
         block(
             "call_to_action",
             {
@@ -67,6 +71,13 @@ def test_home_page_renders_every_block(client, store, home_page):
         ),
     )
     home_page.save()
+    return {"about": about, "collection": collection}
+
+
+def test_home_page_renders_every_block(client, store, home_page):
+    # Given a home page using each block, the hero first
+    shown = every_block_body(store, home_page)
+    about, collection = shown["about"], shown["collection"]
 
     # When a shopper opens it
     response = client.get("/")
@@ -257,3 +268,22 @@ class TestLinkValidation:
             block.restore_deferred_validation()
 
         assert cleaned["heading"] == "Hi"
+
+
+# Wagtail's serve and the menu, the hero's and the side image's renditions, the featured
+# collection (its products, variants, images, renditions) and the grid's products the same way.
+EVERY_BLOCK_QUERIES = 23
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("products", [1, 8])
+def test_home_page_with_every_block_makes_a_fixed_number_of_queries(
+    client, store, home_page, django_assert_num_queries, products
+):
+    every_block_body(store, home_page, products=products)
+    assert client.get("/").status_code == 200  # warm-up: renditions are created once
+
+    with django_assert_num_queries(EVERY_BLOCK_QUERIES):
+        response = client.get("/")
+
+    assert response.content.decode().count('class="product-card') >= 2 * products
