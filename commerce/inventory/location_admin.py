@@ -8,10 +8,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from commerce.accounts.admin_scope import scope_object_views_to_staff_stores
-from commerce.accounts.staff_scope import scope_to_staff_stores, staff_store_ids
+from commerce.accounts.staff_scope import staff_store_ids
+from commerce.stores.admin_scope import StoreScopedSnippetViewSet, scope_queryset
 
 from .models import StockLocation
 
@@ -26,8 +25,7 @@ class StockLocationForm(WagtailAdminModelForm):
             self.fields["store"].queryset = self.fields["store"].queryset.filter(pk__in=store_ids)
 
 
-@scope_object_views_to_staff_stores
-class StockLocationViewSet(SnippetViewSet):
+class StockLocationViewSet(StoreScopedSnippetViewSet):
     model = StockLocation
     icon = "home"
     menu_label = "Stock locations"
@@ -42,4 +40,4 @@ class StockLocationViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StockLocation]:
-        return scope_to_staff_stores(StockLocation.objects.select_related("store"), request.user)
+        return scope_queryset(StockLocation.objects.select_related("store"), request.user)
