@@ -8,3 +8,6 @@ class ReportAccess(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_reports", "Can view sales reports and the sales dashboard")]
+
+    def __str__(self) -> str:
+        return "Report access"
