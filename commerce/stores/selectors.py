@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from commerce.core.links import site_url
+
 from .models import Store
 
 
@@ -45,5 +47,6 @@ def site_absolute_url(url: str, request: HttpRequest | None) -> str:
     if request is None or "://" in url:
         return url
     site = Site.find_for_request(request)
-    base = site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
-    return base + url
+    if site is not None:
+        return site_url(site, url)
+    return request.build_absolute_uri("/").rstrip("/") + url
