@@ -54,8 +54,8 @@ SELECT %(store)s, %(prefix)s || made.i, gen_random_uuid(),
        subtotal + 5.00 - CASE WHEN discounted THEN round(subtotal * 0.10, 2) ELSE 0 END, 0,
        '{}'::jsonb, '{}'::jsonb, 'standard', 'Standard', false, '', at, at, at
   FROM made CROSS JOIN LATERAL (
-       SELECT (current_date - made.d)::timestamp AT TIME ZONE %(zone)s
-              + make_interval(secs => 8 * 3600 + floor(random() * 14 * 3600)) AS at
+       SELECT least((current_date - made.d)::timestamp AT TIME ZONE %(zone)s
+              + make_interval(secs => 8 * 3600 + floor(random() * 14 * 3600)), now()) AS at
   ) AS t
 RETURNING id
 """
