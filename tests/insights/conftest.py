@@ -12,6 +12,7 @@ from django.test import Client
 
 from commerce.accounts.models import StaffProfile, User
 from commerce.accounts.roles import role_groups_sync
+from commerce.insights.roles import report_permissions_grant
 from commerce.orders.models import Order, OrderLine
 from commerce.payments.models import Payment, Refund
 from tests.conftest import ensure_wagtail_roots
@@ -86,6 +87,7 @@ def roles(db):
 
     ensure_wagtail_roots()
     role_groups_sync(apps)
+    report_permissions_grant(apps)  # a transactional test elsewhere may have flushed the migration's grant
 
 
 def staff(role: str | None, email: str, *, stores=None, superuser: bool = False) -> User:
