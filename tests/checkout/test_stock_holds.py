@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from commerce.orders.models import Order, StockReservation
+from tests.checkout.conftest import ADDRESS_FORM
 from tests.factories import stock_of
 from tests.localstripe import browser_confirms_card
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-ADDRESS = {"full_name": "Gus", "line1": "2 Side St", "city": "Shelbyville", "postal_code": "54321", "country": "US"}
+ADDRESS = ADDRESS_FORM  # issue 16: a US address needs its state
 
 
 def to_payment_step(client, variant, quantity: int) -> str:
