@@ -46,7 +46,9 @@ def demo_shop(transactional_db, live_server) -> DemoShop:
     site = Site.objects.get(is_default_site=True)
     with system_context("test"):
         in_store = Page.objects.get(pk=site.root_page_id)
-        product = ProductPage.objects.live().descendant_of(in_store).filter(variants__stock_on_hand__gt=5).first()
+        product = (
+            ProductPage.objects.live().descendant_of(in_store).filter(variants__stock_levels__on_hand__gt=5).first()
+        )
         pages = {
             "home": "/",
             "shop": "/shop/",
