@@ -1,9 +1,19 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Site
 
 from commerce.core.money import CURRENCY_CHOICES, Money
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).") from exc
 
 
 class Store(models.Model):
@@ -22,6 +32,12 @@ class Store(models.Model):
         help_text="Comma-separated ISO country codes the store ships to, e.g. US,CA.",
     )
     tagline = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="IANA time zone for reports' days, weeks and months, e.g. America/New_York.",
+    )
     prices_include_tax = models.BooleanField(
         default=False, help_text="Shown prices already include tax (common in the EU and UK)."
     )
@@ -50,6 +66,7 @@ class Store(models.Model):
                 FieldPanel("default_country"),
                 FieldPanel("prices_include_tax"),
                 FieldPanel("tax_rate"),
+                FieldPanel("time_zone"),
             ],
             heading="Money and tax",
         ),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "commerce.shipping",
     "commerce.cart",
     "commerce.checkout",
+    "commerce.insights",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

@@ -10,8 +10,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from commerce.core.rls import runs_as_system
+from commerce.stores.models import Store
 from demo.bulk import bulk_products_add, shared_images_ensure
+from demo.catalogue_data import STORES
 from demo.images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
+from demo.order_history import HISTORY_PER_STORE, history_missing, orders_bulk_add
 from demo.report import DemoDataError
 from demo.seed import demo_main_store, demo_seed
 
@@ -51,6 +54,13 @@ class Command(BaseCommand):
             help="Also add N bulk products to the main store (added on every run, not idempotent).",
         )
         parser.add_argument(
+            "--orders",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N paid orders over the last year to the main store, in bulk (added on every run).",
+        )
+        parser.add_argument(
             "--port",
             type=int,
             default=None,
@@ -69,10 +79,19 @@ class Command(BaseCommand):
 
     @runs_as_system("seed_demo")
     def handle(
-        self, *args: Any, products: int, image_size: int, port: int | None, verbosity: int, **options: Any
+        self,
+        *args: Any,
+        products: int,
+        orders: int,
+        image_size: int,
+        port: int | None,
+        verbosity: int,
+        **options: Any,
     ) -> None:
         if products < 0:
             raise CommandError("--products must be zero or more.")
+        if orders < 0:
+            raise CommandError("--orders must be zero or more.")
         if port is not None and not 1 <= port <= 65535:
             raise CommandError("--port must be between 1 and 65535.")
         if not MIN_IMAGE_SIZE <= image_size <= MAX_IMAGE_SIZE:
@@ -86,6 +105,7 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
+        self._history()
         if products:
             started = time.monotonic()
             with transaction.atomic():
@@ -96,3 +116,30 @@ class Command(BaseCommand):
                 f"Added {result.created} bulk products to {store.name} ({result.first_sku} to {result.last_sku}) "
                 f"in {time.monotonic() - started:.1f} s. Run `manage.py update_index` to add them to search."
             )
+        if orders:
+            self._orders(orders)
+
+    def _history(self) -> None:
+        """A year of orders for each demo store that has none yet (idempotent)."""
+        for store in Store.objects.filter(site__hostname__in=[spec.hostname for spec in STORES]).order_by("pk"):
+            if history_missing(store):
+                started = time.monotonic()
+                result = orders_bulk_add(store=store, count=HISTORY_PER_STORE)
+                self.stdout.write(
+                    f"Order history for {store.name}: {result.orders} orders over the last year "
+                    f"in {time.monotonic() - started:.1f} s."
+                )
+
+    def _orders(self, count: int) -> None:
+        started = time.monotonic()
+        store = demo_main_store()
+
+        def progress(done: int, total: int) -> None:
+            elapsed = time.monotonic() - started
+            self.stdout.write(f"  {done:,}/{total:,} orders ({done / max(elapsed, 0.001):,.0f}/s)")
+
+        result = orders_bulk_add(store=store, count=count, progress=progress)
+        self.stdout.write(
+            f"Added {result.orders:,} orders to {store.name} in {result.batches} batches "
+            f"in {time.monotonic() - started:.1f} s."
+        )

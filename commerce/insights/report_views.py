@@ -1,0 +1,147 @@
+"""Reports in the Wagtail admin (Reports menu): Wagtail's ``ReportView`` over rows computed by the
+metrics, a server-rendered chart above the table, and CSV/XLSX of exactly the rows shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .charts import bar_chart, line_chart
+from .metrics import top_products
+from .metrics_scope import Period
+from .models import ReportAccess
+from .report_filters import ReportFilterSet
+from .sales_rows import SalesRow, sales_rows
+
+
+class ReportAccessPolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return user.is_active and user.has_perm("insights.view_reports")
+
+
+class MetricReportView(ReportView):
+    """A report whose rows are metric dataclasses; subclasses say how to compute and chart them."""
+
+    results_template_name = "insights/report_results.html"
+    filterset_class = ReportFilterSet
+    permission_policy = ReportAccessPolicy(ReportAccess)
+    any_permission_required = ["view"]
+    paginate_by = None
+    header_icon = "doc-full"
+
+    def get_filtered_queryset(self) -> list[Any]:
+        self.period: Period = self.filters.period()
+        return self.rows()
+
+    def get_base_queryset(self):  # no queryset: the rows come from the metrics
+        return []
+
+    def rows(self) -> list[Any]:
+        raise NotImplementedError
+
+    def chart(self, rows: list[Any]) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(*args, **kwargs)
+        context["chart"] = self.chart(context["object_list"])
+        context["period"] = self.period
+        return context
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    currency: str
+    title: str
+    units: int
+    revenue: Decimal
+
+
+class SalesReportView(MetricReportView):
+    page_title = "Sales over time"
+    index_url_name = "insights_reports:sales"
+    index_results_url_name = "insights_reports:sales_results"
+    export_filename = "sales"
+    columns = [
+        Column("starts_on", label="Period"),
+        Column("currency", label="Currency"),
+        Column("orders", label="Orders"),
+        Column("net_sales", label="Net sales (before refunds)"),
+        Column("previous_starts_on", label="Previous period"),
+        Column("previous_orders", label="Orders (previous)"),
+        Column("previous_net_sales", label="Net sales (previous)"),
+    ]
+    list_export = [
+        "starts_on",
+        "currency",
+        "orders",
+        "net_sales",
+        "previous_starts_on",
+        "previous_orders",
+        "previous_net_sales",
+    ]
+    export_headings = {column.name: column.label for column in columns}
+
+    def rows(self) -> list[SalesRow]:
+        return sales_rows(
+            user=self.request.user,
+            period=self.period,
+            interval=self.filters.chosen_interval(),
+            store_ids=self.filters.store_ids(),
+            compare=self.filters.comparing(),
+        )
+
+    def chart(self, rows: list[SalesRow]) -> str:
+        currencies = sorted({row.currency for row in rows})
+        charts = []
+        for currency in currencies:
+            mine = [row for row in rows if row.currency == currency]
+            charts.append(
+                line_chart(
+                    title=f"Net sales in {currency}",
+                    labels=[str(row.starts_on) for row in mine],
+                    current=[row.net_sales for row in mine],
+                    previous=[row.previous_net_sales or Decimal(0) for row in mine]
+                    if self.filters.comparing()
+                    else None,
+                )
+            )
+        return "".join(charts)
+
+
+class ProductsReportView(MetricReportView):
+    page_title = "Top products"
+    index_url_name = "insights_reports:products"
+    index_results_url_name = "insights_reports:products_results"
+    export_filename = "top-products"
+    columns = [
+        Column("currency", label="Currency"),
+        Column("title", label="Product"),
+        Column("units", label="Units sold"),
+        Column("revenue", label="Revenue (after discounts)"),
+    ]
+    list_export = ["currency", "title", "units", "revenue"]
+    export_headings = {column.name: column.label for column in columns}
+
+    def rows(self) -> list[ProductRow]:
+        return [
+            ProductRow(currency=p.currency, title=p.title, units=p.units, revenue=p.revenue)
+            for p in top_products(
+                user=self.request.user, period=self.period, store_ids=self.filters.store_ids(), limit=20
+            )
+        ]
+
+    def chart(self, rows: list[ProductRow]) -> str:
+        return "".join(
+            bar_chart(
+                title=f"Revenue by product in {currency}",
+                labels=[row.title for row in rows if row.currency == currency],
+                values=[row.revenue for row in rows if row.currency == currency],
+            )
+            for currency in sorted({row.currency for row in rows})
+        )

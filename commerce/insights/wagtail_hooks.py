@@ -1,0 +1,44 @@
+"""Registers the reports (Reports menu) and the admin home's sales panel."""
+
+from __future__ import annotations
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .panels import SalesPanel
+from .report_views import ProductsReportView, SalesReportView
+
+REPORTS = [("sales", SalesReportView, "Sales over time", 100), ("products", ProductsReportView, "Top products", 110)]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm("insights.view_reports")
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    urls = []
+    for name, view, _label, _order in REPORTS:
+        urls += [
+            path(f"{name}/", view.as_view(), name=name),
+            path(f"{name}/results/", view.as_view(results_only=True), name=f"{name}_results"),
+        ]
+    return [path("sales-reports/", include((urls, "insights_reports"), namespace="insights_reports"))]
+
+
+def _menu_item(name: str, label: str, order: int):
+    return lambda: ReportMenuItem(
+        label, reverse(f"insights_reports:{name}"), name=f"report-{name}", icon_name="doc-full", order=order
+    )
+
+
+for _name, _view, _label, _order in REPORTS:
+    hooks.register("register_reports_menu_item", _menu_item(_name, _label, _order))
+
+
+@hooks.register("construct_homepage_panels")
+def add_sales_panel(request, panels):
+    if request.user.has_perm("insights.view_reports"):
+        panels.append(SalesPanel(request.user))

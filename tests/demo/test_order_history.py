@@ -1,0 +1,64 @@
+"""Issue 13: seed_demo gives each store a year of orders once; --orders N adds exactly N in bulk,
+each paid, with a line, refunds within what was paid, and the metrics agree with SQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from commerce.accounts.models import User
+from commerce.insights.metrics import customer_mix, sales_summary
+from commerce.insights.metrics_scope import Period
+from commerce.orders.models import Order
+from demo.order_history import HISTORY_PER_STORE
+from tests.demo.conftest import TEST_IMAGE_SIZE
+
+pytestmark = [pytest.mark.django_db, pytest.mark.reports]
+
+
+def test_each_store_gets_a_year_of_history_once(seeded):
+    assert seeded.count("Order history for") == 2
+    per_store = dict(Order.objects.values_list("store__name").annotate(n=Count("pk")).order_by())
+    assert sorted(per_store.values()) == [HISTORY_PER_STORE, HISTORY_PER_STORE]
+
+    output = StringIO()
+    call_command("seed_demo", "--image-size", str(TEST_IMAGE_SIZE), stdout=output)
+
+    assert "Order history" not in output.getvalue()
+    assert Order.objects.count() == 2 * HISTORY_PER_STORE
+
+
+def test_orders_n_adds_exactly_n_consistent_orders_with_progress(seeded):
+    before = Order.objects.count()
+    output = StringIO()
+
+    call_command("seed_demo", "--image-size", str(TEST_IMAGE_SIZE), "--orders", "2345", stdout=output)
+
+    assert Order.objects.count() == before + 2345
+    lines = output.getvalue().strip().splitlines()
+    assert "2,345/2,345 orders" in output.getvalue()
+    assert lines[-1].startswith("Added 2,345 orders to Magpie Outfitters in 1 batches")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM orders_orderline l WHERE l.order_id = o.id)),
+                      count(*) FILTER (WHERE o.amount_refunded > o.amount_paid),
+                      count(*) FILTER (WHERE o.paid_at IS NULL OR o.paid_at > now()),
+                      count(*) FILTER (WHERE o.amount_refunded > 0),
+                      count(DISTINCT o.email)
+                 FROM orders_order o"""
+        )
+        no_line, over_refunded, unpaid, refunded, customers = cursor.fetchone()
+    assert (no_line, over_refunded, unpaid) == (0, 0, 0)
+    assert refunded > 0 and customers < Order.objects.count()
+    owner = User.objects.create_superuser(email="owner@example.com", password="x" * 12)
+    today = timezone.localdate()
+    year = Period(today - timedelta(days=364), today)
+    total_orders = sum(row.orders for row in sales_summary(user=owner, period=year))
+    assert total_orders == Order.objects.count()
+    assert customer_mix(user=owner, period=year).returning_customers > 0

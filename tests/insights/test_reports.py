@@ -1,0 +1,151 @@
+"""Issue 13: who sees which report and panel; a store-limited manager never sees the other store's
+figures in screens or exports; CSV/XLSX hold exactly the rows shown; query counts stay fixed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER
+from tests.insights.conftest import client_for, paid_order, staff
+
+pytestmark = [pytest.mark.django_db, pytest.mark.reports]
+
+REPORTS = ["insights_reports:sales", "insights_reports:products"]
+
+
+@pytest.fixture
+def sales(store, other_store):
+    """A sale in each store today: Mugs for store 1 (USD), Steins for store 2 (EUR)."""
+    now = timezone.now()
+    paid_order(store, paid_at=now - timedelta(minutes=5), title="Mug", subtotal="30.00")
+    paid_order(other_store, paid_at=now - timedelta(minutes=5), title="Stein", subtotal="70.00")
+    return store, other_store
+
+
+@pytest.mark.parametrize(
+    "role, allowed", [(OWNER, True), (MANAGER, True), (CUSTOMER_SERVICE, False), (MARKETER, False)]
+)
+def test_only_owners_and_managers_open_the_reports_and_see_the_sales_panel(roles, sales, role, allowed):
+    client = client_for(staff(role, f"{role.replace(' ', '')}@example.com"))
+
+    for name in REPORTS:
+        response = client.get(reverse(name))
+        assert (response.status_code == 200) is allowed, name
+        if not allowed:
+            assert response.status_code == 302 or response.status_code == 403
+    home = client.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200
+    assert ("sales-panel-heading" in home.content.decode()) is allowed
+    assert ("Sales over time" in home.content.decode()) is allowed  # the Reports menu item
+
+
+def test_a_store_limited_manager_never_sees_the_other_stores_figures(roles, sales):
+    store, other_store = sales
+    client = client_for(staff(MANAGER, "manager@example.com", stores=[store]))
+
+    for name in REPORTS:
+        for query in ("", f"?store={other_store.pk}", "?export=csv", "?export=xlsx"):
+            body = client.get(reverse(name) + query)
+            text = xlsx_text(body) if query == "?export=xlsx" else body_bytes(body).decode()
+            assert "Stein" not in text and "EUR" not in text, (name, query)
+    products = client.get(reverse("insights_reports:products")).content.decode()
+    assert "Mug" in products
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "USD" in home and "EUR" not in home
+
+
+def body_bytes(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def xlsx_text(response) -> str:
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
+    return " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+
+def test_exports_hold_exactly_the_rows_shown_with_a_chart_on_the_page(roles, sales):
+    client = client_for(staff(OWNER, "owner@example.com"))
+    today = timezone.localdate()
+    query = f"?start={today - timedelta(days=2)}&end={today}&compare=true"
+
+    page = client.get(reverse("insights_reports:sales") + query)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(reverse("insights_reports:sales") + query + "&export=csv").streaming_content
+                ).decode()
+            )
+        )
+    )
+
+    assert "<svg" in page.content.decode() and "Net sales in USD" in page.content.decode()
+    assert rows[0][:4] == ["Period", "Currency", "Orders", "Net sales (before refunds)"]
+    assert len(rows) - 1 == len(page.context["object_list"]) == 6  # 3 days × 2 currencies
+    todays = [r for r in rows[1:] if r[0] == str(today)]
+    assert sorted((r[1], r[2], r[3]) for r in todays) == [("EUR", "1", "70.00"), ("USD", "1", "30.00")]
+    products = xlsx_text(client.get(reverse("insights_reports:products") + "?export=xlsx"))
+    assert "Mug" in products and "Stein" in products
+
+
+def test_bad_dates_are_a_form_error_not_a_500(roles, sales):
+    client = client_for(staff(OWNER, "owner@example.com"))
+
+    response = client.get(reverse("insights_reports:sales") + "?start=not-a-date")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("name", [*REPORTS, "wagtailadmin_home"])
+def test_query_counts_do_not_grow_from_10_to_1000_orders(roles, store, other_store, name):
+    from commerce.orders.models import Order, OrderLine
+
+    client = client_for(staff(OWNER, "owner@example.com"))
+    counts = []
+    for total in (10, 1000):
+        now = timezone.now()
+        made = Order.objects.count()
+        orders = Order.objects.bulk_create(
+            Order(
+                store=store if i % 2 else other_store,
+                number=f"B{made + i}",
+                email=f"c{i % 37}@example.com",
+                status="paid",
+                payment_status="paid",
+                currency="USD" if i % 2 else "EUR",
+                subtotal=10,
+                total=10,
+                amount_paid=10,
+                paid_at=now - timedelta(hours=i % 500),
+            )
+            for i in range(total - made)
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=o,
+                product_title=f"P{o.pk % 13}",
+                sku="S",
+                quantity=1,
+                unit_price=10,
+                line_subtotal=10,
+                line_total=10,
+            )
+            for o in orders
+        )
+        client.get(reverse(name))  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
