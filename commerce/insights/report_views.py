@@ -34,6 +34,12 @@ class MetricReportView(ReportView):
     paginate_by = None
     header_icon = "doc-full"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """The export is exactly what the table shows: its fields and headings come from ``columns``."""
+        super().__init_subclass__(**kwargs)
+        cls.list_export = [column.name for column in cls.columns]
+        cls.export_headings = {column.name: column.label for column in cls.columns}
+
     def get_filtered_queryset(self) -> list[Any]:
         self.period: Period = self.filters.period()
         return self.rows()
@@ -76,16 +82,6 @@ class SalesReportView(MetricReportView):
         Column("previous_orders", label="Orders (previous)"),
         Column("previous_net_sales", label="Net sales (previous)"),
     ]
-    list_export = [
-        "starts_on",
-        "currency",
-        "orders",
-        "net_sales",
-        "previous_starts_on",
-        "previous_orders",
-        "previous_net_sales",
-    ]
-    export_headings = {column.name: column.label for column in columns}
 
     def rows(self) -> list[SalesRow]:
         return sales_rows(
@@ -125,8 +121,6 @@ class ProductsReportView(MetricReportView):
         Column("units", label="Units sold"),
         Column("revenue", label="Revenue (after discounts)"),
     ]
-    list_export = ["currency", "title", "units", "revenue"]
-    export_headings = {column.name: column.label for column in columns}
 
     def rows(self) -> list[ProductRow]:
         return [
