@@ -109,11 +109,14 @@ def staff(roles, store):
     """``staff(role)``: a signed-in client for a member of that role, limited to ``store``."""
 
     def make(role: str) -> tuple[Client, User]:
-        user = User.objects.create_user(email=f"{role.lower().replace(' ', '-')}@example.com", password="x" * 12)
-        user.is_staff = True
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
-        StaffProfile.objects.create(user=user, all_stores=False).stores.add(store)
+        email = f"{role.lower().replace(' ', '-')}@example.com"
+        user = User.objects.filter(email=email).first()  # asked for twice: the same member of staff
+        if user is None:
+            user = User.objects.create_user(email=email, password="x" * 12)
+            user.is_staff = True
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            StaffProfile.objects.create(user=user, all_stores=False).stores.add(store)
         client = Client()
         client.force_login(user)
         return client, user
