@@ -18,7 +18,6 @@ from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, Vie
 from .list_filters import FulfilmentStatusFilter, HasDiscountFilter, ReturnsWaitingFilter
 from .models import Order
 
-
 # modeladmin's export shows a falsy value as its "empty value": a zero amount stays a number.
 ZERO = Decimal("0.00")
 
