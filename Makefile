@@ -38,6 +38,7 @@ run: seed
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py localstripe --webhook http://$(HOST):$(PORT)/payments/stripe/webhook/ > var/localstripe.log 2>&1 & \
 	$(BIN)/python manage.py maintain_store --every 60 > var/maintenance.log 2>&1 & \
+	$(BIN)/python manage.py demo_orders --wait 30 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
