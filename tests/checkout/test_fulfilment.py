@@ -223,3 +223,23 @@ def test_another_stores_order_is_not_found(staff, paid_order, other_store):
 
     assert client.get(fulfil_url(order)).status_code == 404
     assert not Fulfilment.objects.exists()
+
+
+def test_the_customer_sees_the_parcel_and_its_tracking_link_on_their_order_page(staff, paid_order):
+    from django.test import Client
+
+    from commerce.accounts.models import User
+
+    _client, manager = staff(MANAGER)
+    order = paid_order(2)
+    customer = User.objects.create_user(email="ada@example.com", password="x" * 12)
+    order.customer = customer
+    order.save(update_fields=["customer"])
+    order_fulfil(order=order, ship_now=True, carrier="FedEx", tracking_number="7489", actor=manager)
+    shopper = Client()
+    shopper.force_login(customer)
+
+    html = shopper.get(reverse("orders:detail", args=[order.number])).content.decode()
+
+    assert "with FedEx" in html and "https://www.fedex.com/fedextrack/?trknbr=7489" in html
+    assert "Return items" in html
