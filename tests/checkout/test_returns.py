@@ -107,6 +107,7 @@ def test_the_return_flow_end_to_end(shipped_order, customer, staff, variant, dja
         f"refund on order {order.number}",
     ]
     assert "1 × Canvas tote: Arrived damaged" in mail.outbox[0].body
+    assert "$20.00 refunded in all" in mail.outbox[3].body
     types = list(order.events.values_list("type", flat=True))
     for step in ("return_requested", "return_approved", "restocked", "return_received", "refunded", "return_refunded"):
         assert step in types
