@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/orders/<str:number>/", views.order_detail, name="detail"),
     path("account/orders/<str:number>/return/", views.order_return_request, name="return_request"),
     path("orders/view/<str:token>/", views.guest_order_detail, name="guest_detail"),
+    path("orders/view/<str:token>/return/", views.guest_return_request, name="guest_return_request"),
     path("account/signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path("account/verify-email/<str:token>/", views.verify_email, name="verify_email"),
 ]

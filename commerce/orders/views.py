@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,6 +23,7 @@ from commerce.stores.selectors import store_for_request
 from .claims import customer_email_verify
 from .fulfilment_forms import ReturnForm
 from .links import order_from_guest_token
+from .models import Order
 from .returns import return_request_create
 from .selectors import order_for_customer, order_shipments_and_returns, orders_for_customer
 
@@ -44,8 +47,29 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = order_for_customer(user=request.user, number=number, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
-    context = {"order": order, "lines": order.lines.all(), **order_shipments_and_returns(order=order)}
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "return_url": reverse("orders:return_request", args=[order.number]),
+        **order_shipments_and_returns(order=order),
+    }
     return render(request, "orders/detail.html", context)
+
+
+def _return_request_page(request: HttpRequest, order: Order, *, done: str, actor: Any) -> HttpResponse:
+    form = ReturnForm(request.POST or None, order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request_create(
+                order=order, lines=form.return_lines(), note=form.cleaned_data["note"], actor=actor, by_staff=False
+            )
+        except CommerceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you: we have your return request and will email you once it is approved.")
+            return HttpResponseRedirect(done)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orders/return_request.html", {"order": order, "form": form, "back": done}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,23 +79,16 @@ def order_return_request(request: HttpRequest, number: str) -> HttpResponse:
     order = order_for_customer(user=request.user, number=number, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
-    form = ReturnForm(request.POST or None, order=order)
-    if request.method == "POST" and form.is_valid():
-        try:
-            return_request_create(
-                order=order,
-                lines=form.return_lines(),
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                by_staff=False,
-            )
-        except CommerceError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Thank you: we have your return request and will email you once it is approved.")
-            return redirect("orders:detail", number=order.number)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "orders/return_request.html", {"order": order, "form": form}, status=status)
+    return _return_request_page(request, order, done=reverse("orders:detail", args=[order.number]), actor=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def guest_return_request(request: HttpRequest, token: str) -> HttpResponse:
+    """The same for a guest, through the order's signed link."""
+    order = order_from_guest_token(token, store=store_for_request(request))
+    if order is None:
+        raise Http404("No such order.")
+    return _return_request_page(request, order, done=reverse("orders:guest_detail", args=[token]), actor=None)
 
 
 @require_GET
@@ -79,7 +96,13 @@ def guest_order_detail(request: HttpRequest, token: str) -> HttpResponse:
     order = order_from_guest_token(token, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
-    context = {"order": order, "lines": order.lines.all(), "guest": True, **order_shipments_and_returns(order=order)}
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "guest": True,
+        "return_url": reverse("orders:guest_return_request", args=[token]),
+        **order_shipments_and_returns(order=order),
+    }
     return render(request, "orders/detail.html", context)
 
 

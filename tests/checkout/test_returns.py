@@ -252,3 +252,28 @@ def test_permission_matrix_for_returns(shipped_order, staff, role, allowed):
     else:
         assert set(answers.values()) == {"denied"}
         assert (requested.status, to_receive.status) == ("requested", "approved") and not Refund.objects.exists()
+
+
+def test_a_guest_asks_for_a_return_through_the_orders_signed_link(
+    paid_order, staff, django_capture_on_commit_callbacks
+):
+    from commerce.orders.links import order_guest_path
+
+    order = paid_order(1)  # a guest checkout
+    _client, manager = staff(MANAGER)
+    order_fulfil(order=order, ship_now=True, carrier="UPS", tracking_number="1Z5", actor=manager)
+    line = order.lines.get()
+    guest = Client()
+    page = guest.get(order_guest_path(order)).content.decode()
+    assert "Return items" in page and "1Z5" in page
+    url = order_guest_path(order) + "return/"
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = guest.post(url, {f"quantity_{line.pk}": "1", f"reason_{line.pk}": "wrong_item"})
+
+    assert response.status_code == 302 and response["Location"] == order_guest_path(order)
+    return_request = ReturnRequest.objects.get(order=order)
+    assert (return_request.status, return_request.requested_by) == ("requested", None)
+    assert subjects() == [f"order {order.number}: we have your return request"]
+    assert Client().post(url.replace(order_guest_path(order), "/orders/view/forged/")).status_code == 404
