@@ -295,7 +295,7 @@ MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
 # At most this many units held by one unpaid order (the "stock_hold" throttle bounds how often).
 MAGPIE_HOLD_MAX_UNITS = int(env("MAGPIE_HOLD_MAX_UNITS", "50") or 50)
 # Which stores a member of staff may act for (None: all); the RLS context carries them.
-MAGPIE_STAFF_STORE_IDS = "commerce.accounts.staff_scope.staff_store_ids"
+MAGPIE_STAFF_STORE_IDS = "commerce.stores.staff_scope.staff_store_ids"
 MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 
 # Storefront limits (bad input is bounded, never a 500).

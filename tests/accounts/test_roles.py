@@ -17,12 +17,12 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from commerce.accounts.models import StaffProfile
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER, ROLE_NAMES, role_groups_sync
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.core.money import Money
 from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountCode, GiftCard
 from commerce.stores.admin_scope import scope_queryset
+from commerce.stores.staff_scope import staff_store_ids
 from tests.conftest import ensure_wagtail_roots
 from tests.factories import ProductPageFactory
 from tests.factories import place_order as order_place_for
