@@ -149,6 +149,11 @@ REGISTRY: tuple[Protected, ...] = (
         any_of(visible("promotions.GiftCard", "gift_card_id"), visible("orders.Order", "order_id")),
         "ledger lines of a visible gift card or order",
     ),
+    Protected(
+        "people.CustomerNote",
+        staff_of_store(),
+        "staff notes about a customer: staff of the note's store only, never the customer",
+    ),
 )
 
 STORE_SCOPED: tuple[StoreScoped, ...] = (
@@ -176,4 +181,6 @@ ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED
 # Models that point at a customer or a protected row but hold no customer data, and why.
 EXEMPT: dict[str, str] = {
     "accounts.StaffProfile": "which stores a member of staff works on; read to build the staff context itself",
+    "accounts.StaffInvitation": "staff data, not a customer's: owners list it in the admin (app permission "
+    "accounts.invite_staff); the link's page reads it as the system by the token's hash",
 }
