@@ -83,6 +83,9 @@ class CustomerIndexView(IndexView):
     def get_add_url(self) -> None:
         return None
 
+    def get_list_more_buttons(self, instance: User) -> list:
+        return []  # no edit/copy/delete here: accounts are edited on the Users screen
+
 
 class CustomerNoteForm(forms.Form):
     store = forms.ModelChoiceField(queryset=Store.objects.none())
@@ -125,9 +128,10 @@ class CustomerDetailView(CustomerViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
+        note_form = kwargs.pop("note_form", None) or CustomerNoteForm(user=user)
         return super().get_context_data(
             page=customer_page(user, self.customer),
-            note_form=kwargs.get("note_form") or CustomerNoteForm(user=user),
+            note_form=note_form,
             can_export=user.has_perm(EXPORT_CUSTOMER),
             can_anonymise=user.has_perm(ANONYMISE_CUSTOMER),
             **kwargs,

@@ -18,7 +18,7 @@ from commerce.accounts.invitations import InvitationInvalid, invitation_accept, 
 from commerce.accounts.models import StaffInvitation, User
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER
 from commerce.core.rls.middleware import context_for_user
-from tests.people.conftest import PASSWORD, client_for
+from tests.people.conftest import client_for
 from tests.threads import run_together
 
 pytestmark = [pytest.mark.django_db, pytest.mark.backoffice]
