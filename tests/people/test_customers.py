@@ -50,7 +50,12 @@ def ada(customer_factory, buy, store, other_store):
     buy(ada, store=other_store, price="12.50")
     buy(ada, price="99.00", paid=False)
     Address.objects.create(
-        customer=ada, full_name="Ada Lovelace", line1="12 St James's Square", city="London", postal_code="SW1Y 4JH", country="GB"
+        customer=ada,
+        full_name="Ada Lovelace",
+        line1="12 St James's Square",
+        city="London",
+        postal_code="SW1Y 4JH",
+        country="GB",
     )
     return ada
 
@@ -73,7 +78,9 @@ def test_permission_matrix(member, ada, store, role):
 
     def ok(response) -> bool:
         assert response.status_code in (200, 302, 403), response.status_code
-        return response.status_code == 200 or (response.status_code == 302 and "/login/" not in response["Location"] and response["Location"] != "/admin/")
+        return response.status_code == 200 or (
+            response.status_code == 302 and "/login/" not in response["Location"] and response["Location"] != "/admin/"
+        )
 
     assert ok(client.get(LIST)) is allowed["view"]
     assert ok(client.get(detail(ada))) is allowed["view"]
@@ -83,7 +90,9 @@ def test_permission_matrix(member, ada, store, role):
     assert (note.status_code == 302 and note["Location"] == detail(ada)) is allowed["note"]
 
     exported = client.post(export_url(ada))
-    assert (exported.status_code == 200 and exported["Content-Type"].startswith("application/json")) is allowed["export"]
+    assert (exported.status_code == 200 and exported["Content-Type"].startswith("application/json")) is allowed[
+        "export"
+    ]
 
     client.post(anonymise_url(ada), {"confirm": "yes"})
     ada.refresh_from_db()
@@ -92,7 +101,10 @@ def test_permission_matrix(member, ada, store, role):
 
 def test_the_customers_menu_item_shows_for_who_may_see_customers(member, store):
     assert "Customers" in client_for(member(CUSTOMER_SERVICE)).get("/admin/").content.decode()
-    assert 'href="/admin/customers/"' not in client_for(member(MARKETER, email="m@example.com")).get("/admin/").content.decode()
+    assert (
+        'href="/admin/customers/"'
+        not in client_for(member(MARKETER, email="m@example.com")).get("/admin/").content.decode()
+    )
 
 
 # --- The list -----------------------------------------------------------------------------------
@@ -131,7 +143,9 @@ def test_the_csv_export_is_the_filtered_list(owner, ada, customer_factory):
     assert [(r["Email"], r["First name"], r["Orders"]) for r in rows] == [("ada@example.com", "Ada", "4")]
 
 
-def test_a_store_limited_member_of_staff_sees_only_their_stores_customers(member, store, other_store, customer_factory, buy):
+def test_a_store_limited_member_of_staff_sees_only_their_stores_customers(
+    member, store, other_store, customer_factory, buy
+):
     ours = customer_factory("ours@example.com")
     theirs = customer_factory("theirs@example.com")
     both = customer_factory("both@example.com")
@@ -144,7 +158,10 @@ def test_a_store_limited_member_of_staff_sees_only_their_stores_customers(member
     listing = agent.get(LIST)
 
     assert [u.email for u in listing.context["object_list"]] == ["both@example.com", "ours@example.com"]
-    assert {u.email: u.order_count for u in listing.context["object_list"]} == {"both@example.com": 1, "ours@example.com": 1}
+    assert {u.email: u.order_count for u in listing.context["object_list"]} == {
+        "both@example.com": 1,
+        "ours@example.com": 1,
+    }
     assert agent.get(detail(theirs)).status_code == 404
     assert agent.post(export_url(theirs)).status_code == 404
     page = agent.get(detail(both))
@@ -230,7 +247,10 @@ def test_anonymising_erases_the_person_and_keeps_order_totals_and_lines(member, 
     orders = Order.objects.filter(customer=ada)
     assert {(o.email, bool(o.shipping_address)) for o in orders} == {(ada.email, False)}
     assert sorted(orders.values_list("number", "currency", "total", "amount_paid")) == totals_before
-    assert sorted(OrderLine.objects.filter(order__customer=ada).values_list("sku", "quantity", "line_total")) == lines_before
+    assert (
+        sorted(OrderLine.objects.filter(order__customer=ada).values_list("sku", "quantity", "line_total"))
+        == lines_before
+    )
     assert authenticate(username="ada@example.com", password=PASSWORD) is None
     assert ada_session.get(reverse("accounts:detail")).status_code == 302  # signed out everywhere
     entry = ModelLogEntry.objects.get(action="magpie.customer.anonymise")
@@ -265,7 +285,9 @@ def _customers(count: int, customer_factory, buy, store, other_store) -> None:
 
 @pytest.mark.benchmark
 @pytest.mark.parametrize("count", [3, 40])
-def test_the_customers_list_query_count_does_not_grow(owner, member, customer_factory, buy, store, other_store, count, django_assert_num_queries):
+def test_the_customers_list_query_count_does_not_grow(
+    owner, member, customer_factory, buy, store, other_store, count, django_assert_num_queries
+):
     _customers(count, customer_factory, buy, store, other_store)
     client = client_for(owner)
     client.get(LIST)  # warm caches (content types, permissions)
@@ -280,7 +302,9 @@ def test_the_customers_list_query_count_does_not_grow(owner, member, customer_fa
 
 @pytest.mark.benchmark
 @pytest.mark.parametrize("orders", [1, 12])
-def test_the_customer_page_query_count_does_not_grow(owner, customer_factory, buy, store, orders, django_assert_num_queries):
+def test_the_customer_page_query_count_does_not_grow(
+    owner, customer_factory, buy, store, orders, django_assert_num_queries
+):
     customer = customer_factory("many@example.com")
     for _ in range(orders):
         buy(customer)

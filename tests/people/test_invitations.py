@@ -38,9 +38,7 @@ def link_in(message) -> str:
 
 
 def accept(client: Client, path: str, password: str = NEW_PASSWORD) -> object:
-    return client.post(
-        path, {"first_name": "Ines", "last_name": "Vited", "password1": password, "password2": password}
-    )
+    return client.post(path, {"first_name": "Ines", "last_name": "Vited", "password1": password, "password2": password})
 
 
 def test_an_invitation_is_accepted_once_and_signs_the_new_staff_member_in(
@@ -83,7 +81,13 @@ def test_an_invitation_is_accepted_once_and_signs_the_new_staff_member_in(
 
 
 def test_an_expired_invitation_is_refused_with_a_clear_page(owner, store):
-    sent = staff_invite(email="late@example.com", role=Group.objects.get(name=MARKETER), store_ids=[], actor=owner, base_url="http://testserver")
+    sent = staff_invite(
+        email="late@example.com",
+        role=Group.objects.get(name=MARKETER),
+        store_ids=[],
+        actor=owner,
+        base_url="http://testserver",
+    )
     StaffInvitation.objects.filter(pk=sent.invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     path = sent.url.removeprefix("http://testserver")
 
@@ -101,7 +105,13 @@ def test_an_unknown_link_is_refused(store):
 
 
 def test_a_weak_password_is_a_form_error_and_the_link_stays_usable(owner, store):
-    sent = staff_invite(email="weak@example.com", role=Group.objects.get(name=MARKETER), store_ids=[], actor=owner, base_url="http://testserver")
+    sent = staff_invite(
+        email="weak@example.com",
+        role=Group.objects.get(name=MARKETER),
+        store_ids=[],
+        actor=owner,
+        base_url="http://testserver",
+    )
     path = sent.url.removeprefix("http://testserver")
 
     response = accept(Client(), path, password="password")
@@ -115,7 +125,13 @@ def test_a_weak_password_is_a_form_error_and_the_link_stays_usable(owner, store)
 def test_an_existing_customer_invited_keeps_their_orders_and_becomes_staff(owner, store, buy, customer_factory):
     customer = customer_factory("shopper@example.com", "Sho")
     order = buy(customer)
-    sent = staff_invite(email="SHOPPER@example.com", role=Group.objects.get(name=CUSTOMER_SERVICE), store_ids=[store.pk], actor=owner, base_url="http://testserver")
+    sent = staff_invite(
+        email="SHOPPER@example.com",
+        role=Group.objects.get(name=CUSTOMER_SERVICE),
+        store_ids=[store.pk],
+        actor=owner,
+        base_url="http://testserver",
+    )
 
     accept(Client(), sent.url.removeprefix("http://testserver"))
 
@@ -146,7 +162,13 @@ def test_only_owners_invite(member, store, role):
 
 
 def test_the_owner_sees_the_invitations_and_their_state(owner, store):
-    staff_invite(email="pending@example.com", role=Group.objects.get(name=OWNER), store_ids=[], actor=owner, base_url="http://testserver")
+    staff_invite(
+        email="pending@example.com",
+        role=Group.objects.get(name=OWNER),
+        store_ids=[],
+        actor=owner,
+        base_url="http://testserver",
+    )
 
     page = client_for(owner).get(reverse("people_invitations:index"))
 
@@ -167,7 +189,13 @@ def test_the_link_page_is_throttled(settings, owner, store):
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_two_acceptances_at_once_accept_once(owner, store):
-    sent = staff_invite(email="race@example.com", role=Group.objects.get(name=MANAGER), store_ids=[], actor=owner, base_url="http://testserver")
+    sent = staff_invite(
+        email="race@example.com",
+        role=Group.objects.get(name=MANAGER),
+        store_ids=[],
+        actor=owner,
+        base_url="http://testserver",
+    )
     token = sent.url.rstrip("/").rsplit("/", 1)[-1]
 
     def attempt(password: str):

@@ -86,7 +86,9 @@ def test_removing_every_staff_role_unmakes_staff_and_it_is_audited(owner, store)
     assert not sam.is_staff
     assert not StaffProfile.objects.filter(user=sam).exists()
     assert context_for_user(sam).role == "customer"
-    assert Client().post(reverse("wagtailadmin_login"), {"username": sam.email, "password": PASSWORD}).status_code == 200
+    assert (
+        Client().post(reverse("wagtailadmin_login"), {"username": sam.email, "password": PASSWORD}).status_code == 200
+    )
     entries = ModelLogEntry.objects.filter(action="magpie.staff.access", object_id=str(sam.pk)).order_by("pk")
     assert [(e.data["after"]["roles"], e.data["after"]["is_staff"], e.user_id) for e in entries] == [
         ([MARKETER], True, owner.pk),
@@ -100,10 +102,17 @@ def test_an_owner_changes_stores_and_deactivates_staff_from_the_edit_screen(owne
     client = client_for(owner)
     assert client.get(edit).context["form"].initial["stores"] == [store.pk]
 
-    client.post(edit, user_form(agent.email, groups=[CUSTOMER_SERVICE], stores=[other_store], password1="", password2="", is_active="on"))
+    client.post(
+        edit,
+        user_form(
+            agent.email, groups=[CUSTOMER_SERVICE], stores=[other_store], password1="", password2="", is_active="on"
+        ),
+    )
     assert context_for_user(User.objects.get(pk=agent.pk)).store_ids == (other_store.pk,)
 
-    client.post(edit, user_form(agent.email, groups=[CUSTOMER_SERVICE], stores=[other_store], password1="", password2=""))
+    client.post(
+        edit, user_form(agent.email, groups=[CUSTOMER_SERVICE], stores=[other_store], password1="", password2="")
+    )
     agent.refresh_from_db()
     assert not agent.is_active
     last = ModelLogEntry.objects.filter(action="magpie.staff.access", object_id=str(agent.pk)).latest("pk")
