@@ -135,3 +135,17 @@ def test_an_owner_limited_to_one_store_cannot_give_another_store(member, store, 
     assert response.status_code == 200
     assert "stores" in response.context["form"].errors
     assert not User.objects.filter(email="x@example.com").exists()
+
+
+def test_the_users_listings_assign_role_bulk_action_makes_staff_too(owner, store, customer_factory):
+    shopper = customer_factory("promoted@example.com")
+    url = reverse("wagtail_bulk_action", args=("accounts", "user", "assign_role")) + f"?id={shopper.pk}"
+
+    response = client_for(owner).post(url, {"role": Group.objects.get(name=MANAGER).pk})
+
+    assert response.status_code == 302
+    shopper.refresh_from_db()
+    assert shopper.is_staff
+    assert context_for_user(shopper).role == "staff"
+    entry = ModelLogEntry.objects.get(action="magpie.staff.access", object_id=str(shopper.pk))
+    assert (entry.data["before"]["is_staff"], entry.data["after"]["roles"]) == (False, [MANAGER])
