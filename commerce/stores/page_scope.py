@@ -20,13 +20,16 @@ from typing import Any
 from wagtail.models import GroupPagePermission, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .staff_scope import staff_store_ids
 
+def limited_store_roots(user: Any) -> list[Page] | None:
+    """The root pages of the stores ``user`` is limited to, or None when they act for every store
+    (no profile, or ``all_stores``). Two queries."""
+    from commerce.accounts.models import StaffProfile
 
-def store_root_pages(store_ids: list[int]) -> list[Page]:
-    from .models import Store
-
-    return [store.site.root_page for store in Store.objects.filter(pk__in=store_ids).select_related("site__root_page")]
+    profile = StaffProfile.objects.filter(user_id=user.pk).only("all_stores").first()
+    if profile is None or profile.all_stores:
+        return None
+    return list(Page.objects.filter(sites_rooted_here__store__staff_profiles=profile).order_by("path"))
 
 
 def scope_page_permissions(permissions: Any, roots: list[Page]) -> list[GroupPagePermission]:
@@ -49,10 +52,10 @@ def scope_page_permissions(permissions: Any, roots: list[Page]) -> list[GroupPag
 def _scoped(original: Callable[[PagePermissionPolicy, Any], Any]) -> Callable[[PagePermissionPolicy, Any], Any]:
     def get_all_permissions_for_user(self: PagePermissionPolicy, user: Any) -> Any:
         permissions = original(self, user)
-        store_ids = staff_store_ids(user) if getattr(user, "is_staff", False) else None
-        if store_ids is None or user.is_superuser:
+        if not getattr(user, "is_staff", False) or user.is_superuser or not user.is_active:
             return permissions
-        return scope_page_permissions(permissions, store_root_pages(store_ids))
+        roots = limited_store_roots(user)
+        return permissions if roots is None else scope_page_permissions(permissions, roots)
 
     get_all_permissions_for_user.store_scoped = True  # type: ignore[attr-defined]
     return get_all_permissions_for_user
