@@ -40,7 +40,7 @@ def test_the_customer_never_sees_nor_changes_notes_about_them(notes):
     everything = {notes["ours"], notes["theirs"]}
     with use_context(RlsContext(role="customer", user_id=notes["customer"].pk)):
         visible = table_ids("people_customernote")
-        updated = changed('UPDATE "people_customernote" SET text = \'x\' WHERE id = ANY(%s)', everything)
+        updated = changed("UPDATE \"people_customernote\" SET text = 'x' WHERE id = ANY(%s)", everything)
     with use_context(RlsContext(role="anonymous")):
         anonymous = table_ids("people_customernote")
 
