@@ -23,6 +23,7 @@ from commerce.accounts.staff import staff_groups
 from commerce.core.exceptions import CommerceError
 from commerce.stores.admin_scope import scope_queryset
 from commerce.stores.models import Store
+from commerce.stores.staff_scope import staff_store_ids
 
 INVITE_STAFF = "accounts.invite_staff"
 
@@ -39,8 +40,16 @@ class StaffInviteForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["role"].queryset = staff_groups().order_by("name").distinct()
         self.fields["stores"].queryset = scope_queryset(Store.objects.order_by("name"), user)
+
+    def clean_stores(self) -> Any:
+        stores = self.cleaned_data["stores"]
+        if not stores and staff_store_ids(self.user) is not None:
+            # none ticked means every store: more than an owner limited to some stores may give
+            raise forms.ValidationError("Choose at least one of your stores.")
+        return stores
 
 
 class _OwnersOnly(WagtailAdminTemplateMixin):

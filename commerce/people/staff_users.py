@@ -19,6 +19,7 @@ from commerce.accounts.models import User
 from commerce.accounts.staff import staff_access_apply, staff_access_snapshot, staff_store_choice
 from commerce.stores.admin_scope import scope_queryset
 from commerce.stores.models import Store
+from commerce.stores.staff_scope import staff_store_ids
 
 STORES_PERMISSION = "accounts.invite_staff"
 
@@ -43,6 +44,23 @@ class StaffStoresFormMixin(forms.Form):
         else:
             del self.fields["stores"]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "stores" in self.fields and not data.get("stores") and staff_store_ids(self.for_user) is not None:
+            # "none ticked" means every store: more than an owner limited to some stores may give
+            self.add_error("stores", "Choose at least one of your stores.")
+        return data
+
+    def chosen_store_ids(self) -> list[int]:
+        """The stores ticked, plus those the person already had outside the editor's own stores
+        (an owner limited to some stores cannot see them, so cannot have meant to remove them)."""
+        chosen = {store.pk for store in self.cleaned_data.get("stores") or ()}
+        editor_scope = staff_store_ids(self.for_user)
+        previous = self.before.get("stores") if self.before.get("is_staff") else []
+        if editor_scope is not None and previous:
+            chosen |= {pk for pk in previous if pk not in editor_scope}
+        return sorted(chosen)
+
     @transaction.atomic
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
@@ -51,7 +69,7 @@ class StaffStoresFormMixin(forms.Form):
             staff_access_apply(
                 user=user,
                 actor=self.for_user,
-                store_ids=[store.pk for store in self.cleaned_data.get("stores") or ()],
+                store_ids=self.chosen_store_ids() if can_choose else None,
                 keep_stores=not can_choose,
                 before=self.before,
             )

@@ -49,10 +49,10 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationInvalid as error:
             return render(request, "people/invitation_invalid.html", {"error": error}, status=410)
         except ValidationError as error:
-            for field, errors in (
-                error.message_dict.items() if hasattr(error, "error_dict") else [("password2", error.messages)]
-            ):
-                for message in errors:
+            # a password the validators reject, or a missing name: shown on the form
+            errors = error.message_dict if hasattr(error, "error_dict") else {"password2": error.messages}
+            for field, messages in errors.items():
+                for message in messages:
                     form.add_error(field if field in form.fields else None, message)
         else:
             login(request, user, backend="commerce.accounts.backends.EmailBackend")

@@ -209,3 +209,14 @@ def test_two_acceptances_at_once_accept_once(owner, store):
     assert refused[0].reason == "used"
     assert User.objects.filter(email="race@example.com").count() == 1
     assert StaffInvitation.objects.get().accepted_by_id == accepted[0].pk
+
+
+def test_an_owner_limited_to_a_store_cannot_invite_for_every_store(member, store, other_store):
+    limited_owner = client_for(member(OWNER, stores=[store], email="owner-a@example.com"))
+
+    everywhere = invite(limited_owner, "x@example.com", MANAGER)
+    elsewhere = invite(limited_owner, "y@example.com", MANAGER, [other_store])
+
+    assert everywhere.status_code == 400 and "stores" in everywhere.context["form"].errors
+    assert elsewhere.status_code == 400 and "stores" in elsewhere.context["form"].errors
+    assert not StaffInvitation.objects.exists()

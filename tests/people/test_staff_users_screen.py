@@ -149,3 +149,22 @@ def test_the_users_listings_assign_role_bulk_action_makes_staff_too(owner, store
     assert context_for_user(shopper).role == "staff"
     entry = ModelLogEntry.objects.get(action="magpie.staff.access", object_id=str(shopper.pk))
     assert (entry.data["before"]["is_staff"], entry.data["after"]["roles"]) == (False, [MANAGER])
+
+
+def test_an_owner_limited_to_one_store_gives_at_least_one_of_theirs_and_keeps_stores_they_cannot_see(
+    member, store, other_store
+):
+    from commerce.accounts.roles import OWNER
+
+    limited_owner = client_for(member(OWNER, stores=[store], email="owner-a@example.com"))
+    refused = limited_owner.post(ADD, user_form("every@example.com", groups=[MANAGER]))
+    assert "stores" in refused.context["form"].errors  # none ticked would mean every store
+    assert not User.objects.filter(email="every@example.com").exists()
+
+    both = member(MANAGER, stores=[store, other_store], email="both@example.com")
+    edit = reverse("wagtailusers_users:edit", args=[both.pk])
+    form = user_form(both.email, groups=[MANAGER], stores=[store], password1="", password2="", is_active="on")
+    form["last_name"] = "Renamed"
+    assert limited_owner.post(edit, form).status_code == 302
+
+    assert context_for_user(User.objects.get(pk=both.pk)).store_ids == tuple(sorted((store.pk, other_store.pk)))
