@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from commerce.core.rls import runs_as_system
 from commerce.core.throttle import throttled
+from commerce.people import views as people_views
 from commerce.stores.admin_scope import ScopedLogEntriesView
 from home import views as home_views
 from search import views as search_views
@@ -45,6 +46,7 @@ urlpatterns = [
     path("checkout/", include("commerce.checkout.urls")),
     path("gift-cards/", include("commerce.promotions.urls")),
     path("account/", include("commerce.accounts.urls")),
+    path("staff/invitation/<str:token>/", people_views.invitation_accept_view, name="staff_invitation_accept"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]

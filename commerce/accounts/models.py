@@ -56,6 +56,11 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+        permissions = [
+            ("export_customer", "Can export a customer's data"),
+            ("anonymise_customer", "Can anonymise a customer"),
+            ("invite_staff", "Can invite staff and change their roles and stores"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -109,3 +114,30 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class StaffInvitation(models.Model):
+    """An emailed, single-use, expiring invitation to join the staff with one role and some stores.
+
+    Only a hash of the link's token is stored, so the table alone does not let anyone in.
+    """
+
+    email = models.EmailField()
+    role = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+")
+    stores = models.ManyToManyField("stores.Store", blank=True, related_name="+", help_text="None chosen: every store.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"

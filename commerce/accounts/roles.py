@@ -1,9 +1,12 @@
 """Staff roles as Wagtail groups: Owner, Manager, Customer service, Marketer.
 
-The groups and their permissions are created by the data migration
-``accounts.0003_staff_role_groups``, which calls :func:`role_groups_sync` with the migration's
-app registry; tests call it with the live registry after a flush. Syncing only adds what is
-missing, so it is safe to run again; permissions an Owner later grants by hand are kept.
+Every role permission is declared here, in one place (the inventory ones included). The data
+migrations (``accounts.0003_staff_role_groups``, ``inventory.0003_role_permissions``,
+``accounts.0006_role_permissions_people``) call :func:`role_groups_sync` with the migration's app
+registry and ``strict=False``: a permission whose app or model is not migrated yet is skipped, and
+the later migration grants it. Tests call it with the live registry (strict: an unknown permission
+is an error). Syncing adds what is missing and removes only what :data:`REVOKED` lists, so it is
+safe to run again; permissions an Owner later grants by hand are kept.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ COMMERCE_APP_LABELS = (
     "shipping",
     "cart",
     "checkout",
+    "inventory",
+    "people",
 )
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
@@ -78,11 +83,25 @@ ROLES: tuple[Role, ...] = (
             "payments.view_refund",
             "payments.add_refund",
             *_crud("promotions", "discount"),
+            "promotions.publish_discount",
             *_crud("promotions", "discountcode"),
             "promotions.view_discountredemption",
             *_crud("promotions", "giftcard"),
             "promotions.view_giftcardtransaction",
             *_crud("shipping", "shippingmethod"),
+            # stock: levels, locations, the ledger, the store's inventory settings
+            "inventory.view_stocklevel",
+            "inventory.change_stocklevel",
+            "inventory.view_stocklocation",
+            "inventory.add_stocklocation",
+            "inventory.change_stocklocation",
+            "inventory.view_stockmovement",
+            "inventory.change_inventorysettings",
+            # customers: the Customers screens, their data export and anonymisation
+            "accounts.view_user",
+            "accounts.view_address",
+            "accounts.export_customer",
+            "accounts.anonymise_customer",
         ),
     ),
     Role(
@@ -99,6 +118,9 @@ ROLES: tuple[Role, ...] = (
             "promotions.view_giftcardtransaction",
             "accounts.view_user",
             "accounts.view_address",
+            # answering a customer's request for their data is customer service; anonymising
+            # (irreversible) is for managers and owners
+            "accounts.export_customer",
         ),
     ),
     Role(
@@ -106,13 +128,19 @@ ROLES: tuple[Role, ...] = (
         permissions=(
             ACCESS_ADMIN,
             *_crud("catalog", "category"),
+            # drafts only: no publish_discount, and no codes (generating or exporting them)
             *_crud("promotions", "discount", ("add", "change", "view")),
-            *_crud("promotions", "discountcode", ("add", "change", "view")),
         ),
         page_actions=("add", "change", "publish"),
         collection_actions=("add", "change", "choose"),
     ),
 )
+
+
+# Permissions a role once had and must not have any more; the sync removes them.
+REVOKED: dict[str, tuple[str, ...]] = {
+    MARKETER: _crud("promotions", "discountcode", ("add", "change", "view")),
+}
 
 
 def permissions_create_all(apps: Any) -> None:
@@ -130,7 +158,7 @@ def permissions_create_all(apps: Any) -> None:
             app_config.models_module = had_models_module
 
 
-def _permissions(apps: Any, names: Iterable[str]) -> list[Any]:
+def _permissions(apps: Any, names: Iterable[str], strict: bool = True) -> list[Any]:
     Permission = apps.get_model("auth", "Permission")
     wanted = {tuple(name.split(".", 1)) for name in names}
     if not wanted:
@@ -140,13 +168,14 @@ def _permissions(apps: Any, names: Iterable[str]) -> list[Any]:
         query |= Q(content_type__app_label=app_label, codename=codename)
     found = list(Permission.objects.filter(query))
     missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
-    if missing:
+    if missing and strict:
         raise LookupError(f"Permissions not found: {sorted('.'.join(m) for m in missing)}")
     return found
 
 
-def role_groups_sync(apps: Any) -> None:
-    """Create the four role groups with their permissions; adds only what is missing."""
+def role_groups_sync(apps: Any, *, strict: bool = True) -> None:
+    """Create the four role groups with their permissions; adds what is missing and removes what
+    :data:`REVOKED` lists. ``strict=False`` (data migrations) skips permissions not created yet."""
     permissions_create_all(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -159,10 +188,11 @@ def role_groups_sync(apps: Any) -> None:
 
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role.name)
-        permissions = _permissions(apps, role.permissions)
+        permissions = _permissions(apps, role.permissions, strict)
         if role.commerce_all:
             permissions += list(Permission.objects.filter(content_type__app_label__in=COMMERCE_APP_LABELS))
         group.permissions.add(*permissions)
+        group.permissions.remove(*_permissions(apps, REVOKED.get(role.name, ()), strict=False))
         if root_page is not None and role.page_actions:
             for permission in _permissions(apps, [f"wagtailcore.{action}_page" for action in role.page_actions]):
                 GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)

@@ -77,16 +77,35 @@ def customer_sign_up_request(
     _mail(to=user.email, template="signup_confirm", context=context)
 
 
+def _link_user_id(uidb64: str) -> int | None:
+    try:
+        return int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+
+
+def _link_valid(user: User | None, token: str) -> bool:
+    return user is not None and user.last_login is None and default_token_generator.check_token(user, token)
+
+
+@runs_as_system("sign_up")
+def customer_sign_up_link_email(*, uidb64: str, token: str) -> str | None:
+    """The email the link would confirm, or None for a forged, used or stale link. Reads only:
+    the link's page (a GET) shows this and a button; the POST confirms."""
+    user_id = _link_user_id(uidb64)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    return user.email if _link_valid(user, token) else None
+
+
 @runs_as_system("sign_up")
 @transaction.atomic
 def customer_sign_up_confirm(*, uidb64: str, token: str) -> User | None:
     """Activate the account the link names; None for a link that is forged, used or stale."""
-    try:
-        user_id = int(urlsafe_base64_decode(uidb64).decode())
-    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+    user_id = _link_user_id(uidb64)
+    if user_id is None:
         return None
     user = User.objects.select_for_update().filter(pk=user_id).first()
-    if user is None or user.last_login is not None or not default_token_generator.check_token(user, token):
+    if not _link_valid(user, token):
         return None
     if not user.is_active:
         user.is_active = True

@@ -36,10 +36,10 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.core.money import Money
 from commerce.core.money_format import format_money
 from commerce.stores.models import Store
+from commerce.stores.staff_scope import staff_store_ids
 
 from .availability import available_sum, in_stock_q
 from .models import Category, CollectionPage, CollectionProduct, ProductImage, ProductPage, ProductVariant

@@ -24,10 +24,10 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.catalog.models import Category
 from commerce.core.exceptions import CommerceError
 from commerce.stores.models import Store
+from commerce.stores.staff_scope import staff_store_ids
 
 from .csv_import import stock_import_csv
 from .forms import AdjustForm, BulkAdjustForm, ImportForm, TransferForm

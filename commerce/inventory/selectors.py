@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import F, IntegerField, QuerySet
 from django.db.models.functions import Greatest
 
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.catalog.availability import with_available_stock
 from commerce.catalog.models import ProductVariant
+from commerce.stores.staff_scope import staff_store_ids
 
 from .models import StockLevel, StockLocation
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from commerce.accounts.signup import customer_sign_up_confirm
+from commerce.accounts.signup import customer_sign_up_confirm, customer_sign_up_link_email
 from commerce.accounts.verification import user_for_verification_token
 from commerce.core.exceptions import CommerceError
 from commerce.core.links import safe_next_url
@@ -121,11 +121,17 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("orders:history" if signed_in_as_them else "accounts:login")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The sign-up link: it activates the account and, since it proves the address, confirms it, so
-    the guest orders placed with it join the account (the one path, ``customer_email_verify``). It
-    lives here, above accounts, because joining orders is the orders floor's business."""
+    """The sign-up link: GET shows a button (a GET never writes: mail scanners open links); the
+    POST activates the account and, since it proves the address, confirms it, so the guest orders
+    placed with it join the account (the one path, ``customer_email_verify``). It lives here,
+    above accounts, because joining orders is the orders floor's business."""
+    if request.method == "GET":
+        email = customer_sign_up_link_email(uidb64=uidb64, token=token)
+        if email is None:
+            return render(request, "accounts/signup_link_invalid.html", status=400)
+        return render(request, "accounts/signup_confirm.html", {"email": email})
     user = customer_sign_up_confirm(uidb64=uidb64, token=token)
     if user is None:
         return render(request, "accounts/signup_link_invalid.html", status=400)

@@ -88,11 +88,15 @@ class DiscountIndexView(IndexView):
         return buttons
 
 
+PUBLISH_DISCOUNT = "promotions.publish_discount"
+
+
 class DiscountAdminForm(WagtailAdminModelForm):
     """The checks a discount must pass before it is saved (the database enforces the first three too)."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        self._check_publishing()
         value_type, value = data.get("value_type"), data.get("value")
         if value_type in (Discount.ValueType.PERCENTAGE, Discount.ValueType.FIXED) and value is not None:
             if value <= 0:
@@ -107,6 +111,16 @@ class DiscountAdminForm(WagtailAdminModelForm):
             self.add_error("target", "Choose at least one product, collection or category.")
         self._check_store(data)
         return data
+
+    def _check_publishing(self) -> None:
+        """Without the publish permission the form has no "published" field: a draft stays a draft
+        (a copy of a live discount included), and a live discount cannot be changed at all."""
+        if "is_active" in self.fields:
+            return
+        if self.instance.pk is None:
+            self.instance.is_active = False
+        elif Discount.objects.filter(pk=self.instance.pk, is_active=True).exists():
+            self.add_error(None, "This discount is live: only a manager can change it (or unpublish it first).")
 
     def _check_store(self, data: dict[str, Any]) -> None:
         store = data.get("store")
@@ -140,7 +154,13 @@ class DiscountViewSet(StoreScopedSnippetViewSet):
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
-                [FieldPanel("store"), FieldPanel("name"), FieldPanel("kind"), FieldPanel("is_active")],
+                [
+                    FieldPanel("store"),
+                    FieldPanel("name"),
+                    FieldPanel("kind"),
+                    # Only who may publish sees the switch (Managers, Owners); Marketers draft.
+                    FieldPanel("is_active", permission=PUBLISH_DISCOUNT),
+                ],
                 heading="Basics",
             ),
             MultiFieldPanel([FieldRowPanel([FieldPanel("value_type"), FieldPanel("value")])], heading="Value"),

@@ -80,6 +80,7 @@ class Discount(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["store", "kind", "is_active"])]
+        permissions = [("publish_discount", "Can publish (make live) and unpublish a discount")]
 
     def __str__(self) -> str:
         return self.name

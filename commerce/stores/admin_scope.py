@@ -30,10 +30,10 @@ from django.http import Http404
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.core.admin_choosers import PermissionCheckedChooserMixin, chooser_viewset_with
 
 from .models import Store
+from .staff_scope import staff_store_ids
 
 OBJECT_VIEWS = (
     "edit_view_class",

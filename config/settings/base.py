@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "commerce.cart",
     "commerce.checkout",
     "commerce.insights",
+    "commerce.people",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -61,7 +62,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "commerce.people.apps.StaffUsersAppConfig",  # wagtail.users with Magpie's user form
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -295,7 +296,9 @@ MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
 # At most this many units held by one unpaid order (the "stock_hold" throttle bounds how often).
 MAGPIE_HOLD_MAX_UNITS = int(env("MAGPIE_HOLD_MAX_UNITS", "50") or 50)
 # Which stores a member of staff may act for (None: all); the RLS context carries them.
-MAGPIE_STAFF_STORE_IDS = "commerce.accounts.staff_scope.staff_store_ids"
+MAGPIE_STAFF_STORE_IDS = "commerce.stores.staff_scope.staff_store_ids"
+# Staff invitations: how long the emailed link works.
+MAGPIE_STAFF_INVITATION_DAYS = int(env("MAGPIE_STAFF_INVITATION_DAYS", "7") or 7)
 MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 
 # Storefront limits (bad input is bounded, never a 500).
@@ -345,6 +348,7 @@ MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {
     "gift_card": (10, 600),  # balance checks and applying a card in the cart
     "checkout_payment": (20, 600),
     "stock_hold": (5, 3600),  # placing an order that reserves stock, per visitor
+    "staff_invitation": (10, 3600),  # accepting a staff invitation (the link's page)
 }
 # Where the counters live: Redis (shared by every process) when REDIS_URL is set.
 MAGPIE_THROTTLE_STORAGE = REDIS_URL or "memory://"

@@ -37,7 +37,7 @@ def test_signing_up_alone_does_not_show_a_guest_order(client, store, guest_order
 def test_the_sign_up_link_confirms_the_address_and_joins_the_guest_orders(client, store, guest_order):
     path = sign_up(client)
 
-    response = client.get(path, follow=True)
+    response = client.post(path, follow=True)
 
     user = User.objects.get()
     assert user.is_active and user.email_verified_at is not None

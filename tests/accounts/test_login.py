@@ -129,9 +129,9 @@ def test_the_visitors_cart_joins_the_customers_cart(client, store, customer, via
                 "password2": PASSWORD,
             },
         )
-        # signing up mails a link; opening it (same browser) signs the customer in
+        # signing up mails a link; confirming it (same browser) signs the customer in
         link = re.search(r"http://testserver(/account/signup/confirm/\S+)", mail.outbox[-1].body).group(1)
-        client.get(link)
+        client.post(link)
         user = customer.__class__.objects.get(email="nia@example.com")
 
     # Then the lines are in the customer's cart and the visitor's cart is gone

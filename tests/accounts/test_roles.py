@@ -17,12 +17,12 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from commerce.accounts.models import StaffProfile
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER, ROLE_NAMES, role_groups_sync
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.core.money import Money
 from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountCode, GiftCard
 from commerce.stores.admin_scope import scope_queryset
+from commerce.stores.staff_scope import staff_store_ids
 from tests.conftest import ensure_wagtail_roots
 from tests.factories import ProductPageFactory
 from tests.factories import place_order as order_place_for
@@ -103,6 +103,11 @@ def test_the_migration_creates_the_groups_idempotently_and_reverses(db):
                 "auth.change_group",
                 "accounts.change_user",
                 "accounts.change_staffprofile",
+                "accounts.invite_staff",
+                "accounts.anonymise_customer",
+                "inventory.delete_stocklocation",
+                "people.add_customernote",
+                "promotions.publish_discount",
                 "orders.view_order",
                 "promotions.delete_discount",
                 "stores.change_store",
@@ -119,12 +124,23 @@ def test_the_migration_creates_the_groups_idempotently_and_reverses(db):
                 "payments.view_payment",
                 "payments.add_refund",
                 "promotions.delete_discount",
+                "promotions.publish_discount",
                 "promotions.add_discountcode",
                 "promotions.add_giftcard",
                 "promotions.change_giftcard",
                 "shipping.change_shippingmethod",
+                "inventory.change_stocklevel",
+                "accounts.view_user",
+                "accounts.export_customer",
+                "accounts.anonymise_customer",
             ],
-            ["auth.change_group", "accounts.change_user", "accounts.view_user", "accounts.change_staffprofile"],
+            [
+                "auth.change_group",
+                "accounts.change_user",
+                "accounts.change_staffprofile",
+                "accounts.invite_staff",
+                "inventory.delete_stocklocation",
+            ],
         ),
         (
             CUSTOMER_SERVICE,
@@ -136,8 +152,11 @@ def test_the_migration_creates_the_groups_idempotently_and_reverses(db):
                 "promotions.view_giftcard",
                 "accounts.view_user",
                 "accounts.view_address",
+                "accounts.export_customer",
             ],
             [
+                "accounts.anonymise_customer",
+                "inventory.view_stocklevel",
                 "promotions.view_discount",
                 "promotions.view_discountcode",
                 "promotions.add_giftcard",
@@ -155,9 +174,11 @@ def test_the_migration_creates_the_groups_idempotently_and_reverses(db):
                 "promotions.add_discount",
                 "promotions.change_discount",
                 "promotions.view_discount",
-                "promotions.add_discountcode",
             ],
             [
+                "promotions.publish_discount",
+                "promotions.add_discountcode",
+                "promotions.view_discountcode",
                 "orders.view_order",
                 "payments.view_paymentevent",
                 "promotions.view_giftcard",
@@ -214,7 +235,7 @@ SCREENS = (
 )
 ALLOWED = {
     OWNER: set(SCREENS),
-    MANAGER: {"orders", "order", "payment_events", "gift_cards", "discounts", "shipping"},
+    MANAGER: {"orders", "order", "payment_events", "gift_cards", "discounts", "shipping", "users"},
     CUSTOMER_SERVICE: {"orders", "order", "payment_events", "gift_cards", "users"},
     MARKETER: {"discounts", "pages", "images"},
 }
@@ -381,7 +402,16 @@ def test_a_manager_of_all_stores_sees_both(make_member, orders_in_both_stores):
 # --- Every admin URL of the back office, one by one, for a marketer --------------------------------
 
 # Route prefixes of the screens that hold orders, payments, gift cards, customers and staff.
-PRIVATE_ADMIN_ROUTES = ("orders/", "payments/", "promotions/giftcard", "users/", "groups/", "staff-stores/")
+PRIVATE_ADMIN_ROUTES = (
+    "orders/",
+    "payments/",
+    "promotions/giftcard",
+    "users/",
+    "groups/",
+    "staff-stores/",
+    "customers/",
+    "staff-invitations/",
+)
 PRIVATE_ADMIN_NAMES = ("staffprofile", "order", "payment", "giftcard", "wagtailusers")
 
 
@@ -416,6 +446,9 @@ def test_a_marketer_is_refused_every_admin_url_of_orders_payments_gift_cards_and
     order = place_order()
     card = gift_card_issue(store=store, value=Money(Decimal("10.00"), store.currency))
     marketer = make_member(MARKETER)
+    customer = order.customer or get_user_model().objects.create_user(email="buyer@example.com", password=PASSWORD)
+    order.customer = customer
+    order.save(update_fields=["customer"])
     client = client_for(marketer)
     private = [
         (route, name)
@@ -432,6 +465,7 @@ def test_a_marketer_is_refused_every_admin_url_of_orders_payments_gift_cards_and
         "orders/": order.pk,
         "paymentevent": event.pk,
         "users/": marketer.pk,
+        "customers/": customer.pk,
         "groups/": Group.objects.get(name=MARKETER).pk,
         "staff-stores/": profile.pk,
         "staffprofile": profile.pk,

@@ -8,7 +8,7 @@ from commerce.accounts.roles import role_groups_remove, role_groups_sync
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    role_groups_sync(apps)
+    role_groups_sync(apps, strict=False)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import sql
 
-from .registry import ALL_ENTRIES, REGISTRY, STORE_SCOPED, Protected, StoreScoped
+from .registry import ALL_ENTRIES, REGISTRY, STAFF_ONLY, STORE_SCOPED, Protected, StoreScoped
 
 POLICY_NAME = "magpie_rls"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_.]+)\}")
@@ -76,6 +76,10 @@ def customer_tables() -> list[str]:
 
 def store_scoped_tables() -> list[str]:
     return [table_for(entry.label) for entry in STORE_SCOPED]
+
+
+def staff_only_tables() -> list[str]:
+    return [table_for(entry.label) for entry in STAFF_ONLY]
 
 
 def function_statements() -> list[str]:

@@ -13,7 +13,8 @@ which is itself filtered by the parent's policy. ``tests/security/test_rls_regis
 when a model that points at a customer or at a protected table is neither here nor in
 :data:`EXEMPT`.
 
-Two kinds of entry: :data:`REGISTRY` holds customer data (:class:`Protected`: a customer sees their
+Three kinds of entry (the third, :data:`STAFF_ONLY`, is staff notes about customers):
+:data:`REGISTRY` holds customer data (:class:`Protected`: a customer sees their
 own rows); :data:`STORE_SCOPED` holds a store's staff data that shoppers' requests must still use
 (:class:`StoreScoped`: staff see their stores' rows, anonymous and customer contexts are let
 through because every storefront page reads stock and every checkout reserves it).
@@ -175,9 +176,21 @@ STORE_SCOPED: tuple[StoreScoped, ...] = (
     ),
 )
 
-ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED
+# Staff-only data about customers: staff of the row's store see it; no shopper ever does (not even
+# the customer it is about), so it has no owner and its own generic tests (test_rls_staff_only.py).
+STAFF_ONLY: tuple[Protected, ...] = (
+    Protected(
+        "people.CustomerNote",
+        staff_of_store(),
+        "staff notes about a customer: staff of the note's store only, never the customer",
+    ),
+)
+
+ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED + STAFF_ONLY
 
 # Models that point at a customer or a protected row but hold no customer data, and why.
 EXEMPT: dict[str, str] = {
     "accounts.StaffProfile": "which stores a member of staff works on; read to build the staff context itself",
+    "accounts.StaffInvitation": "staff data, not a customer's: owners list it in the admin (app permission "
+    "accounts.invite_staff); the link's page reads it as the system by the token's hash",
 }

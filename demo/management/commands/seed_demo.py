@@ -13,6 +13,7 @@ from commerce.core.rls import runs_as_system
 from commerce.stores.models import Store
 from demo.bulk import bulk_products_add, shared_images_ensure
 from demo.catalogue_data import STORES
+from demo.customers import demo_customers_ensure
 from demo.images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
 from demo.order_history import HISTORY_PER_STORE, history_missing, orders_bulk_add
 from demo.report import DemoDataError
@@ -106,6 +107,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
         self._history()
+        customers = demo_customers_ensure()
+        if customers.created or customers.orders_joined:
+            self.stdout.write(
+                f"Demo customers: {customers.created} accounts, {customers.orders_joined} past orders joined to them."
+            )
         if products:
             started = time.monotonic()
             with transaction.atomic():

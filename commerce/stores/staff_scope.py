@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model
 
-from .models import StaffProfile
+from commerce.accounts.models import StaffProfile
 
 _M = TypeVar("_M", bound=Model)
 
