@@ -212,6 +212,7 @@ class ProductIndexView(IndexView):
             titles.setdefault(row[0], []).append(row[1])
         for page in pages:
             page.collection_titles = sorted(titles.get(page.pk, []))
+        context["model_opts"] = ProductPage._meta  # the bulk actions registered for products (bulk_actions.py)
         return context
 
 

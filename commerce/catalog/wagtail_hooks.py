@@ -5,6 +5,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .bulk_actions import PRODUCT_BULK_ACTIONS
 from .models import Category
 from .product_admin import product_listing_viewset
 from .variants import page_tree_has_stock_history
@@ -45,6 +46,10 @@ def refuse_bulk_deleting_products_with_stock_history(request, action_type, objec
         if isinstance(page, Page) and page_tree_has_stock_history(page):
             return _refuse(request, page)
     return None
+
+
+for bulk_action in PRODUCT_BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 @hooks.register("register_admin_viewset")
