@@ -29,14 +29,27 @@ def same_store(page: Page, other: Page) -> bool:
     return store_for_page(page) == store_for_page(other)
 
 
-def _revise(page: Page, change: Callable[[Page], None], *, actor: Any, change_live_row: Callable[[], None]) -> None:
-    """Apply ``change`` to the page's latest revision (in memory) and save it as a new revision;
-    publish it when the page was live with nothing pending, else write ``change_live_row`` too."""
+def revise_page(
+    page: Page,
+    change: Callable[[Page], None],
+    *,
+    actor: Any,
+    change_live_row: Callable[[], None],
+    publish: bool | None = None,
+) -> None:
+    """Apply ``change`` to the page's latest revision (in memory) and save it as a new revision.
+    Someone who may publish (``publish``; by default the actor's permission) publishes it when the
+    page was live with nothing pending, and otherwise also writes ``change_live_row``; someone who
+    may not leaves a draft for review."""
     page = page.specific
+    if publish is None:
+        publish = actor is None or page.permissions_for_user(actor).can_publish()
     had_draft = page.has_unpublished_changes
     latest = page.get_latest_revision_as_object()
     change(latest)
     revision = latest.save_revision(user=actor, log_action=True)
+    if not publish:
+        return
     if page.live and not had_draft:
         revision.publish(user=actor)
     else:
@@ -63,7 +76,7 @@ def products_set_category(
                 through.objects.filter(productpage_id=product.pk).exclude(category=category).delete()
             through.objects.get_or_create(productpage_id=product.pk, category=category)
 
-        _revise(product, change, actor=actor, change_live_row=change_live_row)
+        revise_page(product, change, actor=actor, change_live_row=change_live_row)
         changed += 1
     return changed
 
@@ -100,7 +113,7 @@ def collection_add_products(*, collection: CollectionPage, products: Sequence[Pr
             ignore_conflicts=True,
         )
 
-    _revise(collection, change, actor=actor, change_live_row=change_live_row)
+    revise_page(collection, change, actor=actor, change_live_row=change_live_row)
     return len(joining)
 
 
@@ -119,7 +132,7 @@ def collection_remove_products(*, collection: CollectionPage, products: Sequence
     def change_live_row() -> None:
         CollectionProduct.objects.filter(collection=collection, product_id__in=leaving).delete()
 
-    _revise(collection, change, actor=actor, change_live_row=change_live_row)
+    revise_page(collection, change, actor=actor, change_live_row=change_live_row)
     return len(leaving)
 
 

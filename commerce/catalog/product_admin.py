@@ -28,11 +28,14 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
@@ -184,6 +187,10 @@ class ProductIndexView(IndexView):
     page_title = "Products"
     is_searchable = True
 
+    @cached_property
+    def header_buttons(self) -> list[HeaderButton]:
+        return [*super().header_buttons, HeaderButton("Import CSV", url=reverse("products:import"), icon_name="upload")]
+
     def get_base_queryset(self) -> QuerySet[ProductPage]:
         pages = super().get_base_queryset().filter(store_root_q(request_stores(self.request)))
         images = ProductImage.objects.order_by("sort_order").prefetch_related(
@@ -245,6 +252,11 @@ class ProductListingViewSet(PageListingViewSet):
         "variant_count": "Variants",
     }
     export_filename = "products"
+
+    def get_urlpatterns(self) -> list[Any]:
+        from .import_views import ProductImportView
+
+        return [*super().get_urlpatterns(), path("import/", ProductImportView.as_view(), name="import")]
 
 
 product_listing_viewset = ProductListingViewSet()
