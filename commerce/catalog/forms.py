@@ -6,6 +6,26 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 
 class ProductPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._label_option_values()
+
+    def _label_option_values(self) -> None:
+        """Each variant's option value fields are labelled with their option's name ("Size")."""
+        variants = self.formsets.get("variants") if hasattr(self, "formsets") else None
+        if variants is None:
+            return
+        source = self.data if self.is_bound else {}
+        names = (
+            source.get("option1_name", self.instance.option1_name),
+            source.get("option2_name", self.instance.option2_name),
+        )
+        for form in variants.forms:  # rows added in the browser are labelled by variant_builder.js
+            for number, name in enumerate(names, start=1):
+                field = form.fields.get(f"option{number}_value")
+                if field is not None and name and name.strip():
+                    field.label = name.strip()
+
     def clean(self):
         cleaned_data = super().clean()
         self._name_the_slug_holder(getattr(self, "parent_page", None) or self.instance.get_parent())

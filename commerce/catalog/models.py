@@ -22,7 +22,7 @@ from wagtail.search import index
 
 from .blocks import ProductDescriptionBlock
 from .forms import ProductPageForm
-from .panels import StockPanel
+from .panels import StockPanel, VariantBuilderPanel
 
 
 class Category(index.Indexed, models.Model):
@@ -96,7 +96,13 @@ class ProductPage(Page):
         FieldPanel("summary"),
         InlinePanel("gallery_images", label="Gallery images", heading="Gallery"),
         FieldPanel("description"),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")]),
+                VariantBuilderPanel(heading="Variant builder"),
+            ],
+            heading="Options",
+        ),
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
         StockPanel(heading="Stock"),
         MultiFieldPanel(
@@ -222,12 +228,31 @@ class ProductVariant(Orderable):
     height_mm = models.PositiveIntegerField("Height (mm)", default=0)
     is_active = models.BooleanField("active", default=True)
 
-    panels = [
-        FieldRowPanel([FieldPanel("sku"), FieldPanel("option1_value"), FieldPanel("option2_value")]),
-        FieldRowPanel([FieldPanel("price"), FieldPanel("compare_at_price")]),
-        FieldRowPanel([FieldPanel("low_stock_threshold"), FieldPanel("is_active")]),
+    panels = [  # one compact row a marketer edits; shipping details and the alert folded below it
         FieldRowPanel(
-            [FieldPanel("weight_grams"), FieldPanel("length_mm"), FieldPanel("width_mm"), FieldPanel("height_mm")]
+            [
+                FieldPanel("option1_value"),
+                FieldPanel("option2_value"),
+                FieldPanel("sku"),
+                FieldPanel("price"),
+                FieldPanel("compare_at_price"),
+                FieldPanel("is_active"),
+            ]
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("weight_grams"),
+                        FieldPanel("length_mm"),
+                        FieldPanel("width_mm"),
+                        FieldPanel("height_mm"),
+                        FieldPanel("low_stock_threshold"),
+                    ]
+                )
+            ],
+            heading="Shipping and stock alert",
+            classname="collapsed",
         ),
     ]
 

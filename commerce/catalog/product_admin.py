@@ -254,9 +254,14 @@ class ProductListingViewSet(PageListingViewSet):
     export_filename = "products"
 
     def get_urlpatterns(self) -> list[Any]:
+        from .builder_views import VariantBuilderView
         from .import_views import ProductImportView
 
-        return [*super().get_urlpatterns(), path("import/", ProductImportView.as_view(), name="import")]
+        return [
+            *super().get_urlpatterns(),
+            path("import/", ProductImportView.as_view(), name="import"),
+            path("variant-builder/", VariantBuilderView.as_view(), name="variant_builder"),
+        ]
 
 
 product_listing_viewset = ProductListingViewSet()
