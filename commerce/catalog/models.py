@@ -106,7 +106,13 @@ class ProductPage(Page):
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
         StockPanel(heading="Stock"),
         MultiFieldPanel(
-            [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured"), FieldPanel("is_gift_card")],
+            [
+                FieldPanel("collections"),
+                FieldPanel("categories"),
+                FieldPanel("tags"),
+                FieldPanel("featured"),
+                FieldPanel("is_gift_card"),
+            ],
             heading="Merchandising",
         ),
     ]
