@@ -45,7 +45,15 @@ from commerce.core.money_format import format_money
 from commerce.stores.models import Store
 
 from .availability import available_sum, in_stock_q
-from .models import Category, CollectionPage, CollectionProduct, ProductImage, ProductPage, ProductVariant
+from .models import (
+    Category,
+    CollectionPage,
+    CollectionProduct,
+    ProductImage,
+    ProductIndexPage,
+    ProductPage,
+    ProductVariant,
+)
 
 THUMBNAIL_SPEC = "fill-80x80"
 
@@ -186,6 +194,16 @@ class CollectionsColumn(Column):
 class ProductIndexView(IndexView):
     page_title = "Products"
     is_searchable = True
+
+    def get_add_url(self) -> str | None:
+        """Straight to the new product's form when the staff member has one shop to add it to
+        (Wagtail asks for the parent page first otherwise)."""
+        url = super().get_add_url()
+        roots = store_root_q(request_stores(self.request))
+        shops = list(ProductIndexPage.objects.filter(roots).only("pk", "path", "depth")[:2])
+        if url and len(shops) == 1 and shops[0].permissions_for_user(self.request.user).can_add_subpage():
+            return reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shops[0].pk])
+        return url
 
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:
