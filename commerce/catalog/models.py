@@ -22,7 +22,7 @@ from wagtail.search import index
 
 from .blocks import ProductDescriptionBlock
 from .forms import ProductPageForm
-from .panels import StockPanel, VariantBuilderPanel
+from .panels import ProductChooserPanel, StockPanel, VariantBuilderPanel
 
 
 class Category(index.Indexed, models.Model):
@@ -404,7 +404,7 @@ class CollectionProduct(Orderable):
     collection = ParentalKey(CollectionPage, on_delete=models.CASCADE, related_name="manual_products")
     product = models.ForeignKey(ProductPage, on_delete=models.CASCADE, related_name="+")
 
-    panels = [FieldPanel("product")]
+    panels = [ProductChooserPanel("product")]
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")]

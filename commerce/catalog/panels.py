@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import FieldPanel, Panel
 
 
 class StockPanel(Panel):
@@ -78,3 +78,15 @@ class VariantBuilderPanel(Panel):
                 if variant.option2_value:
                     second[variant.option2_value] = None
             return ", ".join(first), ", ".join(second)
+
+
+class ProductChooserPanel(FieldPanel):
+    """A product field chosen with the product chooser (thumbnails, price, stock, the right store;
+    ``product_chooser.py``), resolved when the form is built: the models declare this panel."""
+
+    def get_form_options(self) -> dict[str, Any]:
+        from .product_chooser import ProductChooserWidget
+
+        options = super().get_form_options()
+        options["widgets"] = {self.field_name: ProductChooserWidget}
+        return options

@@ -10,6 +10,7 @@ from .forms import ProductCollectionsForm
 from .merchandising import product_set_collections
 from .models import Category, ProductPage
 from .product_admin import product_listing_viewset
+from .product_chooser import product_chooser_viewset
 from .variants import page_tree_has_stock_history
 
 
@@ -68,6 +69,11 @@ def put_the_product_in_its_chosen_collections(request, page):
 @hooks.register("register_admin_viewset")
 def register_products_screen():
     return product_listing_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_product_chooser():
+    return product_chooser_viewset
 
 
 @hooks.register("construct_settings_menu")
