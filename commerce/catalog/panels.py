@@ -51,7 +51,7 @@ class VariantBuilderPanel(Panel):
 
         class Media:
             js = ["catalog/variant_builder.js"]
-            css = {"all": ["catalog/variant_builder.css"]}
+            css = {"all": ["catalog/admin.css"]}
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
             from .variant_builder import DEFAULT_PATTERN
