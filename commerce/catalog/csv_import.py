@@ -22,8 +22,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from wagtail.models import Page
 
-from .merchandising import revise_page
+from .merchandising import lock_page, revise_page
 from .models import ProductPage, ProductVariant
 
 MAX_ROWS = 5000
@@ -228,8 +229,8 @@ def apply_import(*, text: str, store_ids: list[int] | None, user: Any) -> Import
     by_product: dict[int, list[RowPlan]] = {}
     for row in plan.changed_rows:
         by_product.setdefault(row.variant.product_id, []).append(row)
-    products = ProductPage.objects.filter(pk__in=by_product).select_for_update().order_by("pk")
-    for product in products:
+    for product_id in sorted(by_product):  # locks in pk order: no deadlock between two imports
+        product = lock_page(Page.objects.only("pk", "content_type").get(pk=product_id))
         rows = by_product[product.pk]
 
         def change_live_row(product: ProductPage = product, rows: list[RowPlan] = rows) -> None:

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Max
 from wagtail.models import Page
 
+from commerce.core.locking import locked
+
 from .models import Category, CollectionPage, CollectionProduct, ProductPage
 
 
@@ -29,6 +31,13 @@ def same_store(page: Page, other: Page) -> bool:
     return store_for_page(page) == store_for_page(other)
 
 
+def lock_page(page: Page) -> Page:
+    """The page's row locked to the end of the transaction and read again: two changes to one
+    page's revisions queue up, and the second builds on the first (neither is lost)."""
+    locked(Page.objects.filter(pk=page.pk)).get()
+    return page.specific_class.objects.get(pk=page.pk)
+
+
 def revise_page(
     page: Page,
     change: Callable[[Page], None],
@@ -37,7 +46,8 @@ def revise_page(
     change_live_row: Callable[[], None],
     publish: bool | None = None,
 ) -> None:
-    """Apply ``change`` to the page's latest revision (in memory) and save it as a new revision.
+    """Apply ``change`` to the page's latest revision (in memory) and save it as a new revision
+    (the caller holds ``lock_page``).
     Someone who may publish (``publish``; by default the actor's permission) publishes it when the
     page was live with nothing pending, and otherwise also writes ``change_live_row``; someone who
     may not leaves a draft for review."""
@@ -63,8 +73,9 @@ def products_set_category(
     """Give each product ``category`` (instead of its others when ``replace``); returns how many changed."""
     through = ProductPage.categories.through
     changed = 0
-    for product in products:
-        current = {c.pk for c in product.specific.get_latest_revision_as_object().categories.all()}
+    for product in sorted(products, key=lambda p: p.pk):  # locks in pk order: no deadlock between two runs
+        product = lock_page(product)
+        current = {c.pk for c in product.get_latest_revision_as_object().categories.all()}
         if current == {category.pk} or (not replace and category.pk in current):
             continue
 
@@ -91,7 +102,7 @@ def _check_same_store(collection: CollectionPage, products: Iterable[ProductPage
 def collection_add_products(*, collection: CollectionPage, products: Sequence[ProductPage], actor: Any) -> int:
     """Append ``products`` to the collection's hand-picked list (one new revision); returns how many joined."""
     _check_same_store(collection, products)
-    collection = collection.specific
+    collection = lock_page(collection)
     latest = collection.get_latest_revision_as_object()
     present = {item.product_id for item in latest.manual_products.all()}
     joining = [p for p in dict.fromkeys(products) if p.pk not in present]
@@ -121,7 +132,7 @@ def collection_add_products(*, collection: CollectionPage, products: Sequence[Pr
 def collection_remove_products(*, collection: CollectionPage, products: Sequence[ProductPage], actor: Any) -> int:
     """Take ``products`` off the collection's hand-picked list (one new revision); returns how many left."""
     leaving = {p.pk for p in products}
-    collection = collection.specific
+    collection = lock_page(collection)
     latest = collection.get_latest_revision_as_object()
     if not any(item.product_id in leaving for item in latest.manual_products.all()):
         return 0
