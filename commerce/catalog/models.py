@@ -20,6 +20,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from commerce.stores.models import Store
+
 from .blocks import ProductDescriptionBlock
 from .forms import ProductPageForm
 from .panels import ProductChooserPanel, StockPanel, VariantBuilderPanel
@@ -204,6 +206,9 @@ class ProductImage(Orderable):
         return self.alt_text or self.image.title
 
 
+STORE_DEFAULT = "Empty: the store's default."
+
+
 class ProductVariant(Orderable):
     """A buyable thing: one SKU with its own price and options. Its stock lives in ``commerce.inventory``
     (levels per location and a movement ledger), never in the page revision."""
@@ -228,10 +233,12 @@ class ProductVariant(Orderable):
     low_stock_threshold = models.PositiveIntegerField(
         "Low stock alert at", default=5, help_text="Managers are emailed when available stock falls to this or below."
     )
-    weight_grams = models.PositiveIntegerField("Weight (g)", default=0, help_text="0 when unknown.")
-    length_mm = models.PositiveIntegerField("Length (mm)", default=0)
-    width_mm = models.PositiveIntegerField("Width (mm)", default=0)
-    height_mm = models.PositiveIntegerField("Height (mm)", default=0)
+    weight_grams = models.PositiveIntegerField(
+        "Weight (g)", null=True, blank=True, help_text="Empty: the store's default weight."
+    )
+    length_mm = models.PositiveIntegerField("Length (mm)", null=True, blank=True, help_text=STORE_DEFAULT)
+    width_mm = models.PositiveIntegerField("Width (mm)", null=True, blank=True, help_text=STORE_DEFAULT)
+    height_mm = models.PositiveIntegerField("Height (mm)", null=True, blank=True, help_text=STORE_DEFAULT)
     is_active = models.BooleanField("active", default=True)
 
     panels = [  # one compact row a marketer edits; shipping details and the alert folded below it
@@ -291,6 +298,16 @@ class ProductVariant(Orderable):
     @property
     def label(self) -> str:
         return " / ".join(v for v in (self.option1_value, self.option2_value) if v) or self.sku
+
+    def shipping_weight_grams(self, store: Store) -> int:
+        """The weight to ship: the variant's own, else ``store``'s default."""
+        return self.weight_grams if self.weight_grams is not None else store.default_weight_grams
+
+    def parcel_mm(self, store: Store) -> tuple[int, int, int]:
+        """Length, width and height to ship, each the variant's own or else ``store``'s default."""
+        own = (self.length_mm, self.width_mm, self.height_mm)
+        defaults = (store.default_length_mm, store.default_width_mm, store.default_height_mm)
+        return tuple(value if value is not None else default for value, default in zip(own, defaults, strict=True))
 
     @property
     def available_quantity(self) -> int:
