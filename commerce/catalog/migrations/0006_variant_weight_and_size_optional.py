@@ -3,22 +3,6 @@
 from django.db import migrations, models
 
 
-SIZES = ("weight_grams", "length_mm", "width_mm", "height_mm")
-
-
-def zero_means_unknown(apps, schema_editor):
-    """0 meant "unknown" ("0 when unknown."); unknown is now empty, so the store's default applies."""
-    variants = apps.get_model("catalog", "ProductVariant").objects
-    for name in SIZES:
-        variants.filter(**{name: 0}).update(**{name: None})
-
-
-def unknown_back_to_zero(apps, schema_editor):
-    variants = apps.get_model("catalog", "ProductVariant").objects
-    for name in SIZES:
-        variants.filter(**{f"{name}__isnull": True}).update(**{name: 0})
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,5 +30,4 @@ class Migration(migrations.Migration):
             name='width_mm',
             field=models.PositiveIntegerField(blank=True, help_text="Empty: the store's default.", null=True, verbose_name='Width (mm)'),
         ),
-        migrations.RunPython(zero_means_unknown, unknown_back_to_zero),
     ]
