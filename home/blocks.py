@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from commerce.catalog.blocks import ProductChooserBlock
+
 
 class LinkBlock(blocks.StructBlock):
     """A page or an external URL with its text. ``LinkBlock(required=False)`` may be left empty."""
@@ -94,7 +96,7 @@ class FeaturedCollectionBlock(blocks.StructBlock):
 
 class ProductGridBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, required=False)
-    products = blocks.ListBlock(blocks.PageChooserBlock(page_type="catalog.ProductPage"), min_num=1, max_num=24)
+    products = blocks.ListBlock(ProductChooserBlock(), min_num=1, max_num=24)
     show_sold_out = blocks.BooleanBlock(
         required=False, default=False, help_text="Also show sold-out products (skipped unless ticked)."
     )

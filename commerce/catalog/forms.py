@@ -2,10 +2,73 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.db.models import QuerySet
 from wagtail.admin.forms import WagtailAdminPageForm
 
 
+def store_collections(page) -> QuerySet:
+    """The collections of the store ``page`` (or the parent it is created under) belongs to."""
+    from commerce.stores.selectors import store_for_page
+
+    from .models import CollectionPage
+
+    store = store_for_page(page) if page is not None else None
+    root_path = store.site.root_page.path if store is not None else "!"
+    return CollectionPage.objects.filter(path__startswith=root_path).order_by("title")
+
+
+class ProductCollectionsForm(forms.Form):
+    """The product's hand-picked collections. Part of the product editor (as ``ProductPageForm``'s
+    field) and read again from the same POST once the page is saved, by the ``after_create_page`` /
+    ``after_edit_page`` hook (Wagtail reloads the page after publishing, so nothing else survives)."""
+
+    collections = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The product is added to these collections' hand-picked lists (and taken off the others') "
+        "when you save; each collection's own editor shows the same list.",
+    )
+
+    def __init__(self, *args, store_page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collections"].queryset = store_collections(store_page)
+
+
 class ProductPageForm(WagtailAdminPageForm):
+    collections = ProductCollectionsForm.base_fields["collections"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._label_option_values()
+        if "collections" in self.fields:
+            self._offer_the_stores_collections()
+
+    def _offer_the_stores_collections(self) -> None:
+        from .merchandising import product_collections
+
+        parent = getattr(self, "parent_page", None) or (self.instance.get_parent() if self.instance.pk else None)
+        self.fields["collections"].queryset = store_collections(parent)
+        if self.instance.pk and not self.is_bound:
+            self.initial["collections"] = [c.pk for c in product_collections(self.instance)]
+
+    def _label_option_values(self) -> None:
+        """Each variant's option value fields are labelled with their option's name ("Size")."""
+        variants = self.formsets.get("variants") if hasattr(self, "formsets") else None
+        if variants is None:
+            return
+        source = self.data if self.is_bound else {}
+        names = (
+            source.get("option1_name", self.instance.option1_name),
+            source.get("option2_name", self.instance.option2_name),
+        )
+        for form in variants.forms:  # rows added in the browser are labelled by variant_builder.js
+            for number, name in enumerate(names, start=1):
+                field = form.fields.get(f"option{number}_value")
+                if field is not None and name and name.strip():
+                    field.label = name.strip()
+
     def clean(self):
         cleaned_data = super().clean()
         self._name_the_slug_holder(getattr(self, "parent_page", None) or self.instance.get_parent())

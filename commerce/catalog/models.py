@@ -20,9 +20,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from commerce.stores.models import Store
+
 from .blocks import ProductDescriptionBlock
 from .forms import ProductPageForm
-from .panels import StockPanel
+from .panels import ProductChooserPanel, StockPanel, VariantBuilderPanel
 
 
 class Category(index.Indexed, models.Model):
@@ -96,11 +98,23 @@ class ProductPage(Page):
         FieldPanel("summary"),
         InlinePanel("gallery_images", label="Gallery images", heading="Gallery"),
         FieldPanel("description"),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")])], heading="Options"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("option1_name"), FieldPanel("option2_name")]),
+                VariantBuilderPanel(heading="Variant builder"),
+            ],
+            heading="Options",
+        ),
         InlinePanel("variants", label="Variant", heading="Variants", min_num=1),
         StockPanel(heading="Stock"),
         MultiFieldPanel(
-            [FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured"), FieldPanel("is_gift_card")],
+            [
+                FieldPanel("collections"),
+                FieldPanel("categories"),
+                FieldPanel("tags"),
+                FieldPanel("featured"),
+                FieldPanel("is_gift_card"),
+            ],
             heading="Merchandising",
         ),
     ]
@@ -192,6 +206,9 @@ class ProductImage(Orderable):
         return self.alt_text or self.image.title
 
 
+STORE_DEFAULT = "Empty: the store's default."
+
+
 class ProductVariant(Orderable):
     """A buyable thing: one SKU with its own price and options. Its stock lives in ``commerce.inventory``
     (levels per location and a movement ledger), never in the page revision."""
@@ -216,18 +233,39 @@ class ProductVariant(Orderable):
     low_stock_threshold = models.PositiveIntegerField(
         "Low stock alert at", default=5, help_text="Managers are emailed when available stock falls to this or below."
     )
-    weight_grams = models.PositiveIntegerField("Weight (g)", default=0, help_text="0 when unknown.")
-    length_mm = models.PositiveIntegerField("Length (mm)", default=0)
-    width_mm = models.PositiveIntegerField("Width (mm)", default=0)
-    height_mm = models.PositiveIntegerField("Height (mm)", default=0)
+    weight_grams = models.PositiveIntegerField(
+        "Weight (g)", null=True, blank=True, help_text="Empty: the store's default weight."
+    )
+    length_mm = models.PositiveIntegerField("Length (mm)", null=True, blank=True, help_text=STORE_DEFAULT)
+    width_mm = models.PositiveIntegerField("Width (mm)", null=True, blank=True, help_text=STORE_DEFAULT)
+    height_mm = models.PositiveIntegerField("Height (mm)", null=True, blank=True, help_text=STORE_DEFAULT)
     is_active = models.BooleanField("active", default=True)
 
-    panels = [
-        FieldRowPanel([FieldPanel("sku"), FieldPanel("option1_value"), FieldPanel("option2_value")]),
-        FieldRowPanel([FieldPanel("price"), FieldPanel("compare_at_price")]),
-        FieldRowPanel([FieldPanel("low_stock_threshold"), FieldPanel("is_active")]),
+    panels = [  # one compact row a marketer edits; shipping details and the alert folded below it
         FieldRowPanel(
-            [FieldPanel("weight_grams"), FieldPanel("length_mm"), FieldPanel("width_mm"), FieldPanel("height_mm")]
+            [
+                FieldPanel("option1_value"),
+                FieldPanel("option2_value"),
+                FieldPanel("sku"),
+                FieldPanel("price"),
+                FieldPanel("compare_at_price"),
+                FieldPanel("is_active"),
+            ]
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("weight_grams"),
+                        FieldPanel("length_mm"),
+                        FieldPanel("width_mm"),
+                        FieldPanel("height_mm"),
+                        FieldPanel("low_stock_threshold"),
+                    ]
+                )
+            ],
+            heading="Shipping and stock alert",
+            classname="collapsed",
         ),
     ]
 
@@ -260,6 +298,16 @@ class ProductVariant(Orderable):
     @property
     def label(self) -> str:
         return " / ".join(v for v in (self.option1_value, self.option2_value) if v) or self.sku
+
+    def shipping_weight_grams(self, store: Store) -> int:
+        """The weight to ship: the variant's own, else ``store``'s default."""
+        return self.weight_grams if self.weight_grams is not None else store.default_weight_grams
+
+    def parcel_mm(self, store: Store) -> tuple[int, int, int]:
+        """Length, width and height to ship, each the variant's own or else ``store``'s default."""
+        own = (self.length_mm, self.width_mm, self.height_mm)
+        defaults = (store.default_length_mm, store.default_width_mm, store.default_height_mm)
+        return tuple(value if value is not None else default for value, default in zip(own, defaults, strict=True))
 
     @property
     def available_quantity(self) -> int:
@@ -373,7 +421,7 @@ class CollectionProduct(Orderable):
     collection = ParentalKey(CollectionPage, on_delete=models.CASCADE, related_name="manual_products")
     product = models.ForeignKey(ProductPage, on_delete=models.CASCADE, related_name="+")
 
-    panels = [FieldPanel("product")]
+    panels = [ProductChooserPanel("product")]
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")]

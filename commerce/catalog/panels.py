@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import FieldPanel, Panel
 
 
 class StockPanel(Panel):
@@ -38,3 +38,55 @@ def variant_stock_rows(*, product_id: int) -> list[dict[str, Any]]:
             adjust_url = ""
         rows.append({"variant": variant, "levels": list(variant.stock_levels.all()), "adjust_url": adjust_url})
     return rows
+
+
+class VariantBuilderPanel(Panel):
+    """Name the options' values (S, M, L; Black, Stone), choose a SKU pattern and a price, and
+    generate a variant row for every combination not yet in the table below. The rows come from
+    ``/admin/products/variant-builder/`` (``variant_builder.py``) and are filled into Wagtail's own
+    variants formset by ``catalog/variant_builder.js`` (a static file: no inline script)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "catalog/admin/variant_builder_panel.html"
+
+        class Media:
+            js = ["catalog/variant_builder.js"]
+            css = {"all": ["catalog/admin.css"]}
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            from .variant_builder import DEFAULT_PATTERN
+
+            context = super().get_context_data(parent_context)
+            if self.instance.pk:
+                query = f"page={self.instance.pk}"
+            else:
+                parent = getattr(self.form, "parent_page", None)
+                query = f"parent={parent.pk}" if parent is not None else ""
+            context["endpoint"] = f"{reverse('products:variant_builder')}?{query}"
+            context["default_pattern"] = DEFAULT_PATTERN
+            values = self._existing_values() if self.instance.pk else ("", "")
+            context["option1_values"], context["option2_values"] = values
+            return context
+
+        def _existing_values(self) -> tuple[str, str]:
+            """The option values the product's variants already use, in their order."""
+            first: dict[str, None] = {}
+            second: dict[str, None] = {}
+            for variant in self.instance.variants.all():
+                if variant.option1_value:
+                    first[variant.option1_value] = None
+                if variant.option2_value:
+                    second[variant.option2_value] = None
+            return ", ".join(first), ", ".join(second)
+
+
+class ProductChooserPanel(FieldPanel):
+    """A product field chosen with the product chooser (thumbnails, price, stock, the right store;
+    ``product_chooser.py``), resolved when the form is built: the models declare this panel."""
+
+    def get_form_options(self) -> dict[str, Any]:
+        from .product_chooser import ProductChooserWidget
+
+        options = super().get_form_options()
+        options["widgets"] = {self.field_name: ProductChooserWidget}
+        return options

@@ -28,11 +28,14 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
@@ -42,7 +45,15 @@ from commerce.stores.models import Store
 from commerce.stores.staff_scope import staff_store_ids
 
 from .availability import available_sum, in_stock_q
-from .models import Category, CollectionPage, CollectionProduct, ProductImage, ProductPage, ProductVariant
+from .models import (
+    Category,
+    CollectionPage,
+    CollectionProduct,
+    ProductImage,
+    ProductIndexPage,
+    ProductPage,
+    ProductVariant,
+)
 
 THUMBNAIL_SPEC = "fill-80x80"
 
@@ -184,6 +195,20 @@ class ProductIndexView(IndexView):
     page_title = "Products"
     is_searchable = True
 
+    def get_add_url(self) -> str | None:
+        """Straight to the new product's form when the staff member has one shop to add it to
+        (Wagtail asks for the parent page first otherwise)."""
+        url = super().get_add_url()
+        roots = store_root_q(request_stores(self.request))
+        shops = list(ProductIndexPage.objects.filter(roots).only("pk", "path", "depth")[:2])
+        if url and len(shops) == 1 and shops[0].permissions_for_user(self.request.user).can_add_subpage():
+            return reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shops[0].pk])
+        return url
+
+    @cached_property
+    def header_buttons(self) -> list[HeaderButton]:
+        return [*super().header_buttons, HeaderButton("Import CSV", url=reverse("products:import"), icon_name="upload")]
+
     def get_base_queryset(self) -> QuerySet[ProductPage]:
         pages = super().get_base_queryset().filter(store_root_q(request_stores(self.request)))
         images = ProductImage.objects.order_by("sort_order").prefetch_related(
@@ -212,6 +237,7 @@ class ProductIndexView(IndexView):
             titles.setdefault(row[0], []).append(row[1])
         for page in pages:
             page.collection_titles = sorted(titles.get(page.pk, []))
+        context["model_opts"] = ProductPage._meta  # the bulk actions registered for products (bulk_actions.py)
         return context
 
 
@@ -244,6 +270,16 @@ class ProductListingViewSet(PageListingViewSet):
         "variant_count": "Variants",
     }
     export_filename = "products"
+
+    def get_urlpatterns(self) -> list[Any]:
+        from .builder_views import VariantBuilderView
+        from .import_views import ProductImportView
+
+        return [
+            *super().get_urlpatterns(),
+            path("import/", ProductImportView.as_view(), name="import"),
+            path("variant-builder/", VariantBuilderView.as_view(), name="variant_builder"),
+        ]
 
 
 product_listing_viewset = ProductListingViewSet()

@@ -5,8 +5,12 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Category
+from .bulk_actions import PRODUCT_BULK_ACTIONS
+from .forms import ProductCollectionsForm
+from .merchandising import product_set_collections
+from .models import Category, ProductPage
 from .product_admin import product_listing_viewset
+from .product_chooser import product_chooser_viewset
 from .variants import page_tree_has_stock_history
 
 
@@ -47,9 +51,29 @@ def refuse_bulk_deleting_products_with_stock_history(request, action_type, objec
     return None
 
 
+for bulk_action in PRODUCT_BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def put_the_product_in_its_chosen_collections(request, page):
+    """The editor's "Collections" ticks, applied once the page exists (the editor form checked them)."""
+    if not isinstance(page.specific, ProductPage) or "title" not in request.POST:
+        return
+    form = ProductCollectionsForm(request.POST, store_page=page)
+    if form.is_valid():
+        product_set_collections(product=page.specific, collections=form.cleaned_data["collections"], actor=request.user)
+
+
 @hooks.register("register_admin_viewset")
 def register_products_screen():
     return product_listing_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_product_chooser():
+    return product_chooser_viewset
 
 
 @hooks.register("construct_settings_menu")

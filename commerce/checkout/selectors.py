@@ -37,8 +37,8 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
     cart = checkout.cart
     lines = cart_lines(cart=cart, request=request) if cart is not None else []
     address = PostalAddress.from_dict(checkout.shipping_address)
-    weight = sum(line.variant.weight_grams * line.quantity for line in lines)
     store = checkout.store
+    weight = sum(line.variant.shipping_weight_grams(store) * line.quantity for line in lines)
     subtotal = sum((line.unit_price * line.quantity for line in lines), Money.zero(store.currency))
     rates = (
         available_rates(store=store, address=address, subtotal=subtotal, weight_grams=weight)

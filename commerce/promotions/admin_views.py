@@ -27,9 +27,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
 from commerce.catalog.models import CollectionPage, ProductPage
+from commerce.catalog.store_page_choices import StorePageMultipleChoiceField
 from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
-from commerce.stores.admin_scope import StoreScopedFormMixin, StoreScopedSnippetViewSet, in_scope
+from commerce.stores.admin_scope import StoreScopedFormMixin, StoreScopedSnippetViewSet, in_scope, scope_queryset
+from commerce.stores.models import Store
 
 from .discount_codes import MAX_COUNT, MIN_LENGTH, discount_codes_csv, discount_codes_generate
 from .discount_rules import discount_status_q, normalize_code
@@ -93,6 +95,24 @@ PUBLISH_DISCOUNT = "promotions.publish_discount"
 
 class DiscountAdminForm(WagtailAdminModelForm):
     """The checks a discount must pass before it is saved (the database enforces the first three too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pick_pages_of_the_staff_members_stores()
+
+    def _pick_pages_of_the_staff_members_stores(self) -> None:
+        """Products and collections: searchable, narrowed to the discount's store in the browser,
+        store names shown where two stores share a title (``catalog.store_page_choices``)."""
+        stores = Store.objects.select_related("site__root_page").order_by("name")
+        stores = list(stores if self.for_user is None else scope_queryset(stores, self.for_user))
+        for name, model in (("products", ProductPage), ("collections", CollectionPage)):
+            if name in self.fields:
+                current = self.fields[name]
+                field = StorePageMultipleChoiceField(
+                    queryset=model.objects.all(), required=False, label=current.label, help_text=current.help_text
+                )
+                field.limit_to_stores(stores)
+                self.fields[name] = field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

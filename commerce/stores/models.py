@@ -55,6 +55,13 @@ class Store(models.Model):
         validators=[MinValueValidator(0)],
         help_text="The most Customer service may refund at once; above it a manager must refund.",
     )
+    # What a variant without its own weight or size ships as (the product editor leaves them empty).
+    default_weight_grams = models.PositiveIntegerField(
+        "Default weight (g)", default=0, help_text="For variants without a weight of their own."
+    )
+    default_length_mm = models.PositiveIntegerField("Default length (mm)", default=0)
+    default_width_mm = models.PositiveIntegerField("Default width (mm)", default=0)
+    default_height_mm = models.PositiveIntegerField("Default height (mm)", default=0)
 
     panels = [
         FieldPanel("site"),
@@ -73,6 +80,16 @@ class Store(models.Model):
         FieldPanel("contact_email"),
         FieldPanel("shipping_countries"),
         FieldPanel("customer_service_refund_limit"),
+        MultiFieldPanel(
+            [
+                FieldPanel("default_weight_grams"),
+                FieldPanel("default_length_mm"),
+                FieldPanel("default_width_mm"),
+                FieldPanel("default_height_mm"),
+            ],
+            heading="Parcel defaults",
+            help_text="Used for any variant whose weight or size is left empty.",
+        ),
     ]
 
     class Meta:

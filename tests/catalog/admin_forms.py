@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from commerce.catalog.models import ProductPage, ProductVariant
+from commerce.catalog.models import CollectionProduct, ProductPage, ProductVariant
 
 
 def variant_data(variant: ProductVariant | None = None, **fields: str) -> dict[str, str]:
@@ -57,6 +57,9 @@ def product_edit_data(product: ProductPage, *, variants: list[dict[str, str]], *
         "option2_name": product.option2_name,
         "variants": inline_formset(variants, initial=existing, min=1),
         "tags": "",
+        "collections": [
+            str(pk) for pk in CollectionProduct.objects.filter(product=product).values_list("collection_id", flat=True)
+        ],
         "seo_title": "",
         "search_description": "",
         "social_image": "",
@@ -65,4 +68,5 @@ def product_edit_data(product: ProductPage, *, variants: list[dict[str, str]], *
         "action-publish": "action-publish",
     }
     values.update(fields)
-    return nested_form_data(values)
+    collections = values.pop("collections")
+    return {**nested_form_data(values), "collections": collections}  # a list: several values of one field

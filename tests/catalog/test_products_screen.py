@@ -172,5 +172,10 @@ def test_the_screen_keeps_an_exact_query_count_at_50_rows(marketer_client, store
     assert len(response.context["object_list"]) == rows
 
 
-QUERIES = 31  # Wagtail's admin (session, user, permissions, menus, workflow states), the rows' 6, and 2 for
-# the marketer's store-limited page permissions (commerce/stores/page_scope.py)
+QUERIES = 33  # Wagtail's admin (session, user, permissions, menus, workflow states), the rows' 6, the shop for "Add",
+# and 2 for the marketer's store-limited page permissions (commerce/stores/page_scope.py)
+
+
+def test_add_goes_straight_to_the_new_products_form_in_the_marketers_shop(marketer_client, store, shop_index):
+    html = marketer_client.get(URL).content.decode()
+    assert reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shop_index.pk]) in html

@@ -1,0 +1,103 @@
+"""Product cards: what a grid of products shows (price "from", stock badge, first image), read with a
+fixed number of queries for any number of products."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from wagtail.images.models import Image
+
+from commerce.core.money import Money
+
+from ..availability import with_available_stock
+from ..models import ProductImage, ProductPage, ProductVariant
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """What a product card shows."""
+
+    page_id: int
+    title: str
+    url: str
+    summary: str
+    image: Image | None
+    image_alt: str
+    price: Money | None
+    compare_at_price: Money | None
+    stock_status: str
+    has_price_range: bool
+
+    @property
+    def on_sale(self) -> bool:
+        return self.price is not None and self.compare_at_price is not None and self.compare_at_price > self.price
+
+
+def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
+    """Prefetch what ``product_cards`` reads: active variants, gallery images and their renditions."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=with_available_stock(ProductVariant.objects.filter(is_active=True)).order_by(
+                "price", "sort_order", "pk"
+            ),
+            to_attr="active_variants",
+        ),
+        Prefetch(
+            "gallery_images",
+            queryset=ProductImage.objects.order_by("sort_order", "pk").select_related("image"),
+            to_attr="ordered_images",
+        ),
+        "ordered_images__image__renditions",
+    )
+
+
+def product_cards(
+    products: Iterable[ProductPage], *, currency: str, request: HttpRequest | None = None
+) -> list[ProductCard]:
+    """Cards for products loaded through ``with_card_data``."""
+    cards = []
+    for product in products:
+        variants: Sequence[ProductVariant] = getattr(product, "active_variants", None) or []
+        images: Sequence[ProductImage] = getattr(product, "ordered_images", None) or []
+        in_stock = [v for v in variants if v.available_quantity > 0]
+        cheapest = (in_stock or variants)[0] if variants else None  # "From" ignores sold-out variants
+        first_image = images[0] if images else None
+        if not variants:
+            status = "sold_out"
+        elif any(v.stock_status == "in_stock" for v in variants):
+            status = "in_stock"
+        elif any(v.stock_status == "low" for v in variants):
+            status = "low"
+        else:
+            status = "sold_out"
+        cards.append(
+            ProductCard(
+                page_id=product.pk,
+                title=product.title,
+                url=product.get_url(request) or "",
+                summary=product.summary,
+                image=first_image.image if first_image else None,
+                image_alt=first_image.alt if first_image else "",
+                price=Money(cheapest.price, currency) if cheapest else None,
+                compare_at_price=(
+                    Money(cheapest.compare_at_price, currency)
+                    if cheapest and cheapest.compare_at_price is not None
+                    else None
+                ),
+                stock_status=status,
+                has_price_range=len({v.price for v in variants}) > 1,
+            )
+        )
+    return cards
+
+
+def product_cards_for_ids(
+    page_ids: Sequence[int], *, currency: str, request: HttpRequest | None = None
+) -> list[ProductCard]:
+    """Cards for live products, in the order of ``page_ids`` (editor-chosen grids)."""
+    by_id = {p.pk: p for p in with_card_data(ProductPage.objects.live().filter(pk__in=list(page_ids)))}
+    return product_cards([by_id[pk] for pk in page_ids if pk in by_id], currency=currency, request=request)

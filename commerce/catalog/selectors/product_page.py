@@ -1,0 +1,187 @@
+"""The product page: its variants as the shopper chooses them, images, breadcrumbs, categories and
+tags, read with a fixed number of queries (on a saved page and on an unsaved preview)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from taggit.models import Tag
+from wagtail.images.models import Image
+from wagtail.models import Page
+
+from commerce.core.money import Money
+from commerce.stores.selectors import store_for_request
+
+from ..availability import with_available_stock
+from ..models import Category, ProductImage, ProductPage, ProductVariant
+
+
+@dataclass(frozen=True)
+class Breadcrumb:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class VariantChoice:
+    """One active variant as the shopper chooses it."""
+
+    id: int
+    sku: str
+    label: str
+    price: Money
+    compare_at_price: Money | None
+    stock_status: str
+    available_quantity: int
+    option1: str = ""
+    option2: str = ""
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    @property
+    def is_available(self) -> bool:
+        return self.stock_status != "sold_out"
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    """Everything the product page shows, read with a fixed number of queries."""
+
+    page: ProductPage
+    url: str
+    currency: str
+    store_name: str
+    breadcrumbs: tuple[Breadcrumb, ...]
+    images: tuple[ProductImage, ...]
+    variants: tuple[VariantChoice, ...]
+    selected: VariantChoice | None
+    categories: tuple[Category, ...]
+    tags: tuple[Tag, ...]
+    social_image: Image | None
+
+    @property
+    def shop_url(self) -> str:
+        """The listing the product lives in (its parent page), for category and tag links."""
+        return self.breadcrumbs[-1].url if self.breadcrumbs else "/"
+
+    @property
+    def main_image(self) -> ProductImage | None:
+        return self.images[0] if self.images else None
+
+    @property
+    def share_image(self) -> Image | None:
+        """The image for social networks: the chosen social image, else the first gallery image."""
+        if self.social_image is not None:
+            return self.social_image
+        return self.images[0].image if self.images else None
+
+    @property
+    def has_variant_choice(self) -> bool:
+        return len(self.variants) > 1
+
+    @property
+    def cheapest(self) -> VariantChoice | None:
+        """The cheapest variant still available ("From" ignores sold-out ones), else the cheapest."""
+        candidates = [v for v in self.variants if v.is_available] or self.variants
+        return min(candidates, key=lambda v: v.price.amount) if candidates else None
+
+    @property
+    def price(self) -> Money | None:
+        return self.cheapest.price if self.cheapest else None
+
+    @property
+    def compare_at_price(self) -> Money | None:
+        return self.cheapest.compare_at_price if self.cheapest else None
+
+    @property
+    def has_price_range(self) -> bool:
+        return len({v.price.amount for v in self.variants}) > 1
+
+    @property
+    def stock_status(self) -> str:
+        """'in_stock' when any variant is well stocked, 'low' when only low stock is left, else 'sold_out'."""
+        statuses = {v.stock_status for v in self.variants}
+        for status in ("in_stock", "low"):
+            if status in statuses:
+                return status
+        return "sold_out"
+
+    @property
+    def available_quantity(self) -> int:
+        return sum(v.available_quantity for v in self.variants if v.is_available)
+
+    @property
+    def max_quantity(self) -> int:
+        return max((v.available_quantity for v in self.variants if v.is_available), default=0)
+
+
+def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
+    """The product page's data. Works on a saved page and on an unsaved preview (in-memory relations)."""
+    store = store_for_request(request)
+    if store is None:
+        raise Http404("This site has no store.")
+    active = page.variants.filter(is_active=True).order_by("sort_order")
+    if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
+        active = with_available_stock(active)
+    variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
+    images = page.gallery_images.select_related("image").prefetch_related("image__renditions").order_by("sort_order")
+    return ProductDetail(
+        page=page,
+        url=page.get_full_url(request) or request.build_absolute_uri(),
+        currency=store.currency,
+        store_name=store.name,
+        breadcrumbs=_breadcrumbs(page, root_id=store.site.root_page_id, request=request),
+        images=tuple(images),
+        variants=tuple(variants),
+        selected=_selected_variant(variants, request.GET.get("variant", "")),
+        categories=tuple(page.categories.all()),
+        tags=tuple(page.tags.order_by("name")),
+        social_image=(
+            Image.objects.prefetch_related("renditions").filter(pk=page.social_image_id).first()
+            if page.social_image_id
+            else None
+        ),
+    )
+
+
+def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str) -> VariantChoice:
+    options = [
+        f"{name}: {value}" if name else value
+        for name, value in ((page.option1_name, variant.option1_value), (page.option2_name, variant.option2_value))
+        if value
+    ]
+    return VariantChoice(
+        id=variant.pk,
+        sku=variant.sku,
+        label=", ".join(options) or variant.sku,
+        price=Money(variant.price, currency),
+        compare_at_price=Money(variant.compare_at_price, currency) if variant.compare_at_price is not None else None,
+        stock_status=variant.stock_status,
+        available_quantity=variant.available_quantity,
+        option1=variant.option1_value,
+        option2=variant.option2_value,
+    )
+
+
+def _selected_variant(variants: Sequence[VariantChoice], requested: str) -> VariantChoice | None:
+    """The variant named in ``?variant=`` if it is one of these, else the first available, else the first."""
+    by_id = {str(v.id): v for v in variants}
+    if requested in by_id:
+        return by_id[requested]
+    return next((v for v in variants if v.is_available), variants[0] if variants else None)
+
+
+def _breadcrumbs(page: ProductPage, *, root_id: int, request: HttpRequest) -> tuple[Breadcrumb, ...]:
+    """Live ancestors from the site root down to (not including) the page, in one query."""
+    if not page.path:
+        return ()
+    crumbs: list[Breadcrumb] = []
+    for ancestor in Page.objects.ancestor_of(page).live().order_by("depth").only("id", "title", "path", "url_path"):
+        if ancestor.pk == root_id or crumbs:
+            crumbs.append(Breadcrumb(title=ancestor.title, url=ancestor.get_url(request) or ""))
+    return tuple(crumbs)
