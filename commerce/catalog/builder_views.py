@@ -10,8 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views import View
 from wagtail.models import Page
 
-from commerce.accounts.staff_scope import staff_store_ids
 from commerce.stores.selectors import store_for_page
+from commerce.stores.staff_scope import staff_store_ids
 
 from .variant_builder import BuilderError, build_variants
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views import View
 from wagtail.admin import messages
 
-from commerce.accounts.staff_scope import staff_store_ids
+from commerce.stores.staff_scope import staff_store_ids
 
 from .csv_import import FIELDS, ImportPlan, ImportRefused, apply_import, decode_upload, plan_import
 
