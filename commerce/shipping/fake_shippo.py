@@ -4,9 +4,10 @@ The tests start it to drive the real ``shippo`` SDK over HTTP; ``manage.py fakes
 for ``make run`` (when ``SHIPPO_API_BASE`` points at it) so labels and tracking work with no Shippo
 account. It speaks the subset Magpie uses: shipments (with rates and address validation),
 transactions (labels, listed by rate), refunds (voids) and tracks, and it posts ``track_updated``
-webhooks. Inputs steer it the way carriers' test modes do: a destination postcode ``00000`` fails
-address validation, ``99999`` makes the carrier refuse; ``faults`` answer the next requests with an
-error or late (after doing the work, as a real timeout may).
+webhooks. Inputs steer it the way carriers' test modes do: a destination street containing
+"Nowhere" fails address validation, one containing "Unreachable" makes the carrier refuse;
+``faults`` answer the next requests with an error or late (after doing the work, as a real
+timeout may).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ SERVICES = (  # carrier, token, name, base price, per kg, days
     ("USPS", "usps_priority", "Priority Mail", Decimal("8.70"), Decimal("1.60"), 2),
     ("UPS", "ups_next_day_air", "Next Day Air", Decimal("24.50"), Decimal("3.20"), 1),
 )
-INVALID_POSTCODE = "00000"
-REFUSED_POSTCODE = "99999"
+INVALID_STREET = "Nowhere"
+REFUSED_STREET = "Unreachable"
 
 
 @dataclass
@@ -160,7 +161,7 @@ class FakeShippo:
         kg = Decimal(str(parcel.get("weight") or "0")) * (Decimal("0.001") if parcel.get("mass_unit") == "g" else 1)
         validation = None
         if to.get("validate"):
-            valid = to.get("zip") != INVALID_POSTCODE
+            valid = INVALID_STREET.lower() not in (to.get("street1") or "").lower()
             messages = (
                 []
                 if valid
@@ -177,7 +178,7 @@ class FakeShippo:
         rates, messages, status = [], [], "SUCCESS"
         if validation and not validation["is_valid"]:
             pass
-        elif to.get("zip") == REFUSED_POSTCODE:
+        elif REFUSED_STREET.lower() in (to.get("street1") or "").lower():
             status = "ERROR"
             messages = [{"source": "USPS", "code": "", "text": "The carrier does not deliver to this postal code."}]
         else:
