@@ -58,13 +58,10 @@ def order_refund(
     actor=None,
     request_key: str | None = None,
 ) -> Order:
-    """Refund to the card; a fully refunded order gives its discount uses back."""
+    """Refund to the card. Discount uses of a fully refunded order are released by the one path
+    every refund takes (``order_record_refund`` → ``order_refunded`` → the promotions job)."""
     refund_create(order=order, amount=amount, lines=lines, reason=reason, actor=actor, request_key=request_key)
     order.refresh_from_db()
-    if order.status == OrderStatus.REFUNDED:
-        released = discounts_release(order=order)
-        if released:
-            order_add_event(order=order, type="note", message="Fully refunded: discount uses released.", actor=actor)
     return order
 
 
@@ -73,7 +70,8 @@ def order_refund_to_gift_card(
     *, order: Order, amount: Money, reason: str = "", actor=None, request_key: str | None = None
 ) -> GiftCard | None:
     """Refund as store credit: onto the gift card the order was paid with, if any, else onto a new
-    card emailed to the buyer. Never more than was paid; a full refund releases discount uses.
+    card emailed to the buyer. Never more than was paid; a full refund releases discount uses
+    (through ``order_refunded``, like every refund).
     The same ``request_key`` (the form's one-time token) credits once: a repeat returns None."""
     order = locked(Order.objects.select_related("store")).get(pk=order.pk)
     if request_key and order.events.filter(data__request_key=request_key).exists():
@@ -103,6 +101,4 @@ def order_refund_to_gift_card(
         data={"request_key": request_key} if request_key else None,
         actor=actor,
     )
-    if order.status == OrderStatus.REFUNDED:
-        discounts_release(order=order)
     return card

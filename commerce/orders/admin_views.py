@@ -30,7 +30,9 @@ from wagtail_modeladmin.helpers import ModelAdminURLFinder, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from .models import OrderEvent
+from .fulfilment import FULFILLABLE
+from .models import Fulfilment, OrderEvent, ReturnRequest
+from .roles import FULFIL, MANAGE_RETURNS
 
 SALES_MENU_HOOK = "register_sales_menu_item"
 
@@ -196,6 +198,9 @@ ORDER_INSPECT_PREFETCH = (
     "refunds__lines__order_line",
     "discount_redemptions__code",  # promotions' reverse relation, read by name (no import upwards)
     Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+    Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("location", "created_by")),
+    "fulfilments__lines__order_line",
+    "returns__lines__order_line",
 )
 
 
@@ -209,15 +214,34 @@ class OrderInspectView(InspectView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         order = self.instance
         prefetch_related_objects([order], *ORDER_INSPECT_PREFETCH)
+        user = self.request.user
+        lines = order.lines.all()
+        returns = order.returns.all()
+        shipped_units = sum(line.quantity_fulfilled for line in lines)
+        returned_or_claimed = sum(
+            return_line.quantity
+            for return_request in returns
+            if return_request.status != ReturnRequest.Status.REJECTED
+            for return_line in return_request.lines.all()
+        )
         return super().get_context_data(
             order=order,
             address=order.shipping_postal_address,
-            lines=order.lines.all(),
+            lines=lines,
             payments=order.payments.all(),
             refunds=order.refunds.all(),
+            fulfilments=order.fulfilments.all(),
+            returns=returns,
             events=order.events.all(),
             notes=[event for event in order.events.all() if event.type == OrderEvent.Type.STAFF_NOTE],
-            can_act=self.request.user.has_perm("orders.change_order"),
+            can_act=user.has_perm("orders.change_order"),
             can_cancel=order.status not in CLOSED_STATUSES,
+            can_fulfil=user.has_perm(FULFIL)
+            and order.is_paid
+            and order.status in FULFILLABLE
+            and any(line.quantity_to_fulfil for line in lines),
+            can_ship=user.has_perm(FULFIL),
+            can_return=user.has_perm(MANAGE_RETURNS),
+            can_create_return=user.has_perm(MANAGE_RETURNS) and shipped_units > returned_or_claimed,
             **kwargs,
         )

@@ -20,6 +20,13 @@ STAFF_ACTIONS: dict[str, tuple[str, str]] = {
     "magpie.order.refund": ("Refund order", "Refunded"),
     "magpie.order.cancel": ("Cancel order", "Cancelled"),
     "magpie.order.note": ("Add internal note", "Internal note added"),
+    "magpie.order.fulfil": ("Fulfil order", "Fulfilment created"),
+    "magpie.order.ship": ("Mark shipped", "Marked shipped"),
+    "magpie.order.return_create": ("Create return", "Return created"),
+    "magpie.order.return_approve": ("Approve return", "Return approved"),
+    "magpie.order.return_reject": ("Reject return", "Return rejected"),
+    "magpie.order.return_receive": ("Receive return", "Return received"),
+    "magpie.order.return_refund": ("Refund return", "Return refunded"),
 }
 
 

@@ -13,7 +13,7 @@ from .links import order_guest_url
 from .models import Order, OrderEvent
 
 
-def _send(order: Order, *, kind: str, subject: str, context: dict) -> None:
+def send_order_email(order: Order, *, kind: str, subject: str, context: dict) -> None:
     message = EmailMultiAlternatives(
         subject=f"{order.store.name}: {subject}",
         body=render_to_string(f"orders/email/{kind}.txt", context),
@@ -35,7 +35,7 @@ def order_refund_email_send(*, order_id: int, event_id: int) -> bool:
         if order.events.filter(type=OrderEvent.Type.EMAIL_SENT, data__kind="refund", data__event=event_id).exists():
             return False
         context = {"order": order, "message": event.message, "order_url": order_guest_url(order)}
-        _send(order, kind="refund", subject=f"refund on order {order.number}", context=context)
+        send_order_email(order, kind="refund", subject=f"refund on order {order.number}", context=context)
         OrderEvent.objects.create(
             order=order,
             type=OrderEvent.Type.EMAIL_SENT,

@@ -164,6 +164,7 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(**AMOUNT)
     quantity_refunded = models.PositiveIntegerField(default=0)
     quantity_fulfilled = models.PositiveIntegerField(default=0)
+    quantity_returned = models.PositiveIntegerField(default=0, help_text="Shipped units received back.")
 
     class Meta:
         ordering = ["pk"]
@@ -175,10 +176,20 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity_fulfilled__lte=F("quantity")), name="order_line_fulfil_within_quantity"
             ),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__lte=F("quantity_fulfilled")), name="order_line_return_within_fulfilled"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_title} ({self.sku})"
+
+    @property
+    def quantity_to_fulfil(self) -> int:
+        """Units still to ship: ordered, less shipped, less those refunded that never came back
+        (a refund before shipping means "do not send these")."""
+        not_to_ship = max(self.quantity_refunded - self.quantity_returned, 0)
+        return max(self.quantity - self.quantity_fulfilled - not_to_ship, 0)
 
 
 class OrderEvent(models.Model):
@@ -198,6 +209,13 @@ class OrderEvent(models.Model):
         EMAIL_SENT = "email_sent", "Email sent"
         NOTE = "note", "Note"
         STAFF_NOTE = "staff_note", "Internal note"
+        FULFILLED = "fulfilled", "Fulfilment created"
+        SHIPPED = "shipped", "Shipped"
+        RETURN_REQUESTED = "return_requested", "Return requested"
+        RETURN_APPROVED = "return_approved", "Return approved"
+        RETURN_REJECTED = "return_rejected", "Return rejected"
+        RETURN_RECEIVED = "return_received", "Return received"
+        RETURN_REFUNDED = "return_refunded", "Return refunded"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=32, choices=Type.choices)
@@ -250,3 +268,22 @@ class StockReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × variant {self.variant_id} for order {self.order_id} ({self.status})"
+
+
+# Declared in their own module to keep this one small; imported here so Django registers them.
+from .fulfilment_models import Fulfilment, FulfilmentLine, ReturnLine, ReturnReason, ReturnRequest  # noqa: E402
+
+__all__ = [
+    "Fulfilment",
+    "FulfilmentLine",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderSequence",
+    "OrderStatus",
+    "PaymentStatus",
+    "ReturnLine",
+    "ReturnReason",
+    "ReturnRequest",
+    "StockReservation",
+]

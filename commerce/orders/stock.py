@@ -25,6 +25,7 @@ from commerce.inventory.services import (
     stock_deallocate,
     stock_return,
     stock_sell,
+    stock_transfer,
 )
 
 from .models import Order, OrderEvent, StockReservation
@@ -114,14 +115,23 @@ def stock_commit_sold(*, order: Order) -> int:
 
 
 @transaction.atomic
-def stock_restock(*, order: Order, variant_id: int, quantity: int, actor: Any = None) -> None:
-    """Units of a refunded line back on the shelf, at the location they were sold from (else the store's first)."""
+def stock_restock(
+    *, order: Order, variant_id: int, quantity: int, actor: Any = None, location_id: int | None = None
+) -> None:
+    """Units of a refunded or returned line back on the shelf: at ``location_id`` (a return goes back
+    where it was shipped from), else where they were sold from, else the store's first location."""
     location_id = (
-        StockReservation.objects.filter(order=order, variant_id=variant_id, status=StockReservation.Status.CONVERTED)
-        .order_by("-pk")
-        .values_list("location_id", flat=True)
-        .first()
-    ) or default_location(store_id=order.store_id).pk
+        location_id
+        or (
+            StockReservation.objects.filter(
+                order=order, variant_id=variant_id, status=StockReservation.Status.CONVERTED
+            )
+            .order_by("-pk")
+            .values_list("location_id", flat=True)
+            .first()
+        )
+        or default_location(store_id=order.store_id).pk
+    )
     stock_return(
         variant_id=variant_id,
         location_id=location_id,
@@ -129,6 +139,59 @@ def stock_restock(*, order: Order, variant_id: int, quantity: int, actor: Any = 
         reference=f"order {order.number}",
         actor=actor,
     )
+
+
+def stock_sold_at(*, order: Order) -> dict[int, dict[int, int]]:
+    """Where the order's paid units left the shelf: variant id → {location id: quantity}."""
+    sold: dict[int, dict[int, int]] = {}
+    for variant_id, location_id, quantity in StockReservation.objects.filter(
+        order=order, status=StockReservation.Status.CONVERTED
+    ).values_list("variant_id", "location_id", "quantity"):
+        sold.setdefault(variant_id, {})
+        sold[variant_id][location_id] = sold[variant_id].get(location_id, 0) + quantity
+    return sold
+
+
+@transaction.atomic
+def stock_ship_from(
+    *,
+    order: Order,
+    location_id: int,
+    units: dict[int, int],
+    shipped: dict[int, dict[int, int]],
+    reference: str,
+    actor: Any = None,
+) -> int:
+    """Units (variant id → quantity) leave in a fulfilment from ``location_id``.
+
+    Paid stock already left the shelf (a ``sold`` movement where it was reserved), so units shipped
+    from the location they were sold at move nothing. Units sold at another location but shipped
+    from this one move the sale: a transfer from here to there, so both shelves match what is on
+    them. ``shipped`` is what earlier fulfilments took per variant and location. Returns the units
+    transferred; raises ``StockChangeRefused`` when this location has too few."""
+    sold = stock_sold_at(order=order)
+    moved = 0
+    for variant_id, quantity in sorted(units.items()):
+        done = shipped.get(variant_id, {})
+        left = {loc: q - done.get(loc, 0) for loc, q in sold.get(variant_id, {}).items()}
+        rest = quantity - min(quantity, max(left.get(location_id, 0), 0))
+        for other, available in sorted(left.items()):
+            if rest <= 0:
+                break
+            if other == location_id or available <= 0:
+                continue
+            count = min(rest, available)
+            stock_transfer(
+                variant_id=variant_id,
+                from_location_id=location_id,
+                to_location_id=other,
+                quantity=count,
+                note=f"{reference}: sold at another location, shipped from here"[:255],
+                actor=actor,
+            )
+            rest -= count
+            moved += count
+    return moved
 
 
 def expired_reservation_order_ids(*, now: datetime | None = None) -> list[int]:

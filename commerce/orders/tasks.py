@@ -21,3 +21,19 @@ def send_refund_email(order_id: int, event_id: int) -> bool:
     from .emails import order_refund_email_send
 
     return order_refund_email_send(order_id=order_id, event_id=event_id)
+
+
+@task()
+@runs_as_system("task:send_shipped_email")
+def send_shipped_email(order_id: int, fulfilment_id: int) -> bool:
+    from .fulfilment_emails import order_shipped_email_send
+
+    return order_shipped_email_send(order_id=order_id, fulfilment_id=fulfilment_id)
+
+
+@task()
+@runs_as_system("task:send_return_email")
+def send_return_email(order_id: int, return_id: int, status: str) -> bool:
+    from .fulfilment_emails import return_email_send
+
+    return return_email_send(order_id=order_id, return_id=return_id, status=status)

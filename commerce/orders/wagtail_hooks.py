@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from wagtail import hooks
@@ -9,6 +10,7 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from commerce.stores.admin_scope import scope_queryset
 
+from . import fulfilment_views as views
 from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, ViewOnlyModelAdmin
 from .models import Order
 
@@ -115,3 +117,31 @@ def order_log_actions(actions) -> None:
 
     for action, (label, message) in STAFF_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_urls")
+def order_operation_urls() -> list:
+    return [
+        path("orders/<int:order_id>/fulfil/", views.order_fulfil_view, name="orders_fulfil"),
+        path(
+            "orders/<int:order_id>/fulfilments/<int:fulfilment_id>/ship/",
+            views.fulfilment_ship_view,
+            name="orders_ship",
+        ),
+        path("orders/<int:order_id>/returns/new/", views.return_create_view, name="orders_return_create"),
+        path(
+            "orders/<int:order_id>/returns/<int:return_id>/approve/",
+            views.return_approve_view,
+            name="orders_return_approve",
+        ),
+        path(
+            "orders/<int:order_id>/returns/<int:return_id>/reject/",
+            views.return_reject_view,
+            name="orders_return_reject",
+        ),
+        path(
+            "orders/<int:order_id>/returns/<int:return_id>/receive/",
+            views.return_receive_view,
+            name="orders_return_receive",
+        ),
+    ]

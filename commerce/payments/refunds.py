@@ -62,8 +62,8 @@ class RefundLineRequest:
     restock: bool = False
 
 
-def _line_value(line: OrderLine, quantity: int) -> Decimal:
-    # What the shopper paid per unit, after discounts and (exclusive) tax.
+def line_refund_value(line: OrderLine, quantity: int) -> Decimal:
+    """What the shopper paid for ``quantity`` units of the line, after discounts and (exclusive) tax."""
     return (line.line_total * quantity / line.quantity).quantize(Decimal("0.01"))
 
 
@@ -93,7 +93,7 @@ def _refund_prepare(
             raise CommerceError(
                 f"At most {line.quantity - line.quantity_refunded} of {line.sku} can be refunded.", field="lines"
             )
-        value += _line_value(line, request.quantity)
+        value += line_refund_value(line, request.quantity)
     # What the order may still give back (card and gift card money), and what this card payment can.
     refundable = order.amount_paid + order.gift_card_total - order.amount_refunded
     payment = (

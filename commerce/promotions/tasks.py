@@ -42,9 +42,16 @@ def expire_gift_cards() -> int:
 def release_discounts_for_refunded_order(order_id: int) -> int:
     """A fully refunded order gives its discount uses back, however it was refunded (admin,
     cancellation, store credit or Stripe's dashboard). Idempotent: a second run releases nothing."""
+    from django.db import transaction
+
     from commerce.orders.models import Order, OrderStatus
+    from commerce.orders.services import order_add_event
 
     from .discounts import discounts_release
 
-    order = Order.objects.filter(pk=order_id, status__in=[OrderStatus.REFUNDED, OrderStatus.CANCELLED]).first()
-    return 0 if order is None else discounts_release(order=order)
+    with transaction.atomic():
+        order = Order.objects.filter(pk=order_id, status__in=[OrderStatus.REFUNDED, OrderStatus.CANCELLED]).first()
+        released = 0 if order is None else discounts_release(order=order)
+        if released:
+            order_add_event(order=order, type="note", message="Fully refunded: discount uses released.")
+    return released

@@ -150,7 +150,9 @@ def test_an_abandoned_order_gives_back_the_code_use_and_the_gift_card_money(stor
     assert sum(t.amount for t in card.transactions.all()) == card.balance
 
 
-def test_a_full_refund_releases_the_discount_use(store, shipping, spring, stripe_gateway):
+def test_a_full_refund_releases_the_discount_use_once_through_the_refund_signal(
+    store, shipping, spring, stripe_gateway, django_capture_on_commit_callbacks
+):
     checkout = checkout_with(store, codes=["SPRING10"])
     setup = checkout_prepare_payment(checkout=checkout)
     browser_confirms_card(stripe_gateway, setup.id)
@@ -158,12 +160,19 @@ def test_a_full_refund_releases_the_discount_use(store, shipping, spring, stripe
     spring.refresh_from_db()
     assert spring.times_used == 1
 
-    order = order_refund(order=order, reason="Changed their mind")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        order = order_refund(order=order, reason="Changed their mind")
 
+    # Nothing is released in the refund itself: one path, the job the order_refunded signal enqueues.
     spring.refresh_from_db()
-    assert order.status == "refunded"
+    assert order.status == "refunded" and spring.times_used == 1
+    assert not DiscountRedemption.objects.get(order=order).released
+    for callback in callbacks:
+        callback()
+    spring.refresh_from_db()
     assert spring.times_used == 0
     assert DiscountRedemption.objects.get(order=order).released
+    assert order.events.filter(message="Fully refunded: discount uses released.").count() == 1
 
 
 def test_buying_a_gift_card_product_issues_and_emails_a_card(store, shipping, django_capture_on_commit_callbacks):

@@ -121,6 +121,10 @@ REGISTRY: tuple[Protected, ...] = (
     Protected("orders.OrderLine", visible("orders.Order", "order_id"), "lines of a visible order"),
     Protected("orders.OrderEvent", visible("orders.Order", "order_id"), "timeline of a visible order"),
     Protected("orders.StockReservation", visible("orders.Order", "order_id"), "stock held by a visible order"),
+    Protected("orders.Fulfilment", visible("orders.Order", "order_id"), "shipments of a visible order"),
+    Protected("orders.FulfilmentLine", visible("orders.Fulfilment", "fulfilment_id"), "lines of a visible fulfilment"),
+    Protected("orders.ReturnRequest", visible("orders.Order", "order_id"), "returns of a visible order"),
+    Protected("orders.ReturnLine", visible("orders.ReturnRequest", "return_request_id"), "lines of a visible return"),
     Protected("payments.Payment", visible("orders.Order", "order_id"), "payments of a visible order"),
     Protected(
         "payments.PaymentEvent",
