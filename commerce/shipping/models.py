@@ -82,3 +82,17 @@ class ShippingSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "shipping settings"
+
+
+from .shipment_models import LIVE, TRACKED, Shipment, ShipmentStatus, ShippingEvent, TrackingEvent  # noqa: E402
+
+__all__ = [
+    "LIVE",
+    "TRACKED",
+    "Shipment",
+    "ShipmentStatus",
+    "ShippingEvent",
+    "ShippingMethod",
+    "ShippingSettings",
+    "TrackingEvent",
+]

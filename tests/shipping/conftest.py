@@ -65,3 +65,26 @@ def heavy_product(store):
     variant.length_mm, variant.width_mm, variant.height_mm = 300, 300, 80
     variant.save()
     return product
+
+
+@pytest.fixture
+def fulfilment(store, warehouse, heavy_product):
+    """A paid order of one pan, its shopper's service Priority Mail, fulfilled from the warehouse
+    (not shipped yet)."""
+    from commerce.core.money import Money
+    from commerce.orders.fulfilment import order_fulfil
+    from commerce.orders.models import Order
+    from commerce.orders.services import order_mark_paid
+    from tests.factories import place_order
+
+    order = place_order(store=store, variant=heavy_product.variants.get(), email="ada@example.com")
+    Order.objects.filter(pk=order.pk).update(
+        shipping_address=DESTINATION.as_dict(),
+        shipping_method_code="usps-usps_priority",
+        shipping_method_name="USPS Priority Mail",
+        shipping_provider="shippo",
+        shipping_carrier="USPS",
+        shipping_service="Priority Mail",
+    )
+    order = order_mark_paid(order=Order.objects.get(pk=order.pk), amount=Money(order.total, "USD"), reference="pi_1")
+    return order_fulfil(order=order, location_id=warehouse.pk)
