@@ -13,7 +13,11 @@ from commerce.orders.models import Order, OrderEvent
 
 from .models import Shipment
 
-SUBJECTS = {"delivered": "order {number} was delivered", "exception": "a problem delivering order {number}"}
+SUBJECTS = {
+    "delivered": "order {number} was delivered",
+    "exception": "a problem delivering order {number}",
+    "return_label": "your return label for order {number}",
+}
 
 
 def shipment_email_send(*, shipment_id: int, kind: str) -> bool:

@@ -31,7 +31,7 @@ from .rollup import order_delivery_status_refresh
 logger = logging.getLogger(__name__)
 
 
-def _provider() -> ShippingProvider:
+def provider_required() -> ShippingProvider:
     provider = get_provider()
     if provider is None:
         raise CommerceError("Labels need a Shippo account: set SHIPPO_API_KEY.", code="no_provider")
@@ -40,7 +40,7 @@ def _provider() -> ShippingProvider:
 
 def fulfilment_label_rates(*, fulfilment: Fulfilment) -> list[LiveRate]:
     """Fresh carrier rates for what is in this fulfilment, from its location to the customer."""
-    provider = _provider()
+    provider = provider_required()
     order = fulfilment.order
     origin = fulfilment.location.ship_from_address
     if origin is None:
@@ -77,7 +77,7 @@ def _choose(rates: list[LiveRate], code: str) -> LiveRate:
 def shipment_buy_label(*, fulfilment: Fulfilment, service_code: str = "", actor: Any = None) -> Shipment:
     """The label for ``fulfilment``: bought once, whatever the retries or double clicks. Without a
     ``service_code`` the service the shopper chose at checkout is used when offered, else the cheapest."""
-    provider = _provider()
+    provider = provider_required()
     shipment = Shipment.objects.filter(fulfilment=fulfilment, status__in=LIVE).first()
     if shipment is None:
         fulfilment = Fulfilment.objects.select_related("order__store", "location").get(pk=fulfilment.pk)
@@ -88,7 +88,7 @@ def shipment_buy_label(*, fulfilment: Fulfilment, service_code: str = "", actor:
             chosen_at_checkout = fulfilment.order.shipping_method_code
             rate = _choose(rates, chosen_at_checkout if any(r.code == chosen_at_checkout for r in rates) else "")
         shipment = _shipment_create(fulfilment=fulfilment, rate=rate, actor=actor)
-    return _purchase(shipment=shipment, provider=provider, actor=actor)
+    return shipment_purchase(shipment=shipment, provider=provider, actor=actor)
 
 
 def _shipment_create(*, fulfilment: Fulfilment, rate: LiveRate, actor: Any) -> Shipment:
@@ -117,7 +117,7 @@ def _shipment_create(*, fulfilment: Fulfilment, rate: LiveRate, actor: Any) -> S
         return Shipment.objects.get(fulfilment=fulfilment, status__in=LIVE)
 
 
-def _purchase(*, shipment: Shipment, provider: ShippingProvider, actor: Any) -> Shipment:
+def shipment_purchase(*, shipment: Shipment, provider: ShippingProvider, actor: Any) -> Shipment:
     problem: CommerceError | None = None
     with transaction.atomic():
         shipment = locked(Shipment.objects).get(pk=shipment.pk)
@@ -152,7 +152,7 @@ def _label_refused(shipment: Shipment, message: str, actor: Any) -> CommerceErro
     shipment.last_error = message[:300]
     shipment.save()
     order_add_event(
-        order=shipment.order, type=OrderEvent.Type.LABEL, message=f"Label refused: {message}", actor=_user(actor)
+        order=shipment.order, type=OrderEvent.Type.LABEL, message=f"Label refused: {message}", actor=staff_user(actor)
     )
     logger.warning("label for shipment %s refused: %s", shipment.pk, message)
     return CommerceError(f"The carrier refused the label: {message}", field="service", code="label_refused")
@@ -178,7 +178,7 @@ def _apply_label(shipment: Shipment, label: Label, actor: Any) -> CommerceError 
         type=OrderEvent.Type.LABEL,
         message=f"Label bought: {shipment.carrier} {shipment.service} ({cost}), tracking {shipment.tracking_number}.",
         data={"shipment": shipment.pk},
-        actor=_user(actor),
+        actor=staff_user(actor),
     )
     if shipment.fulfilment is not None and shipment.fulfilment.status == Fulfilment.Status.PENDING:
         # The one "shipped" path: carrier and tracking on the fulfilment, the customer emailed once.
@@ -201,7 +201,7 @@ def shipment_void_label(*, shipment: Shipment, actor: Any = None) -> Shipment:
     if shipment.status != ShipmentStatus.LABEL_CREATED or not shipment.transaction_id:
         raise CommerceError("Only a label the carrier has not scanned yet can be voided.", field="shipment")
     try:
-        result = _provider().void_label(transaction_id=shipment.transaction_id)
+        result = provider_required().void_label(transaction_id=shipment.transaction_id)
     except ProviderUnavailable as exc:
         raise CommerceError("Shippo did not answer; please try again.", code="unavailable") from exc
     except CarrierRefused as exc:
@@ -220,11 +220,11 @@ def shipment_void_label(*, shipment: Shipment, actor: Any = None) -> Shipment:
         type=OrderEvent.Type.LABEL,
         message=f"Label voided: {shipment.carrier} {shipment.tracking_number} (refund {result.status}).",
         data={"shipment": shipment.pk},
-        actor=_user(actor),
+        actor=staff_user(actor),
     )
     order_delivery_status_refresh(order_id=shipment.order_id)
     return shipment
 
 
-def _user(actor: Any) -> Any:
+def staff_user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None

@@ -43,7 +43,10 @@ def test_the_secret_may_come_in_a_header(client, shipped, fake_shippo):
     fake_shippo.advance(shipped.tracking_number, "TRANSIT")
 
     response = post(
-        client, fake_shippo.webhook_body(shipped.tracking_number), token=None, HTTP_X_MAGPIE_WEBHOOK_TOKEN=WEBHOOK_SECRET
+        client,
+        fake_shippo.webhook_body(shipped.tracking_number),
+        token=None,
+        HTTP_X_MAGPIE_WEBHOOK_TOKEN=WEBHOOK_SECRET,
     )
 
     assert response.status_code == 200
