@@ -18,6 +18,7 @@ from commerce.core.rls import system_context
 from commerce.core.rls.policies import customer_tables
 from commerce.payments.models import Payment, PaymentEvent, Refund, RefundLine
 from commerce.promotions.gift_cards import gift_card_issue
+from commerce.shipping.models import Shipment, ShippingEvent, TrackingEvent
 from commerce.promotions.models import Discount, DiscountRedemption
 from tests.factories import ProductPageFactory, place_order
 
@@ -72,7 +73,36 @@ def _customer_rows(store, name: str) -> tuple[User, object]:
     DiscountRedemption.objects.create(
         discount=discount, order=order, customer=user, email=user.email, label=discount.name, amount=Decimal("1.00")
     )
+    _shipping_rows(order, name)
     return user, order
+
+
+def _shipping_rows(order, name: str) -> None:
+    """A fulfilment with its label, tracking and webhook, and a return with its label."""
+    from commerce.inventory.services import default_location
+    from commerce.orders.models import Fulfilment, FulfilmentLine, ReturnLine, ReturnRequest
+
+    location = default_location(store_id=order.store_id)
+    line = order.lines.get()
+    fulfilment = Fulfilment.objects.create(order=order, sequence=1, location=location)
+    FulfilmentLine.objects.create(fulfilment=fulfilment, order_line=line, quantity=1)
+    return_request = ReturnRequest.objects.create(order=order, sequence=1, status="approved")
+    ReturnLine.objects.create(return_request=return_request, order_line=line, quantity=1, reason="damaged")
+    label = {"store_id": order.store_id, "order": order, "location": location, "carrier": "USPS", "service": "Ground"}
+    shipment = Shipment.objects.create(
+        **label, fulfilment=fulfilment, idempotency_key=f"ship-{name}", rate_id="r", cost=Decimal("5"), currency="USD"
+    )
+    Shipment.objects.create(
+        **label,
+        kind="return",
+        return_request=return_request,
+        idempotency_key=f"return-{name}",
+        rate_id="r",
+        cost=Decimal("5"),
+        currency="USD",
+    )
+    TrackingEvent.objects.create(shipment=shipment, event_id=f"status-{name}", status="TRANSIT")
+    ShippingEvent.objects.create(event_id=f"track-{name}", type="track_updated", payload={}, order=order)
 
 
 def build_world(store, other_store) -> World:
