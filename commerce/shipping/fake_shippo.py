@@ -57,6 +57,7 @@ class FakeShippo:
         self.refunds: dict[str, dict] = {}
         self.tracks: dict[str, dict] = {}
         self.webhook_url = ""
+        self.moved: dict[str, float] = {}  # tracking number → when ``fakeshippo`` last moved it on
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _handler(self))
         self._server.daemon_threads = True

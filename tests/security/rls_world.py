@@ -18,8 +18,8 @@ from commerce.core.rls import system_context
 from commerce.core.rls.policies import customer_tables
 from commerce.payments.models import Payment, PaymentEvent, Refund, RefundLine
 from commerce.promotions.gift_cards import gift_card_issue
-from commerce.shipping.models import Shipment, ShippingEvent, TrackingEvent
 from commerce.promotions.models import Discount, DiscountRedemption
+from commerce.shipping.models import Shipment, ShippingEvent, TrackingEvent
 from tests.factories import ProductPageFactory, place_order
 
 

@@ -59,7 +59,9 @@ def test_a_service_not_offered_is_a_form_error_and_buys_nothing(staff_client, fu
 
 
 def test_void_from_the_order_screen(staff_client, fulfilment, fake_shippo):
-    staff_client.post(f"/admin/orders/{fulfilment.order_id}/fulfilments/{fulfilment.pk}/label/", {"service": "usps-usps_priority"})
+    staff_client.post(
+        f"/admin/orders/{fulfilment.order_id}/fulfilments/{fulfilment.pk}/label/", {"service": "usps-usps_priority"}
+    )
     shipment = Shipment.objects.get()
     url = f"/admin/orders/{fulfilment.order_id}/labels/{shipment.pk}/void/"
 
@@ -82,7 +84,9 @@ def test_staff_without_the_fulfil_permission_are_refused(client, django_user_mod
     user.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     client.force_login(user)
 
-    response = client.post(f"/admin/orders/{fulfilment.order_id}/fulfilments/{fulfilment.pk}/label/", {"service": "usps-usps_priority"})
+    response = client.post(
+        f"/admin/orders/{fulfilment.order_id}/fulfilments/{fulfilment.pk}/label/", {"service": "usps-usps_priority"}
+    )
 
     assert response.status_code in (302, 403)
     assert not Shipment.objects.exists()
@@ -91,7 +95,9 @@ def test_staff_without_the_fulfil_permission_are_refused(client, django_user_mod
 def test_a_return_label_for_an_approved_return_is_emailed(
     staff_client, fulfilment, fake_shippo, django_capture_on_commit_callbacks
 ):
-    staff_client.post(f"/admin/orders/{fulfilment.order_id}/fulfilments/{fulfilment.pk}/label/", {"service": "usps-usps_priority"})
+    staff_client.post(
+        f"/admin/orders/{fulfilment.order_id}/fulfilments/{fulfilment.pk}/label/", {"service": "usps-usps_priority"}
+    )
     order = Order.objects.get(pk=fulfilment.order_id)
     line = order.lines.get()
     return_request = return_request_create(
