@@ -86,11 +86,18 @@ class Order(models.Model):
     shipping_method_code = models.CharField(max_length=60, blank=True)
     shipping_method_name = models.CharField(max_length=120, blank=True)
     # The rate the shopper chose, as the carrier platform quoted it (empty for the store's rate tables).
-    shipping_provider = models.CharField(max_length=20, blank=True, help_text='"shippo", or empty for a rate table.')
-    shipping_rate_id = models.CharField(max_length=64, blank=True, help_text="The provider's id of the chosen rate.")
-    shipping_carrier = models.CharField(max_length=60, blank=True)
-    shipping_service = models.CharField(max_length=120, blank=True)
-    delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default="", blank=True)
+    # (database defaults too: the demo's bulk history inserts orders with SQL)
+    shipping_provider = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text='"shippo", or empty for a rate table.'
+    )
+    shipping_rate_id = models.CharField(
+        max_length=64, blank=True, default="", db_default="", help_text="The provider's id of the chosen rate."
+    )
+    shipping_carrier = models.CharField(max_length=60, blank=True, default="", db_default="")
+    shipping_service = models.CharField(max_length=120, blank=True, default="", db_default="")
+    delivery_status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default="", db_default="", blank=True
+    )
     flagged_for_review = models.BooleanField(default=False)
     review_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

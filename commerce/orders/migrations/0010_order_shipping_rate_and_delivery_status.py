@@ -13,27 +13,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='delivery_status',
-            field=models.CharField(blank=True, choices=[('', 'Not shipped'), ('label_created', 'Label created'), ('in_transit', 'In transit'), ('out_for_delivery', 'Out for delivery'), ('delivered', 'Delivered'), ('returned', 'Returned to sender'), ('failure', 'Delivery problem')], default='', max_length=20),
+            field=models.CharField(blank=True, choices=[('', 'Not shipped'), ('label_created', 'Label created'), ('in_transit', 'In transit'), ('out_for_delivery', 'Out for delivery'), ('delivered', 'Delivered'), ('returned', 'Returned to sender'), ('failure', 'Delivery problem')], db_default='', default='', max_length=20),
         ),
         migrations.AddField(
             model_name='order',
             name='shipping_carrier',
-            field=models.CharField(blank=True, max_length=60),
+            field=models.CharField(blank=True, db_default='', default='', max_length=60),
         ),
         migrations.AddField(
             model_name='order',
             name='shipping_provider',
-            field=models.CharField(blank=True, help_text='"shippo", or empty for a rate table.', max_length=20),
+            field=models.CharField(blank=True, db_default='', default='', help_text='"shippo", or empty for a rate table.', max_length=20),
         ),
         migrations.AddField(
             model_name='order',
             name='shipping_rate_id',
-            field=models.CharField(blank=True, help_text="The provider's id of the chosen rate.", max_length=64),
+            field=models.CharField(blank=True, db_default='', default='', help_text="The provider's id of the chosen rate.", max_length=64),
         ),
         migrations.AddField(
             model_name='order',
             name='shipping_service',
-            field=models.CharField(blank=True, max_length=120),
+            field=models.CharField(blank=True, db_default='', default='', max_length=120),
         ),
         migrations.AlterField(
             model_name='orderevent',
