@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -18,21 +19,25 @@ class OrderShippingPanel:
     returns_needing_label: list[ReturnRequest]
 
 
-def order_shipping_panel(*, order: Order) -> OrderShippingPanel:
-    """Three queries whatever the number of fulfilments, labels and returns."""
+def order_shipping_panel(
+    *,
+    order: Order,
+    fulfilments: Iterable[Fulfilment] | None = None,
+    returns: Iterable[ReturnRequest] | None = None,
+) -> OrderShippingPanel:
+    """One query for the labels, whatever their number; the order's fulfilments and returns are
+    read too unless the caller already has them."""
     shipments = list(
         Shipment.objects.filter(order=order).select_related("fulfilment", "return_request").order_by("created_at")
     )
+    if fulfilments is None:
+        fulfilments = Fulfilment.objects.filter(order=order)
+    if returns is None:
+        returns = ReturnRequest.objects.filter(order=order)
     labelled = {s.fulfilment_id for s in shipments if s.status in LIVE and s.fulfilment_id}
     returns_labelled = {s.return_request_id for s in shipments if s.status in LIVE and s.return_request_id}
-    pending = [
-        f for f in Fulfilment.objects.filter(order=order, status=Fulfilment.Status.PENDING) if f.pk not in labelled
-    ]
-    approved = [
-        r
-        for r in ReturnRequest.objects.filter(order=order, status=ReturnRequest.Status.APPROVED)
-        if r.pk not in returns_labelled
-    ]
+    pending = [f for f in fulfilments if f.status == Fulfilment.Status.PENDING and f.pk not in labelled]
+    approved = [r for r in returns if r.status == ReturnRequest.Status.APPROVED and r.pk not in returns_labelled]
     return OrderShippingPanel(shipments=shipments, needs_label=pending, returns_needing_label=approved)
 
 

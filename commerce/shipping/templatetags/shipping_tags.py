@@ -13,12 +13,10 @@ register = template.Library()
 
 @register.inclusion_tag("shipping/admin/order_shipping.html", takes_context=True)
 def order_labels_panel(context, order: Order) -> dict:
+    """Reuses the order screen's own fulfilments and returns when it has them (one query: labels)."""
     user = context["request"].user
-    return {
-        "order": order,
-        "panel": order_shipping_panel(order=order),
-        "can_label": user.has_perm("orders.add_fulfilment"),
-    }
+    panel = order_shipping_panel(order=order, fulfilments=context.get("fulfilments"), returns=context.get("returns"))
+    return {"order": order, "panel": panel, "can_label": user.has_perm("orders.add_fulfilment")}
 
 
 @register.inclusion_tag("shipping/includes/order_tracking.html")
