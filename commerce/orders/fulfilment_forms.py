@@ -95,6 +95,7 @@ class ReturnForm(forms.Form):
                 label="Reason", required=False, choices=[("", "Choose a reason"), *ReturnReason.choices]
             )
             self.line_fields.append((line, quantity, reason))
+        self.fields["note"] = self.fields.pop("note")  # after the items
 
     @property
     def has_lines(self) -> bool:

@@ -184,7 +184,8 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(**AMOUNT)
     quantity_refunded = models.PositiveIntegerField(default=0)
     quantity_fulfilled = models.PositiveIntegerField(default=0)
-    quantity_returned = models.PositiveIntegerField(default=0, help_text="Shipped units received back.")
+    # A database default too: bulk INSERT … SELECT writers (the demo's order history) name their columns.
+    quantity_returned = models.PositiveIntegerField(default=0, db_default=0, help_text="Shipped units received back.")
 
     class Meta:
         ordering = ["pk"]

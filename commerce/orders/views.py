@@ -14,12 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from commerce.accounts.signup import customer_sign_up_confirm
 from commerce.accounts.verification import user_for_verification_token
+from commerce.core.exceptions import CommerceError
 from commerce.core.links import safe_next_url
 from commerce.stores.selectors import store_for_request
 
 from .claims import customer_email_verify
+from .fulfilment_forms import ReturnForm
 from .links import order_from_guest_token
-from .selectors import order_for_customer, orders_for_customer
+from .returns import return_request_create
+from .selectors import order_for_customer, order_shipments_and_returns, orders_for_customer
 
 
 @require_GET
@@ -41,7 +44,34 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = order_for_customer(user=request.user, number=number, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
-    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all()})
+    context = {"order": order, "lines": order.lines.all(), **order_shipments_and_returns(order=order)}
+    return render(request, "orders/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def order_return_request(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer asks to return shipped items of their own order (lines, quantities, reason)."""
+    order = order_for_customer(user=request.user, number=number, store=store_for_request(request))
+    if order is None:
+        raise Http404("No such order.")
+    form = ReturnForm(request.POST or None, order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request_create(
+                order=order,
+                lines=form.return_lines(),
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                by_staff=False,
+            )
+        except CommerceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you: we have your return request and will email you once it is approved.")
+            return redirect("orders:detail", number=order.number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orders/return_request.html", {"order": order, "form": form}, status=status)
 
 
 @require_GET
@@ -49,7 +79,8 @@ def guest_order_detail(request: HttpRequest, token: str) -> HttpResponse:
     order = order_from_guest_token(token, store=store_for_request(request))
     if order is None:
         raise Http404("No such order.")
-    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all(), "guest": True})
+    context = {"order": order, "lines": order.lines.all(), "guest": True, **order_shipments_and_returns(order=order)}
+    return render(request, "orders/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,11 +10,16 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
+from commerce.core.money_format import format_amount
 from commerce.stores.admin_scope import scope_queryset
 
 from . import fulfilment_views as views
 from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, ViewOnlyModelAdmin
+from .list_filters import FulfilmentStatusFilter, HasDiscountFilter, ReturnsWaitingFilter
 from .models import Order
+
+# modeladmin's export shows a falsy value as its "empty value": a zero amount stays a number.
+ZERO = Decimal("0.00")
 
 
 class OrderAdmin(ViewOnlyModelAdmin):
@@ -37,6 +44,9 @@ class OrderAdmin(ViewOnlyModelAdmin):
         "payment_status",
         "store",
         ("created_at", DateRangeFilter),
+        FulfilmentStatusFilter,
+        ReturnsWaitingFilter,
+        HasDiscountFilter,
         "flagged_for_review",
     )
     search_fields = ("number", "email")
@@ -51,6 +61,7 @@ class OrderAdmin(ViewOnlyModelAdmin):
         "payment_status_label",
         "currency",
         "total_amount",
+        "discount_amount",
         "paid_amount",
         "refunded_amount",
         "flagged_yes_no",
@@ -63,7 +74,7 @@ class OrderAdmin(ViewOnlyModelAdmin):
 
     @admin.display(description="Total", ordering="total")
     def total_with_currency(self, order: Order) -> str:
-        return f"{order.total} {order.currency}"
+        return format_amount(order.total, order.currency)
 
     @admin.display(description="Review", empty_value="")
     def flagged(self, order: Order) -> SafeString | str:
@@ -79,17 +90,22 @@ class OrderAdmin(ViewOnlyModelAdmin):
     def payment_status_label(self, order: Order) -> str:
         return order.get_payment_status_display()
 
-    @admin.display(description="Total")
-    def total_amount(self, order: Order) -> str:
-        return str(order.total)
+    # Exports carry amounts as numbers (a spreadsheet sums them) beside the currency column.
+    @admin.display(description="Total", empty_value=ZERO)
+    def total_amount(self, order: Order) -> Decimal:
+        return order.total
 
-    @admin.display(description="Paid")
-    def paid_amount(self, order: Order) -> str:
-        return str(order.amount_paid)
+    @admin.display(description="Discount", empty_value=ZERO)
+    def discount_amount(self, order: Order) -> Decimal:
+        return order.discount_total
 
-    @admin.display(description="Refunded")
-    def refunded_amount(self, order: Order) -> str:
-        return str(order.amount_refunded)
+    @admin.display(description="Paid", empty_value=ZERO)
+    def paid_amount(self, order: Order) -> Decimal:
+        return order.amount_paid
+
+    @admin.display(description="Refunded", empty_value=ZERO)
+    def refunded_amount(self, order: Order) -> Decimal:
+        return order.amount_refunded
 
     @admin.display(description="Flagged for review")
     def flagged_yes_no(self, order: Order) -> str:

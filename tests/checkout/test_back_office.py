@@ -6,64 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from commerce.accounts.models import StaffProfile, User
-from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER, role_groups_sync
+from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER
 from commerce.checkout.order_actions import order_cancel, order_staff_refund
-from commerce.checkout.services import checkout_pay, checkout_place_order, checkout_prepare_payment
+from commerce.checkout.services import checkout_place_order
 from commerce.core.exceptions import CommerceError
 from commerce.orders.models import Order, OrderEvent, StockReservation
 from commerce.payments.models import Refund
 from commerce.payments.refunds import RefundLimitExceeded
 from commerce.promotions.models import GiftCard
-from tests.conftest import ensure_wagtail_roots
 from tests.factories import stock_of
-from tests.localstripe import browser_confirms_card
 
 pytestmark = [pytest.mark.django_db, pytest.mark.backoffice]
-
-
-@pytest.fixture
-def roles(db):
-    from django.apps import apps
-
-    ensure_wagtail_roots()
-    role_groups_sync(apps)
-
-
-@pytest.fixture
-def staff(roles, store):
-    """``staff(role)``: a signed-in client for a member of that role, limited to ``store``."""
-
-    def make(role: str) -> tuple[Client, User]:
-        user = User.objects.create_user(email=f"{role.lower().replace(' ', '-')}@example.com", password="x" * 12)
-        user.is_staff = True
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
-        StaffProfile.objects.create(user=user, all_stores=False).stores.add(store)
-        client = Client()
-        client.force_login(user)
-        return client, user
-
-    return make
-
-
-@pytest.fixture
-def paid_order(ready_checkout, stripe_gateway):
-    """``paid_order(quantity)``: a card-paid order of quantity × 20.00 plus 5.00 shipping."""
-
-    def make(quantity: int = 2) -> Order:
-        checkout = ready_checkout(quantity)
-        setup = checkout_prepare_payment(checkout=checkout)
-        assert browser_confirms_card(stripe_gateway, setup.id) == "succeeded"
-        checkout_pay(checkout=checkout)
-        return Order.objects.get(checkout_token=checkout.token)
-
-    return make
 
 
 def refund_url(order: Order) -> str:

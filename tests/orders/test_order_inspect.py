@@ -63,7 +63,7 @@ def test_the_order_page_shows_lines_totals_payments_refunds_and_timeline(
         assert text in html
     # the line and the totals
     assert "Canvas tote" in html and variant.sku in html
-    assert "20.00 USD" in html and "40.00 USD" in html and "45.00 USD" in html
+    assert "$20.00" in html and "$40.00" in html and "$45.00" in html and " USD" not in html  # money as money
     # the payment and the refund
     assert payment.intent_id in html and "Succeeded" in html
     assert "Damaged in transit" in html and f"1 × {variant.sku} (restocked)" in html and "admin@example.com" in html

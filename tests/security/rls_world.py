@@ -16,6 +16,8 @@ from commerce.checkout.models import Checkout
 from commerce.core.money import Money
 from commerce.core.rls import system_context
 from commerce.core.rls.policies import customer_tables
+from commerce.inventory.services import default_location
+from commerce.orders.models import Fulfilment, FulfilmentLine, ReturnLine, ReturnRequest
 from commerce.payments.models import Payment, PaymentEvent, Refund, RefundLine
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountRedemption
@@ -69,6 +71,10 @@ def _customer_rows(store, name: str) -> tuple[User, object]:
         payment=payment, order=order, amount=Decimal("1.00"), currency=order.currency, idempotency_key=f"re-{name}"
     )
     RefundLine.objects.create(refund=refund, order_line=order.lines.get(), quantity=1)
+    fulfilment = Fulfilment.objects.create(order=order, sequence=1, location=default_location(store_id=store.pk))
+    FulfilmentLine.objects.create(fulfilment=fulfilment, order_line=order.lines.get(), quantity=1)
+    return_request = ReturnRequest.objects.create(order=order, sequence=1)
+    ReturnLine.objects.create(return_request=return_request, order_line=order.lines.get(), quantity=1, reason="size")
     discount = Discount.objects.create(store=store, name=f"{name} discount", value=Decimal("10"))
     DiscountRedemption.objects.create(
         discount=discount, order=order, customer=user, email=user.email, label=discount.name, amount=Decimal("1.00")

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inventory', '0004_stocklocation_ship_from_address'),
-        ('orders', '0010_order_shipping_rate_and_delivery_status'),
+        ('orders', '0011_order_shipping_rate_and_delivery_status'),
         ('shipping', '0003_shipping_settings'),
         ('stores', '0003_time_zone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_role_permissions_fulfilment_returns'),
+        ('orders', '0010_order_line_quantity_returned_db_default'),
     ]
 
     operations = [

@@ -1,0 +1,88 @@
+"""Filters of the Orders list: fulfilment status, returns waiting, has a discount.
+
+Each is one ``EXISTS`` (or a column test) on the page's single query, so filtering never adds a
+query per order. Fulfilment status is read from the lines, not from ``Order.status``: a shipped
+order that was later partly refunded is still shipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.admin import SimpleListFilter
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.http import HttpRequest
+
+from .models import OrderLine, PaymentStatus, ReturnRequest
+
+PAID = [PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED]
+
+
+def _lines(**filters: Any) -> Exists:
+    return Exists(OrderLine.objects.filter(order=OuterRef("pk"), **filters))
+
+
+def _open_lines() -> Exists:
+    """A line with units still to ship (ordered, less shipped, less refunded units never returned)."""
+    not_to_ship = Greatest(F("quantity_refunded") - F("quantity_returned"), 0)
+    return Exists(
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .alias(left=F("quantity") - F("quantity_fulfilled") - not_to_ship)
+        .filter(left__gt=0)
+    )
+
+
+class FulfilmentStatusFilter(SimpleListFilter):
+    title = "fulfilment"
+    parameter_name = "fulfilment"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("unfulfilled", "To fulfil"), ("partial", "Partially fulfilled"), ("fulfilled", "Fulfilled")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        shipped = _lines(quantity_fulfilled__gt=0)
+        if self.value() == "unfulfilled":
+            return queryset.filter(Q(payment_status__in=PAID) & _open_lines() & ~shipped)
+        if self.value() == "partial":
+            return queryset.filter(_open_lines() & shipped)
+        if self.value() == "fulfilled":
+            return queryset.filter(shipped & ~_open_lines())
+        return queryset
+
+
+class ReturnsWaitingFilter(SimpleListFilter):
+    title = "returns waiting"
+    parameter_name = "returns"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("open", "Any open return"),
+            (ReturnRequest.Status.REQUESTED, "To approve"),
+            (ReturnRequest.Status.APPROVED, "Awaiting the goods"),
+            (ReturnRequest.Status.RECEIVED, "To refund"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "open":
+            statuses = list(ReturnRequest.OPEN)
+        elif value in ReturnRequest.OPEN:
+            statuses = [value]
+        else:
+            return queryset
+        return queryset.filter(Exists(ReturnRequest.objects.filter(order=OuterRef("pk"), status__in=statuses)))
+
+
+class HasDiscountFilter(SimpleListFilter):
+    title = "discount"
+    parameter_name = "discounted"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "With a discount"), ("no", "Without")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(discount_total__gt=0)
+        if self.value() == "no":
+            return queryset.filter(discount_total=0)
+        return queryset
