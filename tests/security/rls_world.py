@@ -84,16 +84,10 @@ def _customer_rows(store, name: str) -> tuple[User, object]:
 
 
 def _shipping_rows(order, name: str) -> None:
-    """A fulfilment with its label, tracking and webhook, and a return with its label."""
-    from commerce.inventory.services import default_location
-    from commerce.orders.models import Fulfilment, FulfilmentLine, ReturnLine, ReturnRequest
-
-    location = default_location(store_id=order.store_id)
-    line = order.lines.get()
-    fulfilment = Fulfilment.objects.create(order=order, sequence=1, location=location)
-    FulfilmentLine.objects.create(fulfilment=fulfilment, order_line=line, quantity=1)
-    return_request = ReturnRequest.objects.create(order=order, sequence=1, status="approved")
-    ReturnLine.objects.create(return_request=return_request, order_line=line, quantity=1, reason="damaged")
+    """The order's fulfilment gets a label, tracking and a webhook; its return a return label."""
+    fulfilment = Fulfilment.objects.get(order=order)
+    return_request = ReturnRequest.objects.get(order=order)
+    location = fulfilment.location
     label = {"store_id": order.store_id, "order": order, "location": location, "carrier": "USPS", "service": "Ground"}
     shipment = Shipment.objects.create(
         **label, fulfilment=fulfilment, idempotency_key=f"ship-{name}", rate_id="r", cost=Decimal("5"), currency="USD"
