@@ -15,7 +15,8 @@ from .models import ShippingSettings
 
 
 def shipping_settings(store: Store) -> ShippingSettings:
-    return ShippingSettings.for_site(store.site)
+    """The store's shipping settings, or the defaults (unsaved: a checkout page never writes)."""
+    return ShippingSettings.objects.filter(site_id=store.site_id).first() or ShippingSettings(site_id=store.site_id)
 
 
 def parcel_for_items(*, items: Iterable[tuple[ProductVariant, int]], settings: ShippingSettings) -> Parcel:
