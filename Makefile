@@ -37,6 +37,7 @@ run: seed
 	@mkdir -p var
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py localstripe --webhook http://$(HOST):$(PORT)/payments/stripe/webhook/ > var/localstripe.log 2>&1 & \
+	$(BIN)/python manage.py fakeshippo --webhook http://$(HOST):$(PORT)/shipping/shippo/webhook/ > var/fakeshippo.log 2>&1 & \
 	$(BIN)/python manage.py maintain_store --every 60 > var/maintenance.log 2>&1 & \
 	$(BIN)/python manage.py demo_orders --wait 30 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("", include("commerce.orders.urls")),
     path("", include("commerce.payments.urls")),
+    path("", include("commerce.shipping.urls")),
     path("cart/", include("commerce.cart.urls")),
     path("checkout/", include("commerce.checkout.urls")),
     path("gift-cards/", include("commerce.promotions.urls")),

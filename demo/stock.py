@@ -14,6 +14,13 @@ SHOP_FLOOR = "Shop floor"
 SHOP_FLOOR_SHARE = 4  # the shop floor holds a quarter of each variant, at most three units
 
 
+# The warehouse's ship-from address per store country: what carriers quote and print labels for.
+WAREHOUSE_ADDRESSES = {
+    "US": {"address_line1": "1200 Harbor Way", "city": "Oakland", "region": "CA", "postal_code": "94607"},
+    "DE": {"address_line1": "Lagerstraße 12", "city": "Hamburg", "region": "", "postal_code": "20457"},
+}
+
+
 def locations_ensure(*, store: Store, main: bool, report: SeedReport) -> list[StockLocation]:
     wanted = [(WAREHOUSE, 10)] + ([(SHOP_FLOOR, 0)] if main else [])
     locations = []
@@ -21,6 +28,10 @@ def locations_ensure(*, store: Store, main: bool, report: SeedReport) -> list[St
         location, created = StockLocation.objects.get_or_create(store=store, name=name, defaults={"priority": priority})
         if created:
             report.add("stock locations")
+        if name == WAREHOUSE and not location.address_line1:  # once; an address staff typed is kept
+            address = WAREHOUSE_ADDRESSES.get(store.default_country, WAREHOUSE_ADDRESSES["US"])
+            StockLocation.objects.filter(pk=location.pk).update(**address, country=store.default_country)
+            report.add("ship-from addresses")
         locations.append(location)
     return locations
 

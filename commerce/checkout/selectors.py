@@ -11,7 +11,8 @@ from commerce.cart.pricing import Totals, price
 from commerce.cart.selectors import CartLineView, cart_lines
 from commerce.core.addresses import PostalAddress
 from commerce.core.money import Money
-from commerce.shipping.rates import ShippingRate, available_rates
+from commerce.shipping.quotes import shipping_quote
+from commerce.shipping.rates import ShippingRate, rate_for_code
 
 from .models import Checkout
 
@@ -25,6 +26,7 @@ class CheckoutSummary:
     shipping_rate: ShippingRate | None
     weight_grams: int
     pricing: CartPricing | None
+    shipping_note: str = ""
 
     @property
     def totals(self) -> Totals:
@@ -40,12 +42,19 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
     store = checkout.store
     weight = sum(line.variant.shipping_weight_grams(store) * line.quantity for line in lines)
     subtotal = sum((line.unit_price * line.quantity for line in lines), Money.zero(store.currency))
-    rates = (
-        available_rates(store=store, address=address, subtotal=subtotal, weight_grams=weight)
+    quote = (
+        shipping_quote(
+            store=store,
+            address=address,
+            items=[(line.variant, line.quantity) for line in lines],
+            subtotal=subtotal,
+            weight_grams=weight,
+        )
         if address is not None and lines
-        else []
+        else None
     )
-    chosen = next((rate for rate in rates if rate.code == checkout.shipping_method_code), None)
+    rates = quote.rates if quote is not None else []
+    chosen = rate_for_code(rates, checkout.shipping_method_code)
     pricing = (
         cart_pricing(
             cart=cart,
@@ -66,4 +75,5 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
         shipping_rate=chosen,
         weight_grams=weight,
         pricing=pricing,
+        shipping_note=quote.note if quote is not None else "",
     )

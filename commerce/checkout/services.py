@@ -14,13 +14,20 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from commerce.cart.models import Cart
+from commerce.cart.selectors import cart_lines
 from commerce.core.addresses import PostalAddress
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 from commerce.core.money import Money
 from commerce.core.rls import grant
 from commerce.orders.models import Order, OrderStatus
-from commerce.orders.services import NewOrderLine, NewOrderTotals, order_mark_paid, order_place
+from commerce.orders.services import (
+    NewOrderLine,
+    NewOrderTotals,
+    ShippingQuoteSnapshot,
+    order_mark_paid,
+    order_place,
+)
 from commerce.orders.stock import stock_reserve_for_order
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError, SetupIntentResult
@@ -28,6 +35,8 @@ from commerce.payments.models import Payment
 from commerce.payments.services import IN_FLIGHT, PaymentOutcome, payment_start, payment_sync
 from commerce.promotions.discounts import discounts_redeem
 from commerce.promotions.gift_cards import gift_card_redeem
+from commerce.shipping.interface import AddressRejected
+from commerce.shipping.quotes import shipping_quote
 from commerce.shipping.rates import rate_for_code
 
 from .lifecycle import order_abandon
@@ -76,6 +85,7 @@ def checkout_set_shipping_address(*, checkout: Checkout, address: PostalAddress)
     for name in ("full_name", "line1", "city", "postal_code"):
         if not getattr(address, name).strip():
             raise CommerceError("This field is required.", field=name)
+    _carrier_accepts(checkout, address)
     checkout.shipping_address = address.as_dict()
     if checkout.shipping_method_code:
         checkout.shipping_method_code = ""  # rates depend on the address; choose again
@@ -83,18 +93,31 @@ def checkout_set_shipping_address(*, checkout: Checkout, address: PostalAddress)
     return checkout
 
 
+def _carrier_accepts(checkout: Checkout, address: PostalAddress) -> None:
+    """When the store quotes live carrier rates, the carrier's address validation must accept the
+    address (its message is the shopper's form error); an unreachable carrier lets it through."""
+    lines = cart_lines(cart=checkout.cart) if checkout.cart_id else []
+    if not lines:
+        return
+    try:
+        shipping_quote(
+            store=checkout.store,
+            address=address,
+            items=[(line.variant, line.quantity) for line in lines],
+            subtotal=sum((line.unit_price * line.quantity for line in lines), Money.zero(checkout.store.currency)),
+            weight_grams=sum(line.variant.weight_grams * line.quantity for line in lines),
+            validate=True,
+        )
+    except AddressRejected as exc:
+        raise CommerceError(f"The carrier could not verify this address: {exc}", field="address") from exc
+
+
 def checkout_set_shipping_method(*, checkout: Checkout, code: str) -> Checkout:
     _editable(checkout)
     summary = checkout_summary(checkout=checkout)
     if summary.address is None:
         raise CommerceError("Enter a shipping address first.", field="shipping_method")
-    rate = rate_for_code(
-        store=checkout.store,
-        address=summary.address,
-        subtotal=summary.totals.subtotal,
-        weight_grams=summary.weight_grams,
-        code=code,
-    )
+    rate = rate_for_code(summary.rates, code)
     if rate is None:
         raise CommerceError("Choose one of the shipping options offered.", field="shipping_method")
     checkout.shipping_method_code = rate.code
@@ -177,6 +200,7 @@ def checkout_place_order(*, checkout: Checkout) -> Order:
         shipping_method_name=summary.shipping_rate.name,
         lines=lines,
         totals=totals,
+        shipping_quote=_quote_snapshot(summary),
     )
     _redeem_promotions(order=order, summary=summary)
     checkout.order = order
@@ -184,6 +208,15 @@ def checkout_place_order(*, checkout: Checkout) -> Order:
     if order.amount_due_by_card == 0:
         order = order_mark_paid(order=order, amount=Money.zero(order.currency), reference="gift cards")
     return order
+
+
+def _quote_snapshot(summary: CheckoutSummary) -> ShippingQuoteSnapshot | None:
+    rate = summary.shipping_rate
+    if rate is None or not rate.is_live:
+        return None
+    return ShippingQuoteSnapshot(
+        provider=rate.provider, rate_id=rate.rate_id, carrier=rate.carrier, service=rate.service
+    )
 
 
 def _redeem_promotions(*, order: Order, summary: CheckoutSummary) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 
 from commerce.stores.admin_scope import StoreScopedSnippetViewSet
 
@@ -23,7 +23,24 @@ class StockLocationViewSet(StoreScopedSnippetViewSet):
     search_fields = ["name"]
     search_backend_name = None
     edit_handler = ObjectList(
-        [FieldPanel("store"), FieldPanel("name"), FieldPanel("priority"), FieldPanel("is_active")],
+        [
+            FieldPanel("store"),
+            FieldPanel("name"),
+            FieldPanel("priority"),
+            FieldPanel("is_active"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("address_line1"),
+                    FieldPanel("address_line2"),
+                    FieldPanel("city"),
+                    FieldPanel("region"),
+                    FieldPanel("postal_code"),
+                    FieldPanel("country"),
+                    FieldPanel("phone"),
+                ],
+                heading="Ship-from address",
+            ),
+        ],
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StockLocation]:

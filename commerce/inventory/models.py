@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from commerce.core.addresses import PostalAddress
+
 
 class StockLocation(models.Model):
     """A place a store keeps stock: a warehouse, a shop floor. Higher priority is reserved from first."""
@@ -20,6 +22,14 @@ class StockLocation(models.Model):
     name = models.CharField(max_length=80)
     priority = models.SmallIntegerField(default=0, help_text="Checkout reserves from higher priorities first.")
     is_active = models.BooleanField("active", default=True, help_text="Inactive locations are not sold from.")
+    # The ship-from address carriers quote and print labels for (empty: this location does not ship).
+    address_line1 = models.CharField("street address", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state / region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. US.")
+    phone = models.CharField(max_length=40, blank=True, help_text="Carriers print it on the label.")
 
     class Meta:
         ordering = ["store", "-priority", "name"]
@@ -27,6 +37,22 @@ class StockLocation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def ship_from_address(self) -> PostalAddress | None:
+        """Where parcels from here are sent from, or None when no address is set."""
+        if not (self.address_line1 and self.city and self.country):
+            return None
+        return PostalAddress(
+            full_name=self.name,
+            line1=self.address_line1,
+            line2=self.address_line2,
+            city=self.city,
+            region=self.region,
+            postal_code=self.postal_code,
+            country=self.country.upper(),
+            phone=self.phone,
+        )
 
 
 class StockLevel(models.Model):

@@ -25,6 +25,18 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
 
 
+class DeliveryStatus(models.TextChoices):
+    """Where the order's parcels are, as the carrier reports (set by shipping's tracking)."""
+
+    NONE = "", "Not shipped"
+    LABEL_CREATED = "label_created", "Label created"
+    IN_TRANSIT = "in_transit", "In transit"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+    DELIVERED = "delivered", "Delivered"
+    RETURNED = "returned", "Returned to sender"
+    FAILURE = "failure", "Delivery problem"
+
+
 class PaymentStatus(models.TextChoices):
     UNPAID = "unpaid", "Unpaid"
     PENDING = "pending", "Pending"
@@ -73,6 +85,19 @@ class Order(models.Model):
     billing_address = models.JSONField(default=dict, blank=True)
     shipping_method_code = models.CharField(max_length=60, blank=True)
     shipping_method_name = models.CharField(max_length=120, blank=True)
+    # The rate the shopper chose, as the carrier platform quoted it (empty for the store's rate tables).
+    # (database defaults too: the demo's bulk history inserts orders with SQL)
+    shipping_provider = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text='"shippo", or empty for a rate table.'
+    )
+    shipping_rate_id = models.CharField(
+        max_length=64, blank=True, default="", db_default="", help_text="The provider's id of the chosen rate."
+    )
+    shipping_carrier = models.CharField(max_length=60, blank=True, default="", db_default="")
+    shipping_service = models.CharField(max_length=120, blank=True, default="", db_default="")
+    delivery_status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default="", db_default="", blank=True
+    )
     flagged_for_review = models.BooleanField(default=False)
     review_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -207,6 +232,8 @@ class OrderEvent(models.Model):
         STAFF_NOTE = "staff_note", "Internal note"
         FULFILLED = "fulfilled", "Fulfilment created"
         SHIPPED = "shipped", "Shipped"
+        LABEL = "label", "Shipping label"
+        TRACKING = "tracking", "Tracking update"
         RETURN_REQUESTED = "return_requested", "Return requested"
         RETURN_APPROVED = "return_approved", "Return approved"
         RETURN_REJECTED = "return_rejected", "Return rejected"

@@ -47,6 +47,16 @@ class NewOrderTotals:
     prices_include_tax: bool
 
 
+@dataclass(frozen=True)
+class ShippingQuoteSnapshot:
+    """The carrier rate chosen at checkout, kept on the order so a label can be bought with it."""
+
+    provider: str
+    rate_id: str
+    carrier: str
+    service: str
+
+
 def order_add_event(*, order: Order, type: str, message: str, data: dict | None = None, actor=None) -> OrderEvent:
     return OrderEvent.objects.create(order=order, type=type, message=message[:500], data=data or {}, actor=actor)
 
@@ -109,6 +119,7 @@ def order_place(
     shipping_method_name: str,
     lines: Sequence[NewOrderLine],
     totals: NewOrderTotals,
+    shipping_quote: ShippingQuoteSnapshot | None = None,
 ) -> Order:
     """Create a pending order with a price snapshot and reserve its stock, all or nothing."""
     if not lines:
@@ -127,6 +138,11 @@ def order_place(
         shipping_method_code=shipping_method_code,
         shipping_method_name=shipping_method_name,
     )
+    if shipping_quote is not None:
+        order.shipping_provider = shipping_quote.provider
+        order.shipping_rate_id = shipping_quote.rate_id
+        order.shipping_carrier = shipping_quote.carrier
+        order.shipping_service = shipping_quote.service
     _set_totals(order, totals)
     # Field checks only: uniqueness and CHECK constraints are the database's to enforce.
     order.full_clean(validate_unique=False, validate_constraints=False)

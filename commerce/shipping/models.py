@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class ShippingMethod(models.Model):
@@ -42,3 +44,55 @@ class ShippingMethod(models.Model):
     @property
     def country_codes(self) -> set[str]:
         return {c.strip().upper() for c in self.countries.split(",") if c.strip()}
+
+
+@register_setting(icon="site")
+class ShippingSettings(BaseSiteSetting):
+    """How this site's store ships: live carrier rates or its own tables, and parcel defaults for
+    variants whose weight or size is unknown."""
+
+    live_rates = models.BooleanField(
+        default=True,
+        help_text="Offer live carrier rates at checkout when Shippo is configured (SHIPPO_API_KEY); "
+        "the rate tables are the fallback.",
+    )
+    default_item_weight_grams = models.PositiveIntegerField(
+        default=500, validators=[MinValueValidator(1)], help_text="For a variant whose weight is 0."
+    )
+    default_item_length_mm = models.PositiveIntegerField(default=250, validators=[MinValueValidator(1)])
+    default_item_width_mm = models.PositiveIntegerField(default=200, validators=[MinValueValidator(1)])
+    default_item_height_mm = models.PositiveIntegerField(
+        default=50, validators=[MinValueValidator(1)], help_text="Items are stacked: heights add up."
+    )
+    packaging_weight_grams = models.PositiveIntegerField(default=100, help_text="The box and padding.")
+
+    panels = [
+        FieldPanel("live_rates"),
+        MultiFieldPanel(
+            [
+                FieldPanel("default_item_weight_grams"),
+                FieldPanel("default_item_length_mm"),
+                FieldPanel("default_item_width_mm"),
+                FieldPanel("default_item_height_mm"),
+                FieldPanel("packaging_weight_grams"),
+            ],
+            heading="Parcels: defaults for variants without a weight or size",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "shipping settings"
+
+
+from .shipment_models import LIVE, TRACKED, Shipment, ShipmentStatus, ShippingEvent, TrackingEvent  # noqa: E402
+
+__all__ = [
+    "LIVE",
+    "TRACKED",
+    "Shipment",
+    "ShipmentStatus",
+    "ShippingEvent",
+    "ShippingMethod",
+    "ShippingSettings",
+    "TrackingEvent",
+]

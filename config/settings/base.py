@@ -291,6 +291,22 @@ else:
     STRIPE_JS_URL = f"{LOCALSTRIPE_URL}/js.stripe.com/v3/"
 STRIPE_TIMEOUT_SECONDS = 20.0
 
+# Shipping: Shippo for live rates, labels and tracking when SHIPPO_API_KEY is set (SHIPPO_API_BASE
+# only to point the SDK elsewhere); without a key each store's rate tables. MAGPIE_FAKE_SHIPPO=1
+# (development) points it at the loopback fake `manage.py fakeshippo` serves (`make run` starts it).
+SHIPPO_API_KEY = env("SHIPPO_API_KEY")
+SHIPPO_API_BASE = env("SHIPPO_API_BASE")
+SHIPPO_WEBHOOK_SECRET = env("SHIPPO_WEBHOOK_SECRET", "")
+FAKE_SHIPPO_URL = env("FAKE_SHIPPO_URL", "http://127.0.0.1:8421")
+if not SHIPPO_API_KEY and env_bool("MAGPIE_FAKE_SHIPPO", False):
+    SHIPPO_API_KEY = "shippo_test_fake"
+    SHIPPO_API_BASE = FAKE_SHIPPO_URL
+    SHIPPO_WEBHOOK_SECRET = SHIPPO_WEBHOOK_SECRET or "fake-shippo-webhook-secret"
+SHIPPO_TIMEOUT_SECONDS = float(env("SHIPPO_TIMEOUT_SECONDS", "4") or 4)
+# Live rates are cached per parcel, ship-from and destination; a failed quote is not retried for a minute.
+MAGPIE_SHIPPING_RATE_CACHE_SECONDS = int(env("MAGPIE_SHIPPING_RATE_CACHE_SECONDS", "300") or 300)
+MAGPIE_SHIPPING_FAILURE_CACHE_SECONDS = 60
+
 # Checkout
 MAGPIE_RESERVATION_MINUTES = int(env("MAGPIE_RESERVATION_MINUTES", "15") or 15)
 # At most this many units held by one unpaid order (the "stock_hold" throttle bounds how often).

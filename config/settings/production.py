@@ -15,6 +15,10 @@ LOGGING = logging_config(json=env("MAGPIE_LOG_FORMAT", "json") == "json", level=
 
 if not env("STRIPE_SECRET_KEY") or not env("STRIPE_WEBHOOK_SECRET"):
     raise ImproperlyConfigured("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set in production.")
+if env_bool("MAGPIE_FAKE_SHIPPO", False):
+    raise ImproperlyConfigured("MAGPIE_FAKE_SHIPPO is for development: set SHIPPO_API_KEY instead.")
+if env("SHIPPO_API_KEY") and not env("SHIPPO_WEBHOOK_SECRET"):
+    raise ImproperlyConfigured("SHIPPO_WEBHOOK_SECRET must be set with SHIPPO_API_KEY (tracking webhooks).")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # set by the proxy in front of gunicorn
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "31536000") or 31536000)

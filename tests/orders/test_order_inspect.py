@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 # Session, user and Wagtail profile; the order, then one query each for its store, lines,
 # payments, refunds and events with their actors; the storefront's context processors (site,
-# store, locale, pages). An order with refunds adds their authors, lines and order lines.
-INSPECT_QUERIES = 15
+# store, locale, pages). An order with refunds adds their authors, lines and order lines. Shipping's
+# labels panel adds one (the order's shipments).
+INSPECT_QUERIES = 16
 
 
 def inspect_url(order: Order) -> str:

@@ -21,6 +21,7 @@ from commerce.orders.models import Fulfilment, FulfilmentLine, ReturnLine, Retur
 from commerce.payments.models import Payment, PaymentEvent, Refund, RefundLine
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountRedemption
+from commerce.shipping.models import Shipment, ShippingEvent, TrackingEvent
 from tests.factories import ProductPageFactory, place_order
 
 
@@ -78,7 +79,30 @@ def _customer_rows(store, name: str) -> tuple[User, object]:
     DiscountRedemption.objects.create(
         discount=discount, order=order, customer=user, email=user.email, label=discount.name, amount=Decimal("1.00")
     )
+    _shipping_rows(order, name)
     return user, order
+
+
+def _shipping_rows(order, name: str) -> None:
+    """The order's fulfilment gets a label, tracking and a webhook; its return a return label."""
+    fulfilment = Fulfilment.objects.get(order=order)
+    return_request = ReturnRequest.objects.get(order=order)
+    location = fulfilment.location
+    label = {"store_id": order.store_id, "order": order, "location": location, "carrier": "USPS", "service": "Ground"}
+    shipment = Shipment.objects.create(
+        **label, fulfilment=fulfilment, idempotency_key=f"ship-{name}", rate_id="r", cost=Decimal("5"), currency="USD"
+    )
+    Shipment.objects.create(
+        **label,
+        kind="return",
+        return_request=return_request,
+        idempotency_key=f"return-{name}",
+        rate_id="r",
+        cost=Decimal("5"),
+        currency="USD",
+    )
+    TrackingEvent.objects.create(shipment=shipment, event_id=f"status-{name}", status="TRANSIT")
+    ShippingEvent.objects.create(event_id=f"track-{name}", type="track_updated", payload={}, order=order)
 
 
 def build_world(store, other_store) -> World:

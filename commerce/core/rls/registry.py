@@ -126,6 +126,20 @@ REGISTRY: tuple[Protected, ...] = (
     Protected("orders.FulfilmentLine", visible("orders.Fulfilment", "fulfilment_id"), "lines of a visible fulfilment"),
     Protected("orders.ReturnRequest", visible("orders.Order", "order_id"), "returns of a visible order"),
     Protected("orders.ReturnLine", visible("orders.ReturnRequest", "return_request_id"), "lines of a visible return"),
+    Protected(
+        "shipping.Shipment",
+        any_of(visible("orders.Order", "order_id"), staff_of_store()),
+        "labels and parcels: the customer's own orders, staff of the store",
+    ),
+    Protected("shipping.TrackingEvent", visible("shipping.Shipment", "shipment_id"), "tracking of a visible shipment"),
+    Protected(
+        "shipping.ShippingEvent",
+        any_of(
+            visible("orders.Order", "order_id"),
+            f"(order_id IS NULL AND {ROLE} = 'staff' AND (SELECT rls_all_stores()))",
+        ),
+        "carrier webhooks of a visible order; events matching no order: staff of every store",
+    ),
     Protected("payments.Payment", visible("orders.Order", "order_id"), "payments of a visible order"),
     Protected(
         "payments.PaymentEvent",

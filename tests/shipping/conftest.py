@@ -1,0 +1,90 @@
+"""Shipping tests drive the real ``shippo`` SDK against a fake Shippo API on loopback."""
+
+from decimal import Decimal
+
+import pytest
+
+from commerce.core.addresses import PostalAddress
+from commerce.inventory.services import default_location
+from commerce.shipping.fake_shippo import FakeShippo
+from commerce.shipping.models import ShippingMethod
+from tests.factories import ProductPageFactory
+
+DESTINATION = PostalAddress(
+    full_name="Ada Shopper", line1="1 Main St", city="Springfield", postal_code="62701", country="US", region="IL"
+)
+WEBHOOK_SECRET = "test-shippo-hook-secret"
+
+
+@pytest.fixture(scope="session")
+def fake_shippo_server():
+    server = FakeShippo().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_shippo(fake_shippo_server, settings):
+    """The fake, emptied, with this process's Shippo settings pointing at it (1 s timeout)."""
+    from commerce.shipping.provider import _build
+
+    fake_shippo_server.reset()
+    settings.SHIPPO_API_KEY = "shippo_test_key"
+    settings.SHIPPO_API_BASE = fake_shippo_server.url
+    settings.SHIPPO_TIMEOUT_SECONDS = 1.0
+    settings.SHIPPO_WEBHOOK_SECRET = WEBHOOK_SECRET
+    _build.cache_clear()
+    yield fake_shippo_server
+    fake_shippo_server.reset()
+    _build.cache_clear()
+
+
+@pytest.fixture
+def warehouse(store):
+    """The store's first stock location, with a ship-from address."""
+    location = default_location(store_id=store.pk)
+    location.address_line1 = "500 Dock Rd"
+    location.city = "Chicago"
+    location.region = "IL"
+    location.postal_code = "60601"
+    location.country = "US"
+    location.save()
+    return location
+
+
+@pytest.fixture
+def table_rate(store):
+    return ShippingMethod.objects.create(store=store, name="Standard", code="standard", price=Decimal("5.00"))
+
+
+@pytest.fixture
+def heavy_product(store):
+    product = ProductPageFactory(store=store, title="Cast-iron pan", price="40.00", stock=20)
+    variant = product.variants.get()
+    variant.weight_grams = 2000
+    variant.length_mm, variant.width_mm, variant.height_mm = 300, 300, 80
+    variant.save()
+    return product
+
+
+@pytest.fixture
+def fulfilment(store, warehouse, heavy_product):
+    """A paid order of one pan, its shopper's service Priority Mail, fulfilled from the warehouse
+    (not shipped yet)."""
+    from commerce.core.money import Money
+    from commerce.orders.fulfilment import order_fulfil
+    from commerce.orders.models import Order
+    from commerce.orders.services import order_mark_paid
+    from tests.factories import place_order
+
+    order = place_order(store=store, variant=heavy_product.variants.get(), email="ada@example.com")
+    Order.objects.filter(pk=order.pk).update(
+        shipping_address=DESTINATION.as_dict(),
+        shipping_method_code="usps-usps_priority",
+        shipping_method_name="USPS Priority Mail",
+        shipping_provider="shippo",
+        shipping_carrier="USPS",
+        shipping_service="Priority Mail",
+    )
+    order = order_mark_paid(order=Order.objects.get(pk=order.pk), amount=Money(order.total, "USD"), reference="pi_1")
+    return order_fulfil(order=order, location_id=warehouse.pk)
