@@ -140,7 +140,9 @@ def packing_slip_view(request: HttpRequest, order_id: int, fulfilment_id: int) -
         "lines": lines,
         "ship_from": fulfilment.location.ship_from_address,
         "ship_to": order.shipping_postal_address,
-        "parcel": parcel_for_items(items=items, settings=shipping_settings(order.store)) if items else None,
+        "parcel": parcel_for_items(items=items, store=order.store, settings=shipping_settings(order.store))
+        if items
+        else None,
         "shipment": fulfilment.shipments.exclude(status__in=["voided", "label_failed"]).first(),
     }
     return TemplateResponse(request, "shipping/admin/packing_slip.html", context)

@@ -54,7 +54,7 @@ def fulfilment_label_rates(*, fulfilment: Fulfilment) -> list[LiveRate]:
     items = [(variant, quantity) for variant, quantity in items if variant is not None]
     if not items:
         raise CommerceError("Nothing in this fulfilment can be weighed (its products were deleted).", field="lines")
-    parcel = parcel_for_items(items=items, settings=shipping_settings(order.store))
+    parcel = parcel_for_items(items=items, store=order.store, settings=shipping_settings(order.store))
     try:
         return provider.rates(ship_from=origin, ship_to=destination, parcel=parcel, currency=order.currency)
     except ProviderUnavailable as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
@@ -48,36 +48,19 @@ class ShippingMethod(models.Model):
 
 @register_setting(icon="site")
 class ShippingSettings(BaseSiteSetting):
-    """How this site's store ships: live carrier rates or its own tables, and parcel defaults for
-    variants whose weight or size is unknown."""
+    """How this site's store ships: live carrier rates or its own tables, and the packaging's
+    weight (what a variant without its own weight or size ships as is the store's "Parcel defaults")."""
 
     live_rates = models.BooleanField(
         default=True,
         help_text="Offer live carrier rates at checkout when Shippo is configured (SHIPPO_API_KEY); "
         "the rate tables are the fallback.",
     )
-    default_item_weight_grams = models.PositiveIntegerField(
-        default=500, validators=[MinValueValidator(1)], help_text="For a variant whose weight is 0."
-    )
-    default_item_length_mm = models.PositiveIntegerField(default=250, validators=[MinValueValidator(1)])
-    default_item_width_mm = models.PositiveIntegerField(default=200, validators=[MinValueValidator(1)])
-    default_item_height_mm = models.PositiveIntegerField(
-        default=50, validators=[MinValueValidator(1)], help_text="Items are stacked: heights add up."
-    )
     packaging_weight_grams = models.PositiveIntegerField(default=100, help_text="The box and padding.")
 
     panels = [
         FieldPanel("live_rates"),
-        MultiFieldPanel(
-            [
-                FieldPanel("default_item_weight_grams"),
-                FieldPanel("default_item_length_mm"),
-                FieldPanel("default_item_width_mm"),
-                FieldPanel("default_item_height_mm"),
-                FieldPanel("packaging_weight_grams"),
-            ],
-            heading="Parcels: defaults for variants without a weight or size",
-        ),
+        FieldPanel("packaging_weight_grams"),
     ]
 
     class Meta:

@@ -19,16 +19,19 @@ def shipping_settings(store: Store) -> ShippingSettings:
     return ShippingSettings.objects.filter(site_id=store.site_id).first() or ShippingSettings(site_id=store.site_id)
 
 
-def parcel_for_items(*, items: Iterable[tuple[ProductVariant, int]], settings: ShippingSettings) -> Parcel:
+def parcel_for_items(
+    *, items: Iterable[tuple[ProductVariant, int]], store: Store, settings: ShippingSettings
+) -> Parcel:
     """Items stacked in one box: the longest length and width, the heights added up, the weights
-    added up plus the packaging."""
+    added up plus the packaging. A variant without its own weight or size ships as the store's
+    parcel defaults (``Store.default_*``, the one place they are set)."""
     weight, length, width, height = settings.packaging_weight_grams, 0, 0, 0
     for variant, quantity in items:
-        weight += (variant.weight_grams or settings.default_item_weight_grams) * quantity
-        sized = variant.length_mm and variant.width_mm and variant.height_mm
-        length = max(length, variant.length_mm if sized else settings.default_item_length_mm)
-        width = max(width, variant.width_mm if sized else settings.default_item_width_mm)
-        height += (variant.height_mm if sized else settings.default_item_height_mm) * quantity
+        weight += variant.shipping_weight_grams(store) * quantity
+        item_length, item_width, item_height = variant.parcel_mm(store)
+        length = max(length, item_length)
+        width = max(width, item_width)
+        height += item_height * quantity
     return Parcel(
         weight_grams=max(weight, 1), length_mm=max(length, 1), width_mm=max(width, 1), height_mm=max(height, 1)
     )

@@ -79,7 +79,7 @@ def shipping_quote(
     if origin is None:
         logger.warning("store %s has no ship-from address: live rates skipped", store.pk)
         return RateQuote(tables)
-    parcel = parcel_for_items(items=items, settings=options)
+    parcel = parcel_for_items(items=items, store=store, settings=options)
     key = _cache_key(provider.name, store.pk, store.currency, origin.as_dict(), address.as_dict(), asdict(parcel))
     cached = cache.get(key)
     if cached is None:

@@ -42,7 +42,7 @@ def shipment_buy_return_label(*, return_request: ReturnRequest, actor: Any = Non
         location = _return_location(return_request)
         lines = return_request.lines.select_related("order_line__variant")
         items = [(line.order_line.variant, line.quantity) for line in lines if line.order_line.variant is not None]
-        parcel = parcel_for_items(items=items, settings=shipping_settings(order.store))
+        parcel = parcel_for_items(items=items, store=order.store, settings=shipping_settings(order.store))
         try:
             rates = provider.rates(
                 ship_from=customer, ship_to=location.ship_from_address, parcel=parcel, currency=order.currency

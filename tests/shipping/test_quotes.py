@@ -116,16 +116,16 @@ def test_no_ship_from_address_means_the_tables(store, table_rate, pan, fake_ship
 def test_parcels_use_store_defaults_where_the_variant_has_no_weight_or_size(store, pan):
     from commerce.catalog.models import ProductVariant
 
-    settings = ShippingSettings(
-        default_item_weight_grams=300,
-        default_item_length_mm=100,
-        default_item_width_mm=400,
-        default_item_height_mm=20,
-        packaging_weight_grams=50,
+    store.default_weight_grams, store.default_length_mm, store.default_width_mm, store.default_height_mm = (
+        300,
+        100,
+        400,
+        20,
     )
-    unknown = ProductVariant(weight_grams=0, length_mm=0, width_mm=0, height_mm=0)
+    settings = ShippingSettings(packaging_weight_grams=50)
+    unknown = ProductVariant(weight_grams=None, length_mm=None, width_mm=None, height_mm=None)
 
-    parcel = parcel_for_items(items=[(pan, 1), (unknown, 2)], settings=settings)
+    parcel = parcel_for_items(items=[(pan, 1), (unknown, 2)], store=store, settings=settings)
 
     assert parcel.weight_grams == 2000 + 2 * 300 + 50
     assert (parcel.length_mm, parcel.width_mm, parcel.height_mm) == (300, 400, 80 + 2 * 20)

@@ -18,10 +18,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('live_rates', models.BooleanField(default=True, help_text='Offer live carrier rates at checkout when Shippo is configured (SHIPPO_API_KEY); the rate tables are the fallback.')),
-                ('default_item_weight_grams', models.PositiveIntegerField(default=500, help_text='For a variant whose weight is 0.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('default_item_length_mm', models.PositiveIntegerField(default=250, validators=[django.core.validators.MinValueValidator(1)])),
-                ('default_item_width_mm', models.PositiveIntegerField(default=200, validators=[django.core.validators.MinValueValidator(1)])),
-                ('default_item_height_mm', models.PositiveIntegerField(default=50, help_text='Items are stacked: heights add up.', validators=[django.core.validators.MinValueValidator(1)])),
                 ('packaging_weight_grams', models.PositiveIntegerField(default=100, help_text='The box and padding.')),
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
