@@ -105,7 +105,7 @@ def _carrier_accepts(checkout: Checkout, address: PostalAddress) -> None:
             address=address,
             items=[(line.variant, line.quantity) for line in lines],
             subtotal=sum((line.unit_price * line.quantity for line in lines), Money.zero(checkout.store.currency)),
-            weight_grams=sum(line.variant.weight_grams * line.quantity for line in lines),
+            weight_grams=sum(line.variant.shipping_weight_grams(checkout.store) * line.quantity for line in lines),
             validate=True,
         )
     except AddressRejected as exc:
