@@ -1,0 +1,304 @@
+"""The built-in planner used without an OpenAI key: deterministic rules over the question's words.
+
+It finds the figure asked for (a tool), the period, a comparison, "top N", the stores, and — with
+no figure named — refines the previous question ("and the week before?", "only North"). Words it
+could not place are named in the answer; a question with no figure it knows is answered with what
+it did not understand, never a guess."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from . import periods as p
+from .guardrails import refusal_for
+from .offline_periods import find_period
+from .offline_words import STOPWORDS, VOCABULARY, normalise
+from .periods import NamedPeriod
+from .plan import Plan, ToolCall
+
+DEFAULT_DAYS = 30
+CAPABILITIES = (
+    "orders, revenue (net sales), average order value, units sold, refunds, shipping charged, discounts given, "
+    "top products, sales over time and new vs returning customers"
+)
+
+
+@dataclass(frozen=True)
+class StoreRef:
+    id: int
+    name: str
+
+
+# Tried in order: the first pattern found names the tool.
+METRICS: tuple[tuple[str, str], ...] = (
+    (
+        "sales_series",
+        r"daily|weekly|monthly|(?:per|by|each|every)\s+(?:day|week|month)|day\s+by\s+day|week\s+by\s+week"
+        r"|month\s+by\s+month|trend\w*|over\s+time|series|chart|graph|plot|breakdown\s+by\s+(?:day|week|month)",
+    ),
+    (
+        "top_products",
+        r"top(?:\s+\d+)?(?:\s+selling)?|best[\s-]*sell\w*|bestsell\w*|most\s+popular|best\s+performing"
+        r"|most\s+sold|sold\s+(?:the\s+)?most|sold\s+best|best\s+products?|biggest\s+sellers?|rank\w*\s+products",
+    ),
+    (
+        "customer_mix",
+        r"new\s+(?:vs|versus|and|or)\s+returning|new\s+customers|returning\s+customers|repeat\s+(?:customers|buyers)"
+        r"|first\s+time\s+(?:customers|buyers)|customer\s+mix|returning\s+buyers|how\s+many\s+customers|new\s+buyers",
+    ),
+    (
+        "average_order_value",
+        r"average\s+order(?:\s+value)?|aov|avg\s+order|average\s+(?:basket|spend|sale|order\s+size)"
+        r"|basket\s+size|mean\s+order|average\s+value",
+    ),
+    ("units_sold", r"units|items\s+sold|how\s+many\s+items|products\s+sold|pieces|quantity|how\s+many\s+things"),
+    ("refunds", r"refund\w*|money\s+back|returned\s+money"),
+    ("shipping_charged", r"shipping|delivery(?:\s+(?:fees|charges|income))?|postage"),
+    ("discounts_given", r"discount\w*|coupons?|promo(?:\s+codes?)?|money\s+off|markdowns?"),
+    (
+        "orders_count",
+        r"how\s+many\s+(?:orders|sales|purchases|checkouts|transactions)|number\s+of\s+(?:orders|sales)"
+        r"|order\s+count|orders\s+count|count\s+of\s+orders",
+    ),
+    ("revenue", r"revenue|sales|turnover|takings|income|earn\w*|made|make|money|gmv|sell|sold|sale"),
+    ("orders_count", r"orders?|purchases|transactions"),
+)
+COMPILED_METRICS = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, pattern in METRICS)
+COMPARATOR = re.compile(
+    r"(?<!new )(?<!new  )\b(?:vs|versus|compared\s+(?:to|with)|comparison\s+(?:to|with)|against|relative\s+to|than)\b"
+)
+LAST_YEAR = re.compile(
+    r"\b(?:(?:the\s+)?same\s+(?:period|time|days?|week|month|quarter)\s+(?:of\s+|in\s+)?(?:last|previous|a)\s+year(?:\s+ago)?"
+    r"|year\s+over\s+year|yoy|a\s+year\s+(?:ago|before|earlier)|last\s+year's\s+same\s+period)\b"
+)
+PREVIOUS = re.compile(
+    r"\b(?:(?:the\s+)?(?:previous|prior|preceding)\s+period|(?:the\s+)?period\s+before|before\s+that|growth|grow\w*"
+    r"|change[sd]?|up\s+or\s+down)\b"
+)
+SHIFT_BACK = re.compile(
+    r"\b(?:the\s+)?(?P<unit>day|week|month|year|period|quarter)\s+before\b(?!\s+(?:last|yesterday))|\bprevious\s+one\b"
+)
+RERANK = re.compile(
+    r"^\s*(?:and\s+|now\s+|what\s+about\s+|how\s+about\s+|ok\s+)?(?:rank\w*\s+)?by\s+(?:units|quantity|revenue|sales)\b"
+)
+TOP_N = re.compile(r"\b(?:top|best|first)\s+(?P<n>\d+)\b|\b(?P<m>\d+)\s+(?:best|top|most)\b")
+SINGLE = re.compile(r"\b(?:top|best[\s-]*selling|best|most\s+popular|bestselling)\s+(?:product|item|seller)\b(?!s)")
+BY_UNITS = re.compile(r"\bby\s+(?:units|quantity|volume)\b|\bmost\s+units\b|\bunits\s+sold\b|\bsold\s+the\s+most\b")
+INTERVALS = {"day": r"daily|day", "week": r"weekly|week", "month": r"monthly|month"}
+ALL_STORES = re.compile(r"\b(?:all|every|both|each)\s+(?:stores?|shops?)\b|\bacross\s+(?:the\s+)?(?:stores|shops)\b")
+FOLLOW_UP = re.compile(r"^(?:and|what\s+about|how\s+about|same\s+for|now|ok|okay|also|just|only|then)\b")
+GENERIC_NAME_WORDS = {"magpie", "shop", "store", "the", "and", "of"}
+
+
+def store_aliases(stores: list[StoreRef]) -> list[tuple[str, int]]:
+    """Each store's full name and the words of it no other store shares, longest first."""
+    aliases: list[tuple[str, int]] = []
+    for store in stores:
+        aliases.append((normalise(store.name), store.id))
+        others = {word for other in stores if other.id != store.id for word in normalise(other.name).split()}
+        for word in normalise(store.name).split():
+            if word not in others and word not in GENERIC_NAME_WORDS and len(word) > 2:
+                aliases.append((word, store.id))
+    return sorted(aliases, key=lambda alias: -len(alias[0]))
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+
+
+def find_stores(text: str, stores: list[StoreRef]) -> tuple[list[int] | None, str]:
+    if match := ALL_STORES.search(text):
+        return None, _blank(text, match)
+    found: list[int] = []
+    for alias, store_id in store_aliases(stores):
+        match = re.search(
+            rf"\b(?:(?:at|in|for|from|only|just)\s+)?(?:the\s+)?{re.escape(alias)}(?:\s+(?:store|shop))?\b", text
+        )
+        if match:
+            if store_id not in found:
+                found.append(store_id)
+            text = _blank(text, match)
+    return (sorted(found) or None), text
+
+
+def plan_offline(question: str, *, today: date, stores: list[StoreRef], previous: Plan | None = None) -> Plan:
+    """The tool calls that answer ``question`` as of ``today``; ``previous`` is the conversation's
+    last answered plan, which a follow-up refines."""
+    if reason := refusal_for(question):
+        return Plan(refusal=reason)
+    store_words = frozenset(word for store in stores for word in store.name.lower().split())
+    text = normalise(question, store_words)
+    store_ids, text = find_stores(text, stores)
+    stores_named = store_ids is not None or bool(ALL_STORES.search(normalise(question, store_words)))
+    head, tail = _split_comparison(text)
+    comparison, head, tail = _comparison(tail, head)
+    shift = SHIFT_BACK.search(head)
+    if shift:
+        head = _blank(head, shift)
+    named, head = find_period(head, today)
+    limit, by, head = _top(head, None)
+    rerank = previous is not None and previous.main is not None and previous.main.name == "top_products"
+    tool, head = (None, head) if rerank and RERANK.search(head) else _tool(head)
+    if tool == "top_products" and limit is None and SINGLE.search(text):
+        limit = 1
+    leftovers = _leftovers(head + " " + tail)
+    if tool is None and previous is not None and previous.main is not None:
+        return _refine(
+            previous, today, named, shift, store_ids if stores_named else "keep", comparison, limit, by, leftovers
+        )
+    if tool is not None and len(leftovers) >= 2:
+        return Plan(not_understood=f"I did not understand: {', '.join(leftovers)}. I can answer about {CAPABILITIES}.")
+    if tool is None:
+        what = f" (I did not recognise: {', '.join(leftovers)})" if leftovers else ""
+        return Plan(
+            not_understood=f"I did not understand which figure you want{what}. I can answer about {CAPABILITIES}."
+        )
+    notes: list[str] = []
+    if named is None:
+        if previous is not None and previous.main is not None and FOLLOW_UP.search(text.strip()):
+            named = _named_from(previous.main)
+            store_ids = store_ids if stores_named else previous.main.arguments.get("store_ids")
+            notes.append("Same period as your last question.")
+        else:
+            named = p.last_days(today, DEFAULT_DAYS)
+            notes.append(f"No period given: I used the last {DEFAULT_DAYS} days.")
+    if leftovers:
+        notes.append(f"I did not understand, and left out: {', '.join(leftovers)}.")
+    arguments = _arguments(tool, named, store_ids, limit, by, text)
+    return _with_comparison(tool, arguments, named, comparison, notes, today)
+
+
+def _split_comparison(text: str) -> tuple[str, str]:
+    match = COMPARATOR.search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()], text[match.end() :]
+
+
+def _comparison(tail: str, head: str) -> tuple[Any, str, str]:
+    """What to compare with ("year", "previous", ("text", words) or None), then head and tail with
+    the comparison's words blanked."""
+    if match := LAST_YEAR.search(tail):
+        return "year", head, _blank(tail, match)
+    if match := LAST_YEAR.search(head):
+        return "year", _blank(head, match), tail
+    if match := PREVIOUS.search(tail):
+        return "previous", head, _blank(tail, match)
+    if not tail and (match := PREVIOUS.search(head)):
+        return "previous", _blank(head, match), tail
+    if tail.strip():
+        return ("text", tail), head, ""
+    return None, head, tail
+
+
+def _tool(text: str) -> tuple[str | None, str]:
+    for name, pattern in COMPILED_METRICS:
+        if match := pattern.search(text):
+            return name, _blank(text, match)
+    return None, text
+
+
+def _top(text: str, tool: str | None) -> tuple[int | None, str | None, str]:
+    limit = by = None
+    if match := TOP_N.search(text):
+        limit = int(match.group("n") or match.group("m"))
+    elif tool == "top_products" and SINGLE.search(text):
+        limit = 1
+    if BY_UNITS.search(text):
+        by = "units"
+    elif re.search(r"\bby\s+(?:revenue|sales|value)\b", text):
+        by = "revenue"
+    return limit, by, text
+
+
+def _leftovers(text: str) -> list[str]:
+    words = re.sub(r"\b(?:product|products|items?|sellers?|customers?|selling|sold)\b", " ", text).split()
+    return [word for word in words if word not in STOPWORDS and word not in VOCABULARY and not word.isdigit()]
+
+
+def _interval(text: str, named: NamedPeriod) -> str:
+    for interval, pattern in INTERVALS.items():
+        if re.search(rf"\b(?:{pattern})\b", text) and interval != "day":
+            return interval
+    if re.search(r"\b(?:daily|per\s+day|by\s+day|each\s+day|every\s+day|day\s+by\s+day)\b", text):
+        return "day"
+    days = named.period.days
+    return "day" if days <= 62 else "week" if days <= 183 else "month"
+
+
+def _arguments(
+    tool: str, named: NamedPeriod, store_ids: list[int] | None, limit: int | None, by: str | None, text: str
+) -> dict[str, Any]:
+    arguments: dict[str, Any] = {"start": named.period.start.isoformat(), "end": named.period.end.isoformat()}
+    if store_ids:
+        arguments["store_ids"] = store_ids
+    if tool == "top_products":
+        arguments["limit"] = min(limit or 10, 50)
+        arguments["by"] = by or "revenue"
+    if tool == "sales_series":
+        interval_text = re.sub(r"\b(?:this|last|previous|past|current)\s+(?:week|month|year)\b", " ", text)
+        arguments["interval"] = _interval(interval_text, named)
+    return arguments
+
+
+def _named_from(call: ToolCall) -> NamedPeriod:
+    args = call.arguments
+    return NamedPeriod(
+        call.label or "the same period", p.Period(date.fromisoformat(args["start"]), date.fromisoformat(args["end"]))
+    )
+
+
+def _with_comparison(
+    tool: str, arguments: dict[str, Any], named: NamedPeriod, comparison: Any, notes: list[str], today: date
+) -> Plan:
+    calls = [ToolCall(tool, arguments, named.label)]
+    other: NamedPeriod | None = None
+    if comparison == "year":
+        other = NamedPeriod("the same period last year", p.same_period_last_year(named.period))
+    elif comparison == "previous":
+        other = NamedPeriod("the period before", named.period.previous())
+    elif isinstance(comparison, tuple):
+        other, _rest = find_period(comparison[1], today)
+        if other is None:
+            notes.append(f"I did not understand what to compare with ({comparison[1].strip()}).")
+    if other is not None:
+        compared = {**arguments, "start": other.period.start.isoformat(), "end": other.period.end.isoformat()}
+        calls.append(ToolCall(tool, compared, other.label, role="comparison"))
+    return Plan(calls=tuple(calls), notes=tuple(notes))
+
+
+def _refine(
+    previous: Plan,
+    today: date,
+    named: NamedPeriod | None,
+    shift: re.Match[str] | None,
+    store_ids: Any,
+    comparison: Any,
+    limit: int | None,
+    by: str | None,
+    leftovers: list[str],
+) -> Plan:
+    main = previous.main
+    assert main is not None
+    if named is None and shift is None and store_ids == "keep" and limit is None and by is None and not comparison:
+        what = f" (I did not recognise: {', '.join(leftovers)})" if leftovers else ""
+        return Plan(not_understood=f"I did not understand how to change your last question{what}.")
+    current = _named_from(main)
+    if shift is not None:
+        unit = shift.groupdict().get("unit") or "period"
+        named = p.shift(current, "period" if unit == "quarter" else unit if unit != "day" else "period")
+    named = named or current
+    arguments = dict(main.arguments)
+    arguments.update(start=named.period.start.isoformat(), end=named.period.end.isoformat())
+    if store_ids != "keep":
+        arguments.pop("store_ids", None)
+        if store_ids:
+            arguments["store_ids"] = store_ids
+    if main.name == "top_products":
+        arguments["limit"] = limit or arguments.get("limit", 10)
+        arguments["by"] = by or arguments.get("by", "revenue")
+    notes = [f"Refined your last question ({main.name.replace('_', ' ')})."]
+    return _with_comparison(main.name, arguments, named, comparison, notes, today)
