@@ -1,4 +1,4 @@
-"""Registers the reports (Reports menu) and the admin home's sales panel."""
+"""Registers the reports (Reports menu), the admin home's sales panel and the insights assistant."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .assistant.audit_admin import insight_question_viewset
+from .assistant.panel import AssistantPanel
+from .assistant.service import may_ask
+from .assistant.urls import assistant_urls
 from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
 
@@ -42,3 +46,40 @@ for _name, _view, _label, _order in REPORTS:
 def add_sales_panel(request, panels):
     if request.user.has_perm("insights.view_reports"):
         panels.append(SalesPanel(request.user))
+
+
+# The insights assistant (issue 14): its page, JSON endpoints, dashboard panel and audit log.
+class AssistantMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return may_ask(request.user)
+
+
+class AssistantLogMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm("insights.view_insightquestion")
+
+
+@hooks.register("register_admin_urls")
+def register_assistant_urls():
+    return [path("insights/", include((assistant_urls, "insights_assistant"), namespace="insights_assistant"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_assistant_menu_item():
+    return AssistantMenuItem("Insights", reverse("insights_assistant:index"), icon_name="comment", order=260)
+
+
+@hooks.register("register_reports_menu_item")
+def register_assistant_log_menu_item():
+    return AssistantLogMenuItem("Assistant log", reverse("insights_log:index"), icon_name="list-ul", order=120)
+
+
+@hooks.register("register_admin_viewset")
+def register_assistant_log_viewset():
+    return insight_question_viewset
+
+
+@hooks.register("construct_homepage_panels")
+def add_assistant_panel(request, panels):
+    if may_ask(request.user):
+        panels.append(AssistantPanel(request.user))

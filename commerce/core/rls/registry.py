@@ -171,7 +171,19 @@ STORE_SCOPED: tuple[StoreScoped, ...] = (
     ),
 )
 
-ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED
+# Staff's own rows: the insights assistant's question log and AI budget. Not customer data (the
+# generic customer checks do not apply), but a member of staff sees only their own questions;
+# staff of every store (owners) read the whole log.
+STAFF_OWNED: tuple[Protected, ...] = (
+    Protected(
+        "insights.InsightQuestion",
+        any_of(owned_by_user("asked_by_id"), f"({ROLE} = 'staff' AND (SELECT rls_all_stores()))"),
+        "questions to the insights assistant: the asker's own; staff of every store read the log",
+    ),
+    Protected("insights.AssistantUsage", owned_by_user("user_id"), "the asker's AI questions per day"),
+)
+
+ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED + STAFF_OWNED
 
 # Models that point at a customer or a protected row but hold no customer data, and why.
 EXEMPT: dict[str, str] = {
