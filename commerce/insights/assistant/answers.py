@@ -120,11 +120,16 @@ def _top_sentence(result: ToolResult, call: ToolCall) -> str:
     if not result.rows:
         return f"No products sold {_when(call)}."
     by = call.arguments.get("by", "revenue")
-    listed = ", ".join(
-        f"{n}. {row['title']} ({row['units']} units, {show(row['revenue'], 'revenue', row['currency'])})"
-        for n, row in enumerate(result.rows, 1)
-    )
-    return f"Top {len(result.rows)} products by {by} {_when(call)}: {listed}."
+    currencies = sorted({row["currency"] for row in result.rows})
+    parts = []
+    for currency in currencies:
+        rows = [row for row in result.rows if row["currency"] == currency]
+        listed = ", ".join(
+            f"{n}. {row['title']} ({row['units']} units, {show(row['revenue'], 'revenue', currency)})"
+            for n, row in enumerate(rows, 1)
+        )
+        parts.append(f"in {currency}: {listed}" if len(currencies) > 1 else listed)
+    return f"Top {call.arguments.get('limit', 10)} products by {by} {_when(call)}: {'; '.join(parts)}."
 
 
 def _series_sentence(result: ToolResult, call: ToolCall) -> str:
@@ -197,6 +202,7 @@ def compose(plan: Plan, results: dict[int, ToolResult | ToolError], *, time_zone
         result = results.get(index)
         entry = {**call.as_dict(), "period": period_of(call)}
         if isinstance(result, ToolResult):
+            entry["arguments"] = result.arguments  # as the tool read them (defaults filled in)
             entry["rows"] = result.rows
         elif isinstance(result, ToolError):
             entry["error"] = str(result)

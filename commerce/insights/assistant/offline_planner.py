@@ -16,7 +16,7 @@ from . import periods as p
 from .guardrails import refusal_for
 from .offline_periods import find_period
 from .offline_words import STOPWORDS, VOCABULARY, normalise
-from .periods import NamedPeriod
+from .periods import MONTHS, NamedPeriod
 from .plan import Plan, ToolCall
 
 DEFAULT_DAYS = 30
@@ -90,17 +90,20 @@ BY_UNITS = re.compile(r"\bby\s+(?:units|quantity|volume)\b|\bmost\s+units\b|\bun
 INTERVALS = {"day": r"daily|day", "week": r"weekly|week", "month": r"monthly|month"}
 ALL_STORES = re.compile(r"\b(?:all|every|both|each)\s+(?:stores?|shops?)\b|\bacross\s+(?:the\s+)?(?:stores|shops)\b")
 FOLLOW_UP = re.compile(r"^(?:and|what\s+about|how\s+about|same\s+for|now|ok|okay|also|just|only|then)\b")
-GENERIC_NAME_WORDS = {"magpie", "shop", "store", "the", "and", "of"}
+# Words that alone do not name a store: "second" is a quarter, "may" a month, "top" a ranking.
+AMBIGUOUS_NAME_WORDS = {"magpie", "shop", "store", "the", "and", "of", "first", "second", "third", "fourth", "next"}
 
 
 def store_aliases(stores: list[StoreRef]) -> list[tuple[str, int]]:
-    """Each store's full name and the words of it no other store shares, longest first."""
+    """Each store's full name and the words of it no other store shares (unless the word means
+    something else in a question), longest first."""
     aliases: list[tuple[str, int]] = []
     for store in stores:
         aliases.append((normalise(store.name), store.id))
         others = {word for other in stores if other.id != store.id for word in normalise(other.name).split()}
         for word in normalise(store.name).split():
-            if word not in others and word not in GENERIC_NAME_WORDS and len(word) > 2:
+            ambiguous = word in AMBIGUOUS_NAME_WORDS or word in VOCABULARY or word in MONTHS
+            if word not in others and not ambiguous and len(word) > 2:
                 aliases.append((word, store.id))
     return sorted(aliases, key=lambda alias: -len(alias[0]))
 

@@ -105,6 +105,10 @@ def shift(named: NamedPeriod, unit: str) -> NamedPeriod:
     the same number of days before (``unit`` = "period")."""
     period = named.period
     if unit == "week":
+        if period.start.weekday() == 0:  # a calendar week (perhaps cut short by today): the whole week before
+            return NamedPeriod(
+                "the week before", Period(period.start - timedelta(days=7), period.start - timedelta(days=1))
+            )
         days = timedelta(weeks=1)
         return NamedPeriod("the week before", Period(period.start - days, period.end - days))
     if unit == "year":

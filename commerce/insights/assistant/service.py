@@ -23,6 +23,7 @@ from commerce.core.rls.context import use_context
 from commerce.core.rls.middleware import context_for_user
 from commerce.insights.metrics_scope import stores_in_scope
 from commerce.insights.models import InsightQuestion
+from commerce.stores.models import Store
 
 from .answers import Answer, compose
 from .budget import budget_take
@@ -94,6 +95,9 @@ def insights_ask(
         stores = stores_in_scope(user=user)
         today = today or local_today(stores)
         refs = [StoreRef(store.pk, store.name) for store in stores]
+        # The offline planner knows every store's name, so naming a store outside the asker's scope
+        # is refused by the tool (not silently answered for their own stores instead).
+        named = [StoreRef(store.pk, store.name) for store in Store.objects.order_by("name", "pk")]
         previous = previous_plans(user, conversation)
         cache: dict[str, ToolResult | ToolError] = {}
 
@@ -106,7 +110,7 @@ def insights_ask(
                     cache[key] = error
             return cache[key]
 
-        plan, results, planner = _plan(text, user, today, refs, previous, execute)
+        plan, results, planner = _plan(text, user, today, refs, named, previous, execute)
         if not plan.refusal and not results:
             results = {index: execute(call) for index, call in enumerate(plan.calls)}
         zones = sorted({store.time_zone for store in stores})
@@ -118,9 +122,15 @@ def insights_ask(
 
 
 def _plan(
-    text: str, user: Any, today: date, refs: list[StoreRef], previous: list[Plan], execute: Any
+    text: str,
+    user: Any,
+    today: date,
+    refs: list[StoreRef],
+    named: list[StoreRef],
+    previous: list[Plan],
+    execute: Any,
 ) -> tuple[Plan, dict[int, ToolResult | ToolError], str]:
-    offline = plan_offline(text, today=today, stores=refs, previous=previous[-1] if previous else None)
+    offline = plan_offline(text, today=today, stores=named, previous=previous[-1] if previous else None)
     if offline.refusal or not settings.OPENAI_API_KEY:
         return offline, {}, InsightQuestion.Planner.OFFLINE
     if not budget_take(user=user, day=today, limit=settings.INSIGHTS_DAILY_AI_QUESTIONS):

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from commerce.insights import metrics
 from commerce.insights.metrics_scope import Period, stores_in_scope
+from commerce.stores.models import Store
 
 logger = logging.getLogger(__name__)
 MAX_DAYS = 3 * 366
@@ -251,7 +252,8 @@ def run_tool(name: str, raw: str | dict[str, Any], *, user: Any) -> ToolResult:
         allowed = {store.pk for store in stores_in_scope(user=user)}
         outside = sorted(set(args.store_ids) - allowed)
         if outside:
-            raise ToolError(f"store {', '.join(map(str, outside))} is not one of your stores")
+            names = ", ".join(f"{store.name} (store {store.pk})" for store in Store.objects.filter(pk__in=outside))
+            raise ToolError(f"{names or 'store ' + ', '.join(map(str, outside))} is not one of your stores")
     try:
         rows = tool.read(user, args)
     except DatabaseError:
