@@ -29,6 +29,7 @@ def paid_order(
     quantity: int = 2,
     title: str = "Mug",
     number: str | None = None,
+    variant=None,
 ) -> Order:
     """A paid order of one line (``quantity`` units worth ``subtotal``) paid at ``paid_at``."""
     sub, disc, ship = Decimal(subtotal), Decimal(discount), Decimal(shipping)
@@ -49,6 +50,7 @@ def paid_order(
     )
     OrderLine.objects.create(
         order=order,
+        variant=variant,
         product_title=title,
         sku=f"SKU-{title}",
         quantity=quantity,
