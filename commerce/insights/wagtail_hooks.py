@@ -6,10 +6,25 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .group_reports import CategoriesReportView, CollectionsReportView, CustomersReportView
+from .money_reports import DiscountsReportView, GiftCardsReportView, RefundsReportView, ShippingReportView
 from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
+from .stock_reports import LowStockReportView, StockValueReportView
 
-REPORTS = [("sales", SalesReportView, "Sales over time", 100), ("products", ProductsReportView, "Top products", 110)]
+REPORTS = [
+    ("sales", SalesReportView, "Sales over time", 100),
+    ("products", ProductsReportView, "Top products", 110),
+    ("categories", CategoriesReportView, "Sales by category", 111),
+    ("collections", CollectionsReportView, "Sales by collection", 112),
+    ("customers", CustomersReportView, "Customers", 113),
+    ("discounts", DiscountsReportView, "Discounts", 114),
+    ("gift-cards", GiftCardsReportView, "Gift cards", 115),
+    ("refunds", RefundsReportView, "Refunds", 116),
+    ("shipping", ShippingReportView, "Shipping charged", 117),
+    ("low-stock", LowStockReportView, "Low stock", 118),
+    ("stock-value", StockValueReportView, "Stock value", 119),
+]
 
 
 class ReportMenuItem(MenuItem):
