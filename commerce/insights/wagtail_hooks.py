@@ -1,4 +1,4 @@
-"""Registers the reports (Reports menu) and the admin home's sales panel."""
+"""Registers the reports (Reports menu) and the admin home's sales and orders panels."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 
 from .group_reports import CategoriesReportView, CollectionsReportView, CustomersReportView
 from .money_reports import DiscountsReportView, GiftCardsReportView, RefundsReportView, ShippingReportView
+from .order_panels import OrdersPanel
 from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
 from .stock_reports import LowStockReportView, StockValueReportView
@@ -57,3 +58,9 @@ for _name, _view, _label, _order in REPORTS:
 def add_sales_panel(request, panels):
     if request.user.has_perm("insights.view_reports"):
         panels.append(SalesPanel(request.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_orders_panel(request, panels):
+    if request.user.has_perm("orders.view_order"):
+        panels.append(OrdersPanel(request.user))
