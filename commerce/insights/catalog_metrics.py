@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import F, Sum
 
 from commerce.catalog.models import CollectionPage, ProductPage, ProductTag
 from commerce.catalog.selectors import collection_rules, store_products
 from commerce.stores.models import Store
 
-from .metrics import paid_lines
+from .metrics import paid_lines_in
 from .metrics_scope import Period, metric_query, stores_in_scope
+from .models import DailyProductSales
+from .summary_reads import add_up, split_period
 
 ProductCategory = ProductPage.categories.through
 
@@ -50,23 +52,28 @@ class _ProductSale:
 
 
 def _product_sales(stores, period: Period) -> list[_ProductSale]:
-    rows = (
-        paid_lines(stores, period)
-        .filter(variant__isnull=False)
-        .values("order__store_id", "order__currency", "variant__product_id")
-        .annotate(units=Sum("quantity"), revenue=Sum("line_total"), n=Count("pk"))
-        .order_by()
-    )
-    return [
-        _ProductSale(
-            store_id=row["order__store_id"],
-            currency=row["order__currency"],
-            product_id=row["variant__product_id"],
-            units=row["units"],
-            revenue=row["revenue"],
+    """Units and revenue per store, currency and product: past days from the daily product
+    summary, today from the order lines (at most two queries)."""
+    split = split_period(stores, period)
+    rows: list[dict] = []
+    if split.has_past:
+        rows += (
+            DailyProductSales.objects.filter(split.past, product_id__isnull=False)
+            .values("store_id", "currency", "product_id")
+            .annotate(units=Sum("units"), revenue=Sum("revenue"))
+            .order_by()
         )
-        for row in rows
-    ]
+    if split.live:
+        rows += (
+            paid_lines_in(split.live)
+            .filter(variant__isnull=False)
+            .annotate(store_id=F("order__store_id"), currency=F("order__currency"), product_id=F("variant__product_id"))
+            .values("store_id", "currency", "product_id")
+            .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
+            .order_by()
+        )
+    totals = add_up({}, rows, key=["store_id", "currency", "product_id"], sums=["units", "revenue"])
+    return [_ProductSale(**row) for row in totals.values()]
 
 
 def _ranked(totals: dict[tuple[str, int], list], names: dict[int, str], *, by: str, limit: int) -> list[GroupSales]:

@@ -83,6 +83,14 @@ def refund(order: Order, *, amount: str, at: datetime, status: str = "succeeded"
     return made
 
 
+def summarise() -> None:
+    """Rebuild the daily summary, as ``rebuild_daily_sales`` would: fixture rows are written
+    directly, not through the payment services whose commits refresh it."""
+    from commerce.insights.daily_rebuild import daily_sales_rebuild
+
+    daily_sales_rebuild()
+
+
 @pytest.fixture
 def roles(db):
     from django.apps import apps

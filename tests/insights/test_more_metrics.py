@@ -23,7 +23,7 @@ from commerce.payments.models import RefundLine
 from commerce.promotions.gift_cards import gift_card_issue, gift_card_redeem
 from commerce.promotions.models import Discount, DiscountRedemption, GiftCardTransaction
 from tests.factories import CategoryFactory, CollectionPageFactory, ProductPageFactory, set_stock
-from tests.insights.conftest import paid_order, refund, staff
+from tests.insights.conftest import paid_order, refund, staff, summarise
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -64,6 +64,7 @@ def catalogue(store, other_store):
             other_store, paid_at=EARLY_BERLIN, title="Stein", subtotal="70.00", quantity=2, variant=variant["Stein"]
         ),
     }
+    summarise()
     return {"kitchen": kitchen, "gifts": gifts, "lighting": lighting, "variant": variant, "orders": orders}
 
 
