@@ -150,3 +150,28 @@ def test_the_rebuild_command_refuses_bad_arguments(store):
     with pytest.raises(CommandError, match="No such store"):
         call_command("rebuild_daily_sales", "--store", "999999")
     assert not DailySales.objects.exists()
+
+
+@pytest.mark.rls
+@pytest.mark.django_db
+def test_row_level_security_shows_a_stores_summary_to_its_staff_only(store, other_store):
+    from commerce.core.rls import RlsContext, use_context
+
+    for shop in (store, other_store):
+        paid_order(shop, paid_at=timezone.now() - timedelta(days=1))
+    summarise()
+
+    def visible(context) -> set[int]:
+        with use_context(context), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT store_id FROM insights_dailysales UNION SELECT store_id FROM insights_dailyproductsales"
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone() == (False,)  # the runtime role: policies apply
+    assert visible(RlsContext(role="staff", user_id=1, store_ids=(store.pk,))) == {store.pk}
+    assert visible(RlsContext(role="staff", user_id=1, store_ids=None)) == {store.pk, other_store.pk}
+    assert visible(RlsContext(role="customer", user_id=1, store_ids=())) == set()
+    assert visible(None) == set()
