@@ -66,3 +66,51 @@ class AssistantUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}: {self.questions}"
+
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": 0}
+
+
+class DailySales(models.Model):
+    """A store's paid orders and succeeded refunds on one local day (its time zone), per currency:
+    the read model the sales metrics read whole past days from. Written only by
+    :mod:`commerce.insights.daily_summary` (refreshed after each payment and refund, rebuildable)."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    gross = models.DecimalField(**AMOUNT)
+    discounts = models.DecimalField(**AMOUNT)
+    shipping = models.DecimalField(**AMOUNT)
+    tax = models.DecimalField(**AMOUNT)
+    total = models.DecimalField(**AMOUNT)
+    refunds = models.DecimalField(**AMOUNT)
+    refund_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_sales_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.currency}"
+
+
+class DailyProductSales(models.Model):
+    """Units and revenue (line totals) per product, store, local day and currency. Lines whose
+    variant is gone have no product and are kept apart by the title they were sold under."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    product_id = models.IntegerField(null=True, help_text="The product page's id (no key: products may be deleted).")
+    orphan_title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255)
+    units = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="daily_product_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.title}"

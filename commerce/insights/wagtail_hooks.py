@@ -1,4 +1,5 @@
-"""Registers the reports (Reports menu), the admin home's sales panel and the insights assistant."""
+"""Registers the reports (Reports menu), the admin home's sales and orders panels and the insights
+assistant."""
 
 from __future__ import annotations
 
@@ -10,10 +11,26 @@ from .assistant.audit_admin import insight_question_viewset
 from .assistant.panel import AssistantPanel
 from .assistant.service import may_ask
 from .assistant.urls import assistant_urls
+from .group_reports import CategoriesReportView, CollectionsReportView, CustomersReportView
+from .money_reports import DiscountsReportView, GiftCardsReportView, RefundsReportView, ShippingReportView
+from .order_panels import OrdersPanel
 from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
+from .stock_reports import LowStockReportView, StockValueReportView
 
-REPORTS = [("sales", SalesReportView, "Sales over time", 100), ("products", ProductsReportView, "Top products", 110)]
+REPORTS = [
+    ("sales", SalesReportView, "Sales over time", 100),
+    ("products", ProductsReportView, "Top products", 110),
+    ("categories", CategoriesReportView, "Sales by category", 111),
+    ("collections", CollectionsReportView, "Sales by collection", 112),
+    ("customers", CustomersReportView, "Customers", 113),
+    ("discounts", DiscountsReportView, "Discounts", 114),
+    ("gift-cards", GiftCardsReportView, "Gift cards", 115),
+    ("refunds", RefundsReportView, "Refunds", 116),
+    ("shipping", ShippingReportView, "Shipping charged", 117),
+    ("low-stock", LowStockReportView, "Low stock", 118),
+    ("stock-value", StockValueReportView, "Stock value", 119),
+]
 
 
 class ReportMenuItem(MenuItem):
@@ -46,6 +63,12 @@ for _name, _view, _label, _order in REPORTS:
 def add_sales_panel(request, panels):
     if request.user.has_perm("insights.view_reports"):
         panels.append(SalesPanel(request.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_orders_panel(request, panels):
+    if request.user.has_perm("orders.view_order"):
+        panels.append(OrdersPanel(request.user))
 
 
 # The insights assistant (issue 14): its page, JSON endpoints, dashboard panel and audit log.

@@ -149,6 +149,9 @@ REGISTRY: tuple[Protected, ...] = (
         any_of(visible("promotions.GiftCard", "gift_card_id"), visible("orders.Order", "order_id")),
         "ledger lines of a visible gift card or order",
     ),
+    # Sales summed per store and day: staff of the store only (customers and visitors see none).
+    Protected("insights.DailySales", staff_of_store(), "a store's daily sales totals: staff of the store"),
+    Protected("insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store"),
 )
 
 STORE_SCOPED: tuple[StoreScoped, ...] = (

@@ -15,6 +15,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("insights", "0004_insight_questions_and_usage"), ("accounts", "0003_staff_role_groups")]
+    dependencies = [("insights", "0005_insight_questions_and_usage"), ("accounts", "0003_staff_role_groups")]
 
     operations = [migrations.RunPython(grant, revoke)]

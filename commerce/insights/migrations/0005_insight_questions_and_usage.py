@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0003_role_permissions'),
+        ('insights', '0004_daily_sales_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
