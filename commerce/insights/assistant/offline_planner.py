@@ -20,9 +20,12 @@ from .periods import MONTHS, NamedPeriod
 from .plan import Plan, ToolCall
 
 DEFAULT_DAYS = 30
+UNDATED = frozenset({"low_stock", "stock_value"})  # about now, not a period
+RANKED = frozenset({"top_products", "top_categories", "top_collections"})
 CAPABILITIES = (
-    "orders, revenue (net sales), average order value, units sold, refunds, shipping charged, discounts given, "
-    "top products, sales over time and new vs returning customers"
+    "orders, revenue (net sales), average order value, units sold, refunds, shipping charged, discounts given and "
+    "used, gift cards owed, top products, categories and collections, sales over time, new vs returning customers, "
+    "low stock and stock value"
 )
 
 
@@ -34,6 +37,24 @@ class StoreRef:
 
 # Tried in order: the first pattern found names the tool.
 METRICS: tuple[tuple[str, str], ...] = (
+    (
+        "low_stock",
+        r"low\s+(?:on\s+)?stock|low\s+inventory|running\s+(?:low|out)|out\s+of\s+stock|sold\s+out|restock\w*"
+        r"|stock\s+(?:is\s+|running\s+)?low|almost\s+(?:gone|sold\s+out)|reorder\w*",
+    ),
+    (
+        "stock_value",
+        r"(?:stock|inventory)\s+(?:value|worth)|value\s+of\s+(?:our\s+|the\s+)?(?:stock|inventory)|worth\s+of\s+stock"
+        r"|(?:stock|inventory)\s+(?:is\s+)?worth|units\s+on\s+hand|stock\s+on\s+hand|how\s+much\s+stock",
+    ),
+    ("gift_card_liability", r"gift\s*cards?|outstanding\s+balances?|liabilit\w*|owed\s+on\s+cards"),
+    ("top_categories", r"categor\w*"),
+    ("top_collections", r"collections?"),
+    (
+        "discount_usage",
+        r"(?:discount|coupon|promo)\s*(?:codes?\s+)?(?:usage|used|uses|redemptions?|redeemed)|which\s+(?:discounts|coupons|codes)"
+        r"|most\s+used\s+(?:discounts?|codes?|coupons?)|(?:discount|coupon|promo)\s+codes?",
+    ),
     (
         "sales_series",
         r"daily|weekly|monthly|(?:per|by|each|every)\s+(?:day|week|month)|day\s+by\s+day|week\s+by\s+week"
@@ -98,10 +119,11 @@ def store_aliases(stores: list[StoreRef]) -> list[tuple[str, int]]:
     """Each store's full name and the words of it no other store shares (unless the word means
     something else in a question), longest first."""
     aliases: list[tuple[str, int]] = []
+    own = frozenset(word for store in stores for word in store.name.lower().split())
     for store in stores:
-        aliases.append((normalise(store.name), store.id))
-        others = {word for other in stores if other.id != store.id for word in normalise(other.name).split()}
-        for word in normalise(store.name).split():
+        aliases.append((normalise(store.name, own), store.id))
+        others = {word for other in stores if other.id != store.id for word in normalise(other.name, own).split()}
+        for word in normalise(store.name, own).split():
             ambiguous = word in AMBIGUOUS_NAME_WORDS or word in VOCABULARY or word in MONTHS
             if word not in others and not ambiguous and len(word) > 2:
                 aliases.append((word, store.id))
@@ -143,9 +165,9 @@ def plan_offline(question: str, *, today: date, stores: list[StoreRef], previous
         head = _blank(head, shift)
     named, head = find_period(head, today)
     limit, by, head = _top(head, None)
-    rerank = previous is not None and previous.main is not None and previous.main.name == "top_products"
+    rerank = previous is not None and previous.main is not None and previous.main.name in RANKED
     tool, head = (None, head) if rerank and RERANK.search(head) else _tool(head)
-    if tool == "top_products" and limit is None and SINGLE.search(text):
+    if tool in RANKED and limit is None and SINGLE.search(text):
         limit = 1
     leftovers = _leftovers(head + " " + tail)
     if tool is None and previous is not None and previous.main is not None:
@@ -160,6 +182,13 @@ def plan_offline(question: str, *, today: date, stores: list[StoreRef], previous
             not_understood=f"I did not understand which figure you want{what}. I can answer about {CAPABILITIES}."
         )
     notes: list[str] = []
+    if tool in UNDATED:
+        named = named or p.today_period(today)
+        if comparison or named.label != "today":
+            notes.append("Stock figures are as of now; the period was left out.")
+        return Plan(
+            calls=(ToolCall(tool, _arguments(tool, named, store_ids, limit, by, text), "now"),), notes=tuple(notes)
+        )
     if named is None:
         if previous is not None and previous.main is not None and FOLLOW_UP.search(text.strip()):
             named = _named_from(previous.main)
@@ -208,7 +237,7 @@ def _top(text: str, tool: str | None) -> tuple[int | None, str | None, str]:
     limit = by = None
     if match := TOP_N.search(text):
         limit = int(match.group("n") or match.group("m"))
-    elif tool == "top_products" and SINGLE.search(text):
+    elif tool in RANKED and SINGLE.search(text):
         limit = 1
     if BY_UNITS.search(text):
         by = "units"
@@ -235,10 +264,14 @@ def _interval(text: str, named: NamedPeriod) -> str:
 def _arguments(
     tool: str, named: NamedPeriod, store_ids: list[int] | None, limit: int | None, by: str | None, text: str
 ) -> dict[str, Any]:
-    arguments: dict[str, Any] = {"start": named.period.start.isoformat(), "end": named.period.end.isoformat()}
+    arguments: dict[str, Any] = {}
+    if tool not in UNDATED:
+        arguments.update(start=named.period.start.isoformat(), end=named.period.end.isoformat())
     if store_ids:
         arguments["store_ids"] = store_ids
-    if tool == "top_products":
+    if tool == "low_stock" and limit:
+        arguments["limit"] = min(limit, 50)
+    if tool in RANKED:
         arguments["limit"] = min(limit or 10, 50)
         arguments["by"] = by or "revenue"
     if tool == "sales_series":
@@ -289,6 +322,12 @@ def _refine(
     if named is None and shift is None and store_ids == "keep" and limit is None and by is None and not comparison:
         what = f" (I did not recognise: {', '.join(leftovers)})" if leftovers else ""
         return Plan(not_understood=f"I did not understand how to change your last question{what}.")
+    if main.name in UNDATED:  # stock is about now: only the stores can change
+        arguments = {k: v for k, v in main.arguments.items() if k != "store_ids"}
+        kept = main.arguments.get("store_ids") if store_ids == "keep" else store_ids
+        if kept:
+            arguments["store_ids"] = kept
+        return Plan(calls=(ToolCall(main.name, arguments, "now"),), notes=("Refined your last question.",))
     current = _named_from(main)
     if shift is not None:
         unit = shift.groupdict().get("unit") or "period"
@@ -300,7 +339,7 @@ def _refine(
         arguments.pop("store_ids", None)
         if store_ids:
             arguments["store_ids"] = store_ids
-    if main.name == "top_products":
+    if main.name in RANKED:
         arguments["limit"] = limit or arguments.get("limit", 10)
         arguments["by"] = by or arguments.get("by", "revenue")
     notes = [f"Refined your last question ({main.name.replace('_', ' ')})."]

@@ -39,7 +39,9 @@ VOCABULARY = (
     quarters trend series chart graph over today yesterday this last past previous prior current
     since between until through till compared compare versus against same period before ago growth
     grow change only just store stores shop shops all every both across weekend date so far
-    fortnight about also instead rank ranked ranking each what's whats which
+    fortnight about also instead rank ranked ranking each what's whats which stock inventory worth hand
+    owe owed end gift card cards category categories collection collections coupon used usage redeemed
+    liability restock low running out need left variants
     """
     )
     | set(MONTHS)

@@ -10,7 +10,7 @@ from django.db import connection
 
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER
 from commerce.insights.roles import assistant_permissions_grant
-from tests.insights.conftest import paid_order, refund, staff
+from tests.insights.conftest import paid_order, refund, staff, summarise
 
 TODAY = date(2026, 3, 12)  # a Thursday; "this week" is 2026-03-09..12
 
@@ -48,6 +48,7 @@ def shops(store, other_store):
     )
     paid_order(other_store, paid_at=datetime(2026, 3, 9, 23, 30, tzinfo=UTC), email="eu@example.com", subtotal="70.00")
     refund(first, amount="25.00", at=datetime(2026, 3, 10, 20, 0, tzinfo=UTC))
+    summarise()
     return store, other_store
 
 
