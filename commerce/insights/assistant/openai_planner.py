@@ -152,9 +152,15 @@ def _run(
     except ToolError as error:
         problems.append(str(error))
         return json.dumps({"error": str(error)})
+    arguments = args.model_dump(mode="json")
+    repeated = next(
+        (index for index, call in enumerate(calls) if (call.name, call.arguments) == (name, arguments)), None
+    )
+    if repeated is not None:  # the same call again: the same figures, counted once
+        return results[repeated].as_json()
     first = next((call for call in calls if call.role == "main"), None)
     role = "comparison" if first is not None and first.name == name else "main"
-    call = ToolCall(name, args.model_dump(mode="json"), role=role)
+    call = ToolCall(name, arguments, role=role)
     result = execute(call)
     if isinstance(result, ToolError):
         problems.append(str(result))

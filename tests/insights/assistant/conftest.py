@@ -84,3 +84,20 @@ REFUNDS = """
      WHERE r.status = 'succeeded' AND (r.created_at AT TIME ZONE s.time_zone)::date BETWEEN %(start)s AND %(end)s
        AND o.store_id = ANY(%(stores)s) GROUP BY 1
 """
+
+
+@pytest.fixture
+def fake_openai(settings):
+    """The assistant pointed at a loopback fake OpenAI server (short timeouts, two retries)."""
+    from tests.insights.assistant.fake_openai import FakeOpenAI
+
+    fake = FakeOpenAI().start()
+    settings.OPENAI_API_KEY = "sk-test-fake"
+    settings.OPENAI_BASE_URL = fake.base_url
+    settings.OPENAI_MODEL = "fake-model"
+    settings.INSIGHTS_OPENAI_TIMEOUT_SECONDS = 1.0
+    settings.INSIGHTS_OPENAI_MAX_RETRIES = 2
+    settings.INSIGHTS_MAX_TOOL_ROUNDS = 3
+    settings.INSIGHTS_DAILY_AI_QUESTIONS = 50
+    yield fake
+    fake.stop()
