@@ -14,12 +14,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from commerce.insights.models import InsightQuestion
 
 
+def call_text(call: dict[str, Any]) -> str:
+    """``name(start=…, end=…, other=…)``: the period first (JSONB keeps no key order)."""
+    arguments = call["arguments"]
+    keys = sorted(arguments, key=lambda key: ({"start": 0, "end": 1}.get(key, 2), key))
+    return f"{call['name']}({', '.join(f'{key}={arguments[key]}' for key in keys)})"
+
+
 class ToolCallsColumn(Column):
     def get_value(self, instance: InsightQuestion) -> str:
-        return "; ".join(
-            f"{call['name']}({', '.join(f'{k}={v}' for k, v in call['arguments'].items())})"
-            for call in instance.tool_calls
-        )
+        return "; ".join(call_text(call) for call in instance.tool_calls)
 
 
 class InsightQuestionViewSet(ModelViewSet):

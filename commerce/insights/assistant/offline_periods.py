@@ -64,7 +64,7 @@ def _since(match: re.Match[str], today: date) -> NamedPeriod | None:
 
 def _on(match: re.Match[str], today: date) -> NamedPeriod | None:
     day = parse_date(match.group("a"), today)
-    return NamedPeriod(day.isoformat(), p.Period(day, day)) if day else None
+    return NamedPeriod("", p.Period(day, day)) if day else None
 
 
 def _last_n(match: re.Match[str], today: date) -> NamedPeriod | None:

@@ -282,9 +282,7 @@ def _arguments(
 
 def _named_from(call: ToolCall) -> NamedPeriod:
     args = call.arguments
-    return NamedPeriod(
-        call.label or "the same period", p.Period(date.fromisoformat(args["start"]), date.fromisoformat(args["end"]))
-    )
+    return NamedPeriod(call.label, p.Period(date.fromisoformat(args["start"]), date.fromisoformat(args["end"])))
 
 
 def _with_comparison(

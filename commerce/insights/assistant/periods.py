@@ -24,11 +24,6 @@ class NamedPeriod:
     label: str
     period: Period
 
-    def describe(self) -> str:
-        start, end = self.period.start, self.period.end
-        dates = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
-        return f"{self.label} ({dates})"
-
 
 def clamp(start: date, end: date, today: date, label: str) -> NamedPeriod:
     """The period, ending no later than today (but never before its own start)."""
@@ -97,7 +92,7 @@ def year(today: date, back: int = 0, number: int | None = None) -> NamedPeriod:
 def explicit(start: date, end: date) -> NamedPeriod:
     if end < start:
         start, end = end, start
-    return NamedPeriod("from the dates given", Period(start, end))
+    return NamedPeriod("", Period(start, end))  # said as its dates
 
 
 def shift(named: NamedPeriod, unit: str) -> NamedPeriod:

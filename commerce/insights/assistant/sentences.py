@@ -40,13 +40,17 @@ def period_of(call: ToolCall) -> dict[str, str] | None:
     args = call.arguments
     if "start" not in args:
         return None
-    return {"label": call.label or "the dates given", "start": str(args["start"]), "end": str(args["end"])}
+    start, end = str(args["start"]), str(args["end"])
+    label = call.label or (f"on {start}" if start == end else f"from {start} to {end}")
+    return {"label": label, "start": start, "end": end}
 
 
 def when(call: ToolCall) -> str:
     period = period_of(call)
     if period is None:
         return "now"
+    if not call.label:  # dates given as dates: say them once
+        return period["label"]
     dates = period["start"] if period["start"] == period["end"] else f"{period['start']} to {period['end']}"
     return f"{period['label']} ({dates})"
 
@@ -65,7 +69,7 @@ def _summary_sentence(result: ToolResult, call: ToolCall, compared: tuple[ToolRe
             old = before.get(currency, {}).get(key, 0)
             text += f" vs {show(old, key, currency)} {_change(value, old)}"
         parts.append(text)
-    against = f", compared with {when(compared[1])}" if compared else ""
+    against = f", compared with {when(compared[1]).removeprefix('from ')}" if compared else ""
     return f"{HEADLINES[result.tool]} {when(call)}{against}: {'; '.join(parts)}."
 
 

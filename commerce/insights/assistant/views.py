@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -33,9 +32,12 @@ class QuestionForm(forms.Form):
     )
 
 
-def _allowed(request: HttpRequest) -> None:
-    if not may_ask(request.user):
-        raise PermissionDenied("You may not use the insights assistant.")
+def _refused(request: HttpRequest) -> HttpResponse | None:
+    """A 403 page for staff without the insights permission (Wagtail's admin would turn a raised
+    ``PermissionDenied`` into a redirect to the dashboard)."""
+    if may_ask(request.user):
+        return None
+    return TemplateResponse(request, "insights/assistant_forbidden.html", {"title": "Insights"}, status=403)
 
 
 def conversation_of(request: HttpRequest) -> uuid.UUID:
@@ -49,7 +51,8 @@ def conversation_of(request: HttpRequest) -> uuid.UUID:
 
 @require_http_methods(["GET", "POST"])
 def assistant_page(request: HttpRequest) -> HttpResponse:
-    _allowed(request)
+    if refused := _refused(request):
+        return refused
     conversation = conversation_of(request)
     form = QuestionForm(request.POST or None)
     status = 200
@@ -81,7 +84,8 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def start_over(request: HttpRequest) -> HttpResponse:
-    _allowed(request)
+    if refused := _refused(request):
+        return refused
     request.session[SESSION_KEY] = str(uuid.uuid4())
     return redirect("insights_assistant:index")
 
