@@ -67,5 +67,10 @@ def test_a_manager_asks_the_suggested_questions_and_gets_the_reports_figures(chr
     assert "; ".join(str(row.orders) for row in expected) in first
     assert page.locator("svg.magpie-chart").count() >= 2  # the top products' bars and the daily line
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "insights.png"), full_page=True)
+    page.locator(".magpie-answer").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "insights.png"))
+    page.goto(f"{demo_shop.base_url}/admin/")
+    assert page.get_by_role("heading", name="Ask about your store").is_visible()
+    page.get_by_role("heading", name="Ask about your store").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "insights-panel.png"))
     context.close()
