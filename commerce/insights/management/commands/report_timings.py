@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from commerce.core.rls import runs_as_system
 from commerce.insights.catalog_metrics import top_categories, top_collections
-from commerce.insights.metrics import customer_mix, sales_summary, shipping_charged, top_products
+from commerce.insights.metrics import customer_mix, sales_summary, top_products
 from commerce.insights.metrics_scope import STATEMENT_TIMEOUT_MS, Period
 from commerce.insights.order_panels import OrdersPanel
 from commerce.insights.panels import SalesPanel
 from commerce.insights.promotion_metrics import discount_usage, gift_card_liability
 from commerce.insights.refund_figures import refund_summary
 from commerce.insights.sales_rows import sales_rows
+from commerce.insights.shipping_metrics import shipping_charged
 from commerce.insights.stock_metrics import low_stock, stock_value
 from commerce.orders.models import Order
 
