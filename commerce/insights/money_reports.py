@@ -11,12 +11,12 @@ from typing import Any
 from wagtail.admin.ui.tables import Column
 
 from .group_reports import per_currency_bars
-from .metrics import shipping_charged
 from .metrics_scope import Period
 from .promotion_metrics import discount_usage, gift_card_liability
 from .refund_figures import refund_summary
 from .report_filters import PeriodFilterSet
 from .report_views import MetricReportView
+from .shipping_metrics import shipping_charged
 
 
 @dataclass(frozen=True)

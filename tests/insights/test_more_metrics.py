@@ -13,10 +13,10 @@ from django.db import connection
 from commerce.accounts.roles import MANAGER
 from commerce.core.money import Money
 from commerce.insights.catalog_metrics import top_categories, top_collections
-from commerce.insights.metrics import shipping_charged
 from commerce.insights.metrics_scope import Period
 from commerce.insights.promotion_metrics import discount_usage, gift_card_liability
 from commerce.insights.refund_figures import refund_summary
+from commerce.insights.shipping_metrics import shipping_charged
 from commerce.insights.stock_metrics import low_stock, stock_value
 from commerce.orders.models import Order
 from commerce.payments.models import RefundLine

@@ -51,6 +51,7 @@ class Protected:
     label: str
     predicate: str
     why: str
+    staff_only: bool = False  # no customer ever sees a row (store figures): not in the customer tests
 
 
 # A shopper's request (a visitor or a signed-in customer), as opposed to staff, the system or nobody.
@@ -150,8 +151,10 @@ REGISTRY: tuple[Protected, ...] = (
         "ledger lines of a visible gift card or order",
     ),
     # Sales summed per store and day: staff of the store only (customers and visitors see none).
-    Protected("insights.DailySales", staff_of_store(), "a store's daily sales totals: staff of the store"),
-    Protected("insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store"),
+    Protected("insights.DailySales", staff_of_store(), "a store's daily sales totals: staff of the store", True),
+    Protected(
+        "insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store", True
+    ),
 )
 
 STORE_SCOPED: tuple[StoreScoped, ...] = (
