@@ -8,15 +8,30 @@ it did not understand, never a guess."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from . import periods as p
 from .guardrails import refusal_for
+from .offline_lexicon import (
+    ALL_STORES,
+    BY_UNITS,
+    COMPARATOR,
+    COMPILED_METRICS,
+    FOLLOW_UP,
+    INTERVALS,
+    LAST_YEAR,
+    PREVIOUS,
+    RERANK,
+    SHIFT_BACK,
+    SINGLE,
+    TOP_N,
+    blank,
+)
 from .offline_periods import find_period
+from .offline_stores import StoreRef, find_stores
 from .offline_words import STOPWORDS, VOCABULARY, normalise
-from .periods import MONTHS, NamedPeriod
+from .periods import NamedPeriod
 from .plan import Plan, ToolCall
 
 DEFAULT_DAYS = 30
@@ -28,125 +43,7 @@ CAPABILITIES = (
     "low stock and stock value"
 )
 
-
-@dataclass(frozen=True)
-class StoreRef:
-    id: int
-    name: str
-
-
-# Tried in order: the first pattern found names the tool.
-METRICS: tuple[tuple[str, str], ...] = (
-    (
-        "low_stock",
-        r"low\s+(?:on\s+)?stock|low\s+inventory|running\s+(?:low|out)|out\s+of\s+stock|sold\s+out|restock\w*"
-        r"|stock\s+(?:is\s+|running\s+)?low|almost\s+(?:gone|sold\s+out)|reorder\w*",
-    ),
-    (
-        "stock_value",
-        r"(?:stock|inventory)\s+(?:value|worth)|value\s+of\s+(?:our\s+|the\s+)?(?:stock|inventory)|worth\s+of\s+stock"
-        r"|(?:stock|inventory)\s+(?:is\s+)?worth|units\s+on\s+hand|stock\s+on\s+hand|how\s+much\s+stock",
-    ),
-    ("gift_card_liability", r"gift\s*cards?|outstanding\s+balances?|liabilit\w*|owed\s+on\s+cards"),
-    ("top_categories", r"categor\w*"),
-    ("top_collections", r"collections?"),
-    (
-        "discount_usage",
-        r"(?:discount|coupon|promo)\s*(?:codes?\s+)?(?:usage|used|uses|redemptions?|redeemed)|which\s+(?:discounts|coupons|codes)"
-        r"|most\s+used\s+(?:discounts?|codes?|coupons?)|(?:discount|coupon|promo)\s+codes?",
-    ),
-    (
-        "sales_series",
-        r"daily|weekly|monthly|(?:per|by|each|every)\s+(?:day|week|month)|day\s+by\s+day|week\s+by\s+week"
-        r"|month\s+by\s+month|trend\w*|over\s+time|series|chart|graph|plot|breakdown\s+by\s+(?:day|week|month)",
-    ),
-    (
-        "top_products",
-        r"top(?:\s+\d+)?(?:\s+selling)?|best[\s-]*sell\w*|bestsell\w*|most\s+popular|best\s+performing"
-        r"|most\s+sold|sold\s+(?:the\s+)?most|sold\s+best|best\s+products?|biggest\s+sellers?|rank\w*\s+products",
-    ),
-    (
-        "customer_mix",
-        r"new\s+(?:vs|versus|and|or)\s+returning|new\s+customers|returning\s+customers|repeat\s+(?:customers|buyers)"
-        r"|first\s+time\s+(?:customers|buyers)|customer\s+mix|returning\s+buyers|how\s+many\s+customers|new\s+buyers",
-    ),
-    (
-        "average_order_value",
-        r"average\s+order(?:\s+value)?|aov|avg\s+order|average\s+(?:basket|spend|sale|order\s+size)"
-        r"|basket\s+size|mean\s+order|average\s+value",
-    ),
-    ("units_sold", r"units|items\s+sold|how\s+many\s+items|products\s+sold|pieces|quantity|how\s+many\s+things"),
-    ("refunds", r"refund\w*|money\s+back|returned\s+money"),
-    ("shipping_charged", r"shipping|delivery(?:\s+(?:fees|charges|income))?|postage"),
-    ("discounts_given", r"discount\w*|coupons?|promo(?:\s+codes?)?|money\s+off|markdowns?"),
-    (
-        "orders_count",
-        r"how\s+many\s+(?:orders|sales|purchases|checkouts|transactions)|number\s+of\s+(?:orders|sales)"
-        r"|order\s+count|orders\s+count|count\s+of\s+orders",
-    ),
-    ("revenue", r"revenue|sales|turnover|takings|income|earn\w*|made|make|money|gmv|sell|sold|sale"),
-    ("orders_count", r"orders?|purchases|transactions"),
-)
-COMPILED_METRICS = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, pattern in METRICS)
-COMPARATOR = re.compile(
-    r"(?<!new )(?<!new  )\b(?:vs|versus|compared\s+(?:to|with)|comparison\s+(?:to|with)|against|relative\s+to|than)\b"
-)
-LAST_YEAR = re.compile(
-    r"\b(?:(?:the\s+)?same\s+(?:period|time|days?|week|month|quarter)\s+(?:of\s+|in\s+)?(?:last|previous|a)\s+year(?:\s+ago)?"
-    r"|year\s+over\s+year|yoy|a\s+year\s+(?:ago|before|earlier)|last\s+year's\s+same\s+period)\b"
-)
-PREVIOUS = re.compile(
-    r"\b(?:(?:the\s+)?(?:previous|prior|preceding)\s+period|(?:the\s+)?period\s+before|before\s+that|growth|grow\w*"
-    r"|change[sd]?|up\s+or\s+down)\b"
-)
-SHIFT_BACK = re.compile(
-    r"\b(?:the\s+)?(?P<unit>day|week|month|year|period|quarter)\s+before\b(?!\s+(?:last|yesterday))|\bprevious\s+one\b"
-)
-RERANK = re.compile(
-    r"^\s*(?:and\s+|now\s+|what\s+about\s+|how\s+about\s+|ok\s+)?(?:rank\w*\s+)?by\s+(?:units|quantity|revenue|sales)\b"
-)
-TOP_N = re.compile(r"\b(?:top|best|first)\s+(?P<n>\d+)\b|\b(?P<m>\d+)\s+(?:best|top|most)\b")
-SINGLE = re.compile(r"\b(?:top|best[\s-]*selling|best|most\s+popular|bestselling)\s+(?:product|item|seller)\b(?!s)")
-BY_UNITS = re.compile(r"\bby\s+(?:units|quantity|volume)\b|\bmost\s+units\b|\bunits\s+sold\b|\bsold\s+the\s+most\b")
-INTERVALS = {"day": r"daily|day", "week": r"weekly|week", "month": r"monthly|month"}
-ALL_STORES = re.compile(r"\b(?:all|every|both|each)\s+(?:stores?|shops?)\b|\bacross\s+(?:the\s+)?(?:stores|shops)\b")
-FOLLOW_UP = re.compile(r"^(?:and|what\s+about|how\s+about|same\s+for|now|ok|okay|also|just|only|then)\b")
-# Words that alone do not name a store: "second" is a quarter, "may" a month, "top" a ranking.
-AMBIGUOUS_NAME_WORDS = {"magpie", "shop", "store", "the", "and", "of", "first", "second", "third", "fourth", "next"}
-
-
-def store_aliases(stores: list[StoreRef]) -> list[tuple[str, int]]:
-    """Each store's full name and the words of it no other store shares (unless the word means
-    something else in a question), longest first."""
-    aliases: list[tuple[str, int]] = []
-    own = frozenset(word for store in stores for word in store.name.lower().split())
-    for store in stores:
-        aliases.append((normalise(store.name, own), store.id))
-        others = {word for other in stores if other.id != store.id for word in normalise(other.name, own).split()}
-        for word in normalise(store.name, own).split():
-            ambiguous = word in AMBIGUOUS_NAME_WORDS or word in VOCABULARY or word in MONTHS
-            if word not in others and not ambiguous and len(word) > 2:
-                aliases.append((word, store.id))
-    return sorted(aliases, key=lambda alias: -len(alias[0]))
-
-
-def _blank(text: str, match: re.Match[str]) -> str:
-    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
-
-
-def find_stores(text: str, stores: list[StoreRef]) -> tuple[list[int] | None, str]:
-    if match := ALL_STORES.search(text):
-        return None, _blank(text, match)
-    found: list[int] = []
-    for alias, store_id in store_aliases(stores):
-        match = re.search(
-            rf"\b(?:(?:at|in|for|from|only|just)\s+)?(?:the\s+)?{re.escape(alias)}(?:\s+(?:store|shop))?\b", text
-        )
-        if match:
-            if store_id not in found:
-                found.append(store_id)
-            text = _blank(text, match)
-    return (sorted(found) or None), text
+__all__ = ["StoreRef", "plan_offline"]
 
 
 def plan_offline(question: str, *, today: date, stores: list[StoreRef], previous: Plan | None = None) -> Plan:
@@ -162,7 +59,7 @@ def plan_offline(question: str, *, today: date, stores: list[StoreRef], previous
     comparison, head, tail = _comparison(tail, head)
     shift = SHIFT_BACK.search(head)
     if shift:
-        head = _blank(head, shift)
+        head = blank(head, shift)
     named, head = find_period(head, today)
     limit, by, head = _top(head, None)
     rerank = previous is not None and previous.main is not None and previous.main.name in RANKED
@@ -214,13 +111,13 @@ def _comparison(tail: str, head: str) -> tuple[Any, str, str]:
     """What to compare with ("year", "previous", ("text", words) or None), then head and tail with
     the comparison's words blanked."""
     if match := LAST_YEAR.search(tail):
-        return "year", head, _blank(tail, match)
+        return "year", head, blank(tail, match)
     if match := LAST_YEAR.search(head):
-        return "year", _blank(head, match), tail
+        return "year", blank(head, match), tail
     if match := PREVIOUS.search(tail):
-        return "previous", head, _blank(tail, match)
+        return "previous", head, blank(tail, match)
     if not tail and (match := PREVIOUS.search(head)):
-        return "previous", _blank(head, match), tail
+        return "previous", blank(head, match), tail
     if tail.strip():
         return ("text", tail), head, ""
     return None, head, tail
@@ -229,7 +126,7 @@ def _comparison(tail: str, head: str) -> tuple[Any, str, str]:
 def _tool(text: str) -> tuple[str | None, str]:
     for name, pattern in COMPILED_METRICS:
         if match := pattern.search(text):
-            return name, _blank(text, match)
+            return name, blank(text, match)
     return None, text
 
 
