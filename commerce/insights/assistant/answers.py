@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from commerce.insights.charts import bar_chart, line_chart
 
 from .plan import Plan, ToolCall
-from .sentences import period_of, sentence, show, when
+from .sentences import arguments_text, period_of, sentence, show, when
 from .tools import TOOLS, ToolError, ToolResult
 
 
@@ -98,6 +98,7 @@ def compose(plan: Plan, results: dict[int, ToolResult | ToolError], *, time_zone
             entry["rows"] = result.rows
         elif isinstance(result, ToolError):
             entry["error"] = str(result)
+        entry["arguments_text"] = arguments_text(entry["arguments"])
         answer.calls.append(entry)
     errors = [str(r) for r in results.values() if isinstance(r, ToolError)]
     mains = [i for i, call in enumerate(plan.calls) if call.role == "main" and isinstance(results.get(i), ToolResult)]

@@ -13,12 +13,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from commerce.insights.models import InsightQuestion
 
+from .sentences import arguments_text
+
 
 def call_text(call: dict[str, Any]) -> str:
-    """``name(start=…, end=…, other=…)``: the period first (JSONB keeps no key order)."""
-    arguments = call["arguments"]
-    keys = sorted(arguments, key=lambda key: ({"start": 0, "end": 1}.get(key, 2), key))
-    return f"{call['name']}({', '.join(f'{key}={arguments[key]}' for key in keys)})"
+    return f"{call['name']}({arguments_text(call['arguments'])})"
 
 
 class ToolCallsColumn(Column):

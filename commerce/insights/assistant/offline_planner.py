@@ -196,6 +196,8 @@ def _with_comparison(
         if other is None:
             notes.append(f"I did not understand what to compare with ({comparison[1].strip()}).")
     if other is not None:
+        if other.period.days != named.period.days:
+            notes.append(f"The periods differ in length: {named.period.days} days against {other.period.days}.")
         compared = {**arguments, "start": other.period.start.isoformat(), "end": other.period.end.isoformat()}
         calls.append(ToolCall(tool, compared, other.label, role="comparison"))
     return Plan(calls=tuple(calls), notes=tuple(notes))

@@ -45,6 +45,12 @@ def period_of(call: ToolCall) -> dict[str, str] | None:
     return {"label": label, "start": start, "end": end}
 
 
+def arguments_text(arguments: dict[str, Any]) -> str:
+    """``start=…, end=…, other=…``: the period first (stored JSON keeps no key order)."""
+    keys = sorted(arguments, key=lambda key: ({"start": 0, "end": 1}.get(key, 2), key))
+    return ", ".join(f"{key}={arguments[key]}" for key in keys)
+
+
 def when(call: ToolCall) -> str:
     period = period_of(call)
     if period is None:
@@ -62,12 +68,15 @@ def _summary_sentence(result: ToolResult, call: ToolCall, compared: tuple[ToolRe
     if not now and not before:
         return f"{HEADLINES[result.tool]} {when(call)}: none."
     parts = []
-    for currency in sorted(set(now) | set(before)):
+    currencies = sorted(set(now) | set(before))
+    for currency in currencies:
         value = now.get(currency, {}).get(key, 0)
         text = show(value, key, currency)
         if compared:
             old = before.get(currency, {}).get(key, 0)
             text += f" vs {show(old, key, currency)} {_change(value, old)}"
+        if key not in MONEY and len(currencies) > 1:  # a count: say whose (money carries its currency)
+            text += f" in {currency} stores"
         parts.append(text)
     against = f", compared with {when(compared[1]).removeprefix('from ')}" if compared else ""
     return f"{HEADLINES[result.tool]} {when(call)}{against}: {'; '.join(parts)}."

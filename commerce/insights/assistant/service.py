@@ -159,7 +159,7 @@ def _record(
         question=text,
         planner=planner,
         outcome=answer.outcome,
-        tool_calls=[{k: v for k, v in call.items() if k != "rows"} for call in answer.calls],
+        tool_calls=[{k: v for k, v in call.items() if k not in ("rows", "arguments_text")} for call in answer.calls],
         periods=[call["period"] for call in answer.calls if call["period"]],
         answer=" ".join([answer.text, *answer.notes]).strip(),
         figures=answer.figures(),

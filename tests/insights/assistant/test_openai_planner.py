@@ -75,7 +75,7 @@ def test_an_unknown_tool_is_refused_to_the_model_which_can_correct_itself(shops,
 
     asked = ask(people["manager"], "orders this week")
 
-    assert asked.answer.text == "Orders from 2026-03-09 to 2026-03-12: 1; 2."
+    assert asked.answer.text == "Orders from 2026-03-09 to 2026-03-12: 1 in EUR stores; 2 in USD stores."
     assert "unknown tool 'run_sql'" in fake_openai.requests[1]["messages"][-1]["content"]
     assert [call["name"] for call in InsightQuestion.objects.get().tool_calls] == ["orders_count"]
 
@@ -87,7 +87,7 @@ def test_too_many_rounds_stop_with_what_was_read(shops, people, fake_openai):
 
     assert len(fake_openai.requests) == 3  # INSIGHTS_MAX_TOOL_ROUNDS
     assert "stopped after 3 rounds of tool calls" in " ".join(asked.answer.notes)
-    assert asked.answer.text == "Orders from 2026-03-09 to 2026-03-12: 1; 2."
+    assert asked.answer.text == "Orders from 2026-03-09 to 2026-03-12: 1 in EUR stores; 2 in USD stores."
 
 
 def test_a_timeout_is_retried_then_answered_by_the_built_in_planner(shops, people, fake_openai, settings):
@@ -99,7 +99,7 @@ def test_a_timeout_is_retried_then_answered_by_the_built_in_planner(shops, peopl
 
     assert len(fake_openai.requests) == 2
     assert asked.planner == "offline"
-    assert asked.answer.text == "Orders this week (2026-03-09 to 2026-03-12): 1; 2."
+    assert asked.answer.text == "Orders this week (2026-03-09 to 2026-03-12): 1 in EUR stores; 2 in USD stores."
     assert "did not answer within 0.3 seconds" in " ".join(asked.answer.notes)
 
 

@@ -28,7 +28,7 @@ def test_a_manager_gets_the_figure_with_its_working_and_the_question_is_recorded
 
     answer = asked.answer
     assert answer.outcome == "answered"
-    assert answer.text == "Orders this week (2026-03-09 to 2026-03-12): 1; 2."  # EUR then USD
+    assert answer.text == "Orders this week (2026-03-09 to 2026-03-12): 1 in EUR stores; 2 in USD stores."
     assert [(c["name"], c["arguments"]) for c in answer.calls] == [
         ("orders_count", {"start": "2026-03-09", "end": "2026-03-12", "store_ids": None})
     ]
@@ -55,6 +55,7 @@ def test_a_comparison_shows_both_periods_and_the_change(shops, people):
         "Net sales this week (2026-03-09 to 2026-03-12), compared with last week (2026-03-02 to 2026-03-08): "
         "$111.00 vs $60.00 (+85.0%)."
     )
+    assert "The periods differ in length: 4 days against 7." in asked.answer.notes
 
 
 def test_follow_ups_refine_the_last_question_of_the_conversation(shops, people):
