@@ -137,6 +137,17 @@ def test_the_command_answers_as_the_user_in_json(shops, people):
     )
 
 
+def test_the_command_prints_the_answer_its_working_and_a_summary_line(shops, people):
+    out = io.StringIO()
+
+    call_command("insights_ask", "orders this week", "--user", "owner@example.com", "--today", "2026-03-12", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Orders this week (2026-03-09 to 2026-03-12): 1 in EUR stores; 2 in USD stores."
+    assert "Tool: orders_count(start=2026-03-09, end=2026-03-12, store_ids=None)" in lines
+    assert lines[-1] == "Asked as owner@example.com with the offline planner; answered."
+
+
 def test_the_command_refuses_who_may_not_ask_and_bad_dates(shops, people):
     with pytest.raises(CommandError, match="may not use the insights assistant"):
         call_command("insights_ask", "revenue today", "--user", "marketer@example.com", stdout=io.StringIO())

@@ -142,3 +142,26 @@ def test_every_tool_has_a_json_schema_for_its_arguments():
         assert "store_ids" in function["parameters"]["properties"]
         dated = name not in {"low_stock", "stock_value"}
         assert set(function["parameters"].get("required", [])) == ({"start", "end"} if dated else set())
+
+
+def test_personal_columns_are_dropped_unless_the_asker_may_see_customers(shops, people, monkeypatch):
+    from commerce.insights.assistant import tools
+    from commerce.insights.assistant.tool_args import PeriodArgs
+
+    probe = tools.Tool(
+        name="probe",
+        description="A tool whose rows name a customer.",
+        args=PeriodArgs,
+        read=lambda user, a: [{"currency": "USD", "orders": 1, "email": "ann@example.com"}],
+        columns=(("currency", "Currency"), ("orders", "Orders"), ("email", "Email")),
+        personal=("email",),
+    )
+    monkeypatch.setitem(tools.TOOLS, "probe", probe)
+
+    for_manager = run_tool("probe", MARCH, user=people["manager"])  # no accounts.view_user
+    for_owner = run_tool("probe", MARCH, user=people["owner"])
+
+    assert for_manager.rows == [{"currency": "USD", "orders": 1}]
+    assert [key for key, _ in for_manager.columns] == ["currency", "orders"]
+    assert for_manager.hidden == ("email",)
+    assert for_owner.rows[0]["email"] == "ann@example.com"

@@ -60,5 +60,5 @@ class Command(BaseCommand):
         for note in answer.notes:
             self.stdout.write(f"Note: {note}")
         for call in answer.calls:
-            self.stdout.write(f"Tool: {call['name']} {json.dumps(call['arguments'])}")
+            self.stdout.write(f"Tool: {call['name']}({call['arguments_text']})")
         self.stdout.write(f"Asked as {user} with the {asked.planner} planner; {answer.outcome}.")
