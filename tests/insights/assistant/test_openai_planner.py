@@ -170,3 +170,23 @@ def test_the_json_endpoint_answers_200_when_the_ai_service_fails(shops, people, 
     assert payload["planner"] == "offline"
     assert payload["tool_calls"] == [{"name": "orders_count", "arguments": {**THIS_WEEK, "store_ids": None}}]
     assert "HTTP 500" in " ".join(payload["notes"])
+
+
+def test_a_follow_up_sends_the_conversations_earlier_calls_not_their_figures(shops, people, fake_openai):
+    import uuid
+
+    conversation = uuid.uuid4()
+    fake_openai.script = [
+        tool_calls(("orders_count", THIS_WEEK)),
+        message("ok"),
+        tool_calls(("orders_count", LAST_WEEK)),
+        message("ok"),
+    ]
+
+    insights_ask(user=people["manager"], question="orders this week", today=TODAY, conversation=conversation)
+    insights_ask(user=people["manager"], question="and the week before?", today=TODAY, conversation=conversation)
+
+    history = fake_openai.requests[2]["messages"][1]
+    assert history["role"] == "assistant"
+    assert '"name": "orders_count"' in history["content"] and '"start": "2026-03-09"' in history["content"]
+    assert "rows" not in history["content"]

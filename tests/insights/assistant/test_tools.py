@@ -165,3 +165,22 @@ def test_personal_columns_are_dropped_unless_the_asker_may_see_customers(shops, 
     assert [key for key, _ in for_manager.columns] == ["currency", "orders"]
     assert for_manager.hidden == ("email",)
     assert for_owner.rows[0]["email"] == "ann@example.com"
+
+
+def test_a_tool_cut_off_by_the_statement_timeout_is_a_clear_error_and_the_request_goes_on(shops, people, monkeypatch):
+    from commerce.insights import metrics_scope
+    from commerce.insights.assistant import tools
+    from commerce.insights.assistant.tool_args import PeriodArgs
+
+    def slow(user, a):
+        with metrics_scope.metric_query(user=user):
+            return sql("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr(metrics_scope, "STATEMENT_TIMEOUT_MS", 50)
+    monkeypatch.setitem(
+        tools.TOOLS, "slow", tools.Tool("slow", "Sleeps.", PeriodArgs, slow, (("currency", "Currency"),))
+    )
+
+    with pytest.raises(ToolError, match="slow could not be read in time; try a shorter period"):
+        run_tool("slow", MARCH, user=people["owner"])
+    assert run_tool("orders_count", MARCH, user=people["owner"]).rows  # the connection is still usable
