@@ -10,6 +10,7 @@ for the refunded ones), in batches of ``BATCH`` orders with progress after each.
 * Customers: emails drawn with a skew (``random()^2``), so some buy often (returning) and most once.
 * Every order is paid; one line of a random active variant of its store, 1–3 units; one in five has
   a 10 % discount; about one in 25 is refunded (part or all), with its payment and refund rows.
+* Orders paid over two days ago are fulfilled; the last two days' are waiting or partly shipped.
 * Numbers are ``H<batch>-<n>``, unique per store; a second ``seed_demo`` finds the history and adds
   none (``--orders`` always adds).
 """
@@ -97,6 +98,21 @@ SELECT pay.id, r.id, r.amount_refunded, r.currency, 'Demo history', 'history-ref
   FROM refunded r JOIN payments_payment pay ON pay.order_id = r.id
 """
 
+# Fulfilment: orders paid more than two days ago have shipped (all units); of the last two days'
+# one in three has shipped part, the rest wait — the dashboard's "to fulfil". Refunded ones keep
+# their refund status.
+FULFIL_SQL = """
+WITH shipped AS (
+    UPDATE orders_order o SET status = CASE WHEN o.paid_at < now() - interval '2 days' THEN 'fulfilled'
+                                            ELSE 'partially_fulfilled' END
+     WHERE o.store_id = %(store)s AND o.number LIKE %(prefix_like)s AND o.status = 'paid'
+       AND (o.paid_at < now() - interval '2 days' OR o.id %% 3 = 0)
+    RETURNING o.id, o.status
+)
+UPDATE orders_orderline l SET quantity_fulfilled = CASE WHEN s.status = 'fulfilled' THEN l.quantity ELSE 1 END
+  FROM shipped s WHERE l.order_id = s.id
+"""
+
 
 @dataclass(frozen=True)
 class HistoryResult:
@@ -136,7 +152,7 @@ def orders_bulk_add(
         }
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(ORDERS_SQL, params)
-            for statement in (LINES_SQL, PAYMENTS_SQL, REFUNDS_SQL):
+            for statement in (LINES_SQL, PAYMENTS_SQL, REFUNDS_SQL, FULFIL_SQL):
                 cursor.execute(statement, params)
         done += size
         batches += 1

@@ -65,34 +65,39 @@ def line_chart(
     )
 
 
-def bar_chart(*, title: str, labels: Sequence[str], values: Sequence[Decimal]) -> SafeString:
-    """Horizontal bars, one per label, longest first as given."""
+def bar_chart(
+    *, title: str, labels: Sequence[str], values: Sequence[Decimal], previous: Sequence[Decimal] | None = None
+) -> SafeString:
+    """Horizontal bars, one per label in the order given; with ``previous``, a thin grey bar under
+    each for the comparison period, and the title says so."""
     if not values:
         return format_html('<p class="help-block">{}</p>', "Nothing to chart for this selection.")
-    top = max([*values, Decimal("1")])
-    row = 22
+    top = max([*values, *(previous or []), Decimal("1")])
+    row = 26 if previous else 22
+
+    def width(value: Decimal) -> str:
+        return f"{float(value / top) * 400:.1f}"
+
     bars = format_html_join(
         "",
         '<text x="0" y="{}" font-size="12">{}</text><rect x="220" y="{}" height="14" width="{}" fill="#007d7e"/>'
         '<text x="{}" y="{}" font-size="12">{}</text>',
         [
-            (
-                i * row + 14,
-                label[:32],
-                i * row + 3,
-                f"{float(v / top) * 400:.1f}",
-                226 + float(v / top) * 400,
-                i * row + 14,
-                v,
-            )
+            (i * row + 14, label[:32], i * row + 3, width(v), 226 + float(v / top) * 400, i * row + 14, v)
             for i, (label, v) in enumerate(zip(labels, values, strict=True))
         ],
     )
+    if previous:
+        bars += format_html_join(
+            "",
+            '<rect x="220" y="{}" height="4" width="{}" fill="#888"><title>previous period: {}</title></rect>',
+            [(i * row + 19, width(v), v) for i, v in enumerate(previous)],
+        )
     return format_html(
         '<svg class="magpie-chart" role="img" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px">'
         "<title>{t}</title>{bars}</svg>",
         w=WIDTH,
         h=len(values) * row + 8,
-        t=title,
+        t=f"{title} (grey: the previous period)" if previous else title,
         bars=bars,
     )

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ReportAccess(models.Model):
@@ -11,3 +13,104 @@ class ReportAccess(models.Model):
 
     def __str__(self) -> str:
         return "Report access"
+
+
+class InsightQuestion(models.Model):
+    """One question to the insights assistant and how it was answered: the audit log (issue 14).
+
+    Written once, after the answer; never edited. Also the asker's conversation history: a
+    follow-up refines the last answered question of the same ``conversation``."""
+
+    class Planner(models.TextChoices):
+        OFFLINE = "offline", "Built-in (offline)"
+        OPENAI = "openai", "OpenAI"
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        REFUSED = "refused", "Refused"
+        NOT_UNDERSTOOD = "not_understood", "Not understood"
+        ERROR = "error", "Error"
+
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="insight_questions"
+    )
+    conversation = models.UUIDField(db_index=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    question = models.TextField()
+    planner = models.CharField(max_length=16, choices=Planner.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    tool_calls = models.JSONField(default=list, blank=True, help_text="Each call: name, arguments, label, role, error.")
+    periods = models.JSONField(default=list, blank=True, help_text="The periods read, as local dates.")
+    answer = models.TextField(blank=True)
+    figures = models.JSONField(default=list, blank=True)
+    today = models.DateField(help_text="The day relative periods were resolved against.")
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        indexes = [models.Index(fields=["asked_by", "-asked_at"], name="insights_q_asker_recent")]
+        permissions = [("use_assistant", "Can ask the insights assistant")]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+
+class AssistantUsage(models.Model):
+    """How many questions a user sent to the OpenAI planner on a day (the per-user daily budget)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    questions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="insights_usage_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.questions}"
+
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": 0}
+
+
+class DailySales(models.Model):
+    """A store's paid orders and succeeded refunds on one local day (its time zone), per currency:
+    the read model the sales metrics read whole past days from. Written only by
+    :mod:`commerce.insights.daily_summary` (refreshed after each payment and refund, rebuildable)."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    gross = models.DecimalField(**AMOUNT)
+    discounts = models.DecimalField(**AMOUNT)
+    shipping = models.DecimalField(**AMOUNT)
+    tax = models.DecimalField(**AMOUNT)
+    total = models.DecimalField(**AMOUNT)
+    refunds = models.DecimalField(**AMOUNT)
+    refund_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_sales_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.currency}"
+
+
+class DailyProductSales(models.Model):
+    """Units and revenue (line totals) per product, store, local day and currency. Lines whose
+    variant is gone have no product and are kept apart by the title they were sold under."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    product_id = models.IntegerField(null=True, help_text="The product page's id (no key: products may be deleted).")
+    orphan_title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255)
+    units = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="daily_product_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.title}"

@@ -21,14 +21,10 @@ def _stores(request: Any):
     return scope_queryset(Store.objects.order_by("name"), request.user) if request else Store.objects.none()
 
 
-class ReportFilterSet(WagtailFilterSet):
-    start = django_filters.DateFilter(label="From", method="ignore")
-    end = django_filters.DateFilter(label="To", method="ignore")
+class StoreFilterSet(WagtailFilterSet):
+    """Stores only: for reports of a state now (stock), which have no date range."""
+
     store = django_filters.ModelMultipleChoiceFilter(queryset=_stores, label="Stores", method="ignore")
-    interval = django_filters.ChoiceFilter(
-        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")], label="Group by", method="ignore"
-    )
-    compare = django_filters.BooleanFilter(label="Compare with the previous period", method="ignore")
 
     class Meta:
         model = Order
@@ -37,19 +33,42 @@ class ReportFilterSet(WagtailFilterSet):
     def ignore(self, queryset, name, value):
         return queryset
 
+    def store_ids(self) -> list[int] | None:
+        stores = (self.form.cleaned_data if self.is_valid() else {}).get("store")
+        return [store.pk for store in stores] if stores else None
+
+    def comparing(self) -> bool:
+        return False
+
+
+class PeriodFilterSet(StoreFilterSet):
+    start = django_filters.DateFilter(label="From", method="ignore")
+    end = django_filters.DateFilter(label="To", method="ignore")
+    compare = django_filters.BooleanFilter(label="Compare with the previous period", method="ignore")
+
+    class Meta(StoreFilterSet.Meta):
+        pass
+
     def period(self) -> Period:
         data = self.form.cleaned_data if self.is_valid() else {}
         end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - timedelta(days=29)
         return Period(start, end) if start <= end else Period(end, start)
 
-    def store_ids(self) -> list[int] | None:
-        stores = (self.form.cleaned_data if self.is_valid() else {}).get("store")
-        return [store.pk for store in stores] if stores else None
-
-    def chosen_interval(self) -> Interval:
-        return (self.form.cleaned_data if self.is_valid() else {}).get("interval") or "day"
-
     def comparing(self) -> bool:
         value = (self.form.cleaned_data if self.is_valid() else {}).get("compare")
         return value is not False
+
+
+class ReportFilterSet(PeriodFilterSet):
+    """The sales report's filters: the period's, and the interval to group by."""
+
+    interval = django_filters.ChoiceFilter(
+        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")], label="Group by", method="ignore"
+    )
+
+    class Meta(PeriodFilterSet.Meta):
+        pass
+
+    def chosen_interval(self) -> Interval:
+        return (self.form.cleaned_data if self.is_valid() else {}).get("interval") or "day"

@@ -34,15 +34,27 @@ class MetricReportView(ReportView):
     paginate_by = None
     header_icon = "doc-full"
 
+    slug = ""  # the report's URL name under ``insights_reports:``; also the export's file name
+    uses_period = True  # False: a state now (stock), no date range
+    note = ""  # one sentence under the title: what the figures mean
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """The export is exactly what the table shows: its fields and headings come from ``columns``."""
         super().__init_subclass__(**kwargs)
+        if cls.slug:
+            cls.index_url_name = f"insights_reports:{cls.slug}"
+            cls.index_results_url_name = f"insights_reports:{cls.slug}_results"
+            cls.export_filename = cls.slug
         cls.list_export = [column.name for column in cls.columns]
         cls.export_headings = {column.name: column.label for column in cls.columns}
 
     def get_filtered_queryset(self) -> list[Any]:
-        self.period: Period = self.filters.period()
+        self.period: Period | None = self.filters.period() if self.uses_period else None
         return self.rows()
+
+    def previous(self) -> Period | None:
+        """The comparison period when the asker wants one."""
+        return self.period.previous() if self.period and self.filters.comparing() else None
 
     def get_base_queryset(self):  # no queryset: the rows come from the metrics
         return []
@@ -57,6 +69,7 @@ class MetricReportView(ReportView):
         context = super().get_context_data(*args, **kwargs)
         context["chart"] = self.chart(context["object_list"])
         context["period"] = self.period
+        context["report_note"] = self.note
         return context
 
 

@@ -368,3 +368,13 @@ MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {
 }
 # Where the counters live: Redis (shared by every process) when REDIS_URL is set.
 MAGPIE_THROTTLE_STORAGE = REDIS_URL or "memory://"
+
+# The insights assistant (issue 14). With OPENAI_API_KEY it plans with OpenAI tool calling (any
+# OpenAI-compatible server via OPENAI_BASE_URL); without, with the built-in offline planner.
+OPENAI_API_KEY = env("OPENAI_API_KEY", "") or ""
+OPENAI_BASE_URL = env("OPENAI_BASE_URL") or None  # None: the SDK's default (api.openai.com)
+OPENAI_MODEL = env("OPENAI_MODEL", "gpt-4o-mini") or "gpt-4o-mini"
+INSIGHTS_OPENAI_TIMEOUT_SECONDS = float(env("INSIGHTS_OPENAI_TIMEOUT_SECONDS", "20") or 20)
+INSIGHTS_OPENAI_MAX_RETRIES = int(env("INSIGHTS_OPENAI_MAX_RETRIES", "2") or 2)  # on 429, 5xx, timeouts; backoff
+INSIGHTS_MAX_TOOL_ROUNDS = int(env("INSIGHTS_MAX_TOOL_ROUNDS", "4") or 4)
+INSIGHTS_DAILY_AI_QUESTIONS = int(env("INSIGHTS_DAILY_AI_QUESTIONS", "50") or 50)  # per user; then offline

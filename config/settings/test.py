@@ -15,3 +15,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # turn it on with the in-process cache.
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 MAGPIE_PAGE_CACHE_SECONDS = 0
+# The insights assistant plans offline unless a test points it at its loopback fake OpenAI server.
+OPENAI_API_KEY = ""
+OPENAI_BASE_URL = None

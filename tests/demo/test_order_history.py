@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
 def test_each_store_gets_a_year_of_history_once(seeded):
     assert seeded.count("Order history for") == 2
+    assert seeded.count("Daily sales summary for") == 2
     per_store = dict(Order.objects.values_list("store__name").annotate(n=Count("pk")).order_by())
     assert sorted(per_store.values()) == [HISTORY_PER_STORE, HISTORY_PER_STORE]
 
@@ -31,6 +32,7 @@ def test_each_store_gets_a_year_of_history_once(seeded):
     call_command("seed_demo", "--image-size", str(TEST_IMAGE_SIZE), stdout=output)
 
     assert "Order history" not in output.getvalue()
+    assert "Daily sales summary" not in output.getvalue()  # already there: nothing rebuilt
     assert Order.objects.count() == 2 * HISTORY_PER_STORE
 
 
@@ -43,7 +45,8 @@ def test_orders_n_adds_exactly_n_consistent_orders_with_progress(seeded):
     assert Order.objects.count() == before + 2345
     lines = output.getvalue().strip().splitlines()
     assert "2,345/2,345 orders" in output.getvalue()
-    assert lines[-1].startswith("Added 2,345 orders to Magpie Outfitters in 1 batches")
+    assert lines[-2].startswith("Added 2,345 orders to Magpie Outfitters in 1 batches")
+    assert lines[-1].startswith("Daily sales summary for Magpie Outfitters: ")
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM orders_orderline l WHERE l.order_id = o.id)),
@@ -55,10 +58,12 @@ def test_orders_n_adds_exactly_n_consistent_orders_with_progress(seeded):
         )
         no_line, over_refunded, unpaid, refunded, customers = cursor.fetchone()
     assert (no_line, over_refunded, unpaid) == (0, 0, 0)
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert {"fulfilled", "paid", "refunded", "partially_refunded"} <= statuses
     assert refunded > 0 and customers < Order.objects.count()
     owner = User.objects.create_superuser(email="owner@example.com", password="x" * 12)
     today = timezone.localdate()
     year = Period(today - timedelta(days=364), today)
     total_orders = sum(row.orders for row in sales_summary(user=owner, period=year))
-    assert total_orders == Order.objects.count()
+    assert total_orders == Order.objects.count()  # the past from the summary seed_demo rebuilt, today live
     assert customer_mix(user=owner, period=year).returning_customers > 0

@@ -29,6 +29,7 @@ def paid_order(
     quantity: int = 2,
     title: str = "Mug",
     number: str | None = None,
+    variant=None,
 ) -> Order:
     """A paid order of one line (``quantity`` units worth ``subtotal``) paid at ``paid_at``."""
     sub, disc, ship = Decimal(subtotal), Decimal(discount), Decimal(shipping)
@@ -49,6 +50,7 @@ def paid_order(
     )
     OrderLine.objects.create(
         order=order,
+        variant=variant,
         product_title=title,
         sku=f"SKU-{title}",
         quantity=quantity,
@@ -79,6 +81,14 @@ def refund(order: Order, *, amount: str, at: datetime, status: str = "succeeded"
     )
     Refund.objects.filter(pk=made.pk).update(created_at=at)
     return made
+
+
+def summarise() -> None:
+    """Rebuild the daily summary, as ``rebuild_daily_sales`` would: fixture rows are written
+    directly, not through the payment services whose commits refresh it."""
+    from commerce.insights.daily_rebuild import daily_sales_rebuild
+
+    daily_sales_rebuild()
 
 
 @pytest.fixture

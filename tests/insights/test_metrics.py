@@ -12,7 +12,7 @@ from django.db import connection
 from commerce.accounts.roles import MANAGER
 from commerce.insights.metrics import customer_mix, sales_series, sales_summary, top_products
 from commerce.insights.metrics_scope import Period
-from tests.insights.conftest import paid_order, refund, staff
+from tests.insights.conftest import paid_order, refund, staff, summarise
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -42,6 +42,7 @@ def shops(store, other_store):
     paid_order(other_store, paid_at=datetime(2026, 3, 9, 23, 30, tzinfo=UTC), email="eu@example.com", subtotal="70.00")
     refund(first, amount="25.00", at=datetime(2026, 3, 10, 20, 0, tzinfo=UTC))
     refund(first, amount="9.00", at=datetime(2026, 3, 10, 21, 0, tzinfo=UTC), status="failed")
+    summarise()
     return store, other_store
 
 

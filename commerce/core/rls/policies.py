@@ -71,7 +71,8 @@ def protected_tables() -> list[str]:
 
 
 def customer_tables() -> list[str]:
-    return [table_for(entry.label) for entry in REGISTRY]
+    """Tables a customer may have rows in (staff-only figures such as the daily sales are not)."""
+    return [table_for(entry.label) for entry in REGISTRY if not entry.staff_only]
 
 
 def store_scoped_tables() -> list[str]:

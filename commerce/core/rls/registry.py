@@ -52,6 +52,7 @@ class Protected:
     label: str
     predicate: str
     why: str
+    staff_only: bool = False  # no customer ever sees a row (store figures): not in the customer tests
 
 
 # A shopper's request (a visitor or a signed-in customer), as opposed to staff, the system or nobody.
@@ -168,6 +169,11 @@ REGISTRY: tuple[Protected, ...] = (
         any_of(visible("promotions.GiftCard", "gift_card_id"), visible("orders.Order", "order_id")),
         "ledger lines of a visible gift card or order",
     ),
+    # Sales summed per store and day: staff of the store only (customers and visitors see none).
+    Protected("insights.DailySales", staff_of_store(), "a store's daily sales totals: staff of the store", True),
+    Protected(
+        "insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store", True
+    ),
 )
 
 STORE_SCOPED: tuple[StoreScoped, ...] = (
@@ -200,7 +206,19 @@ STAFF_ONLY: tuple[Protected, ...] = (
     ),
 )
 
-ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED + STAFF_ONLY
+# Staff's own rows: the insights assistant's question log and AI budget. Not customer data (the
+# generic customer checks do not apply), but a member of staff sees only their own questions;
+# staff of every store (owners) read the whole log.
+STAFF_OWNED: tuple[Protected, ...] = (
+    Protected(
+        "insights.InsightQuestion",
+        any_of(owned_by_user("asked_by_id"), f"({ROLE} = 'staff' AND (SELECT rls_all_stores()))"),
+        "questions to the insights assistant: the asker's own; staff of every store read the log",
+    ),
+    Protected("insights.AssistantUsage", owned_by_user("user_id"), "the asker's AI questions per day"),
+)
+
+ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED + STAFF_ONLY + STAFF_OWNED
 
 # Models that point at a customer or a protected row but hold no customer data, and why.
 EXEMPT: dict[str, str] = {

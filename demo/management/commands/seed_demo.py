@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from commerce.core.rls import runs_as_system
+from commerce.insights.daily_rebuild import daily_sales_rebuild
+from commerce.insights.models import DailySales
 from commerce.stores.models import Store
 from demo.bulk import bulk_products_add, shared_images_ensure
 from demo.catalogue_data import STORES
@@ -126,15 +128,27 @@ class Command(BaseCommand):
             self._orders(orders)
 
     def _history(self) -> None:
-        """A year of orders for each demo store that has none yet (idempotent)."""
+        """A year of orders for each demo store that has none yet (idempotent), and its daily
+        sales summary when it has none (the history is written in bulk, not through payments)."""
         for store in Store.objects.filter(site__hostname__in=[spec.hostname for spec in STORES]).order_by("pk"):
-            if history_missing(store):
+            added = history_missing(store)
+            if added:
                 started = time.monotonic()
                 result = orders_bulk_add(store=store, count=HISTORY_PER_STORE)
                 self.stdout.write(
                     f"Order history for {store.name}: {result.orders} orders over the last year "
                     f"in {time.monotonic() - started:.1f} s."
                 )
+            if added or not DailySales.objects.filter(store=store).exists():
+                self._summarise(store)
+
+    def _summarise(self, store: Store) -> None:
+        started = time.monotonic()
+        result = daily_sales_rebuild(store_ids=[store.pk])
+        self.stdout.write(
+            f"Daily sales summary for {store.name}: {result.days:,} days, {result.rows:,} rows "
+            f"in {time.monotonic() - started:.1f} s."
+        )
 
     def _orders(self, count: int) -> None:
         started = time.monotonic()
@@ -149,3 +163,4 @@ class Command(BaseCommand):
             f"Added {result.orders:,} orders to {store.name} in {result.batches} batches "
             f"in {time.monotonic() - started:.1f} s."
         )
+        self._summarise(store)

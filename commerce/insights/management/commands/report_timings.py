@@ -15,10 +15,16 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from commerce.core.rls import runs_as_system
+from commerce.insights.catalog_metrics import top_categories, top_collections
 from commerce.insights.metrics import customer_mix, sales_summary, top_products
 from commerce.insights.metrics_scope import STATEMENT_TIMEOUT_MS, Period
+from commerce.insights.order_panels import OrdersPanel
 from commerce.insights.panels import SalesPanel
+from commerce.insights.promotion_metrics import discount_usage, gift_card_liability
+from commerce.insights.refund_figures import refund_summary
 from commerce.insights.sales_rows import sales_rows
+from commerce.insights.shipping_metrics import shipping_charged
+from commerce.insights.stock_metrics import low_stock, stock_value
 from commerce.orders.models import Order
 
 logger = logging.getLogger(__name__)
@@ -38,6 +44,12 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("No such user: pass --email, or run `manage.py demo_admin` first.")
         today = timezone.localdate()
+
+        def both(metric: Callable[..., object], period: Period) -> None:
+            """A report with its comparison: the period and the one before."""
+            metric(user=user, period=period)
+            metric(user=user, period=period.previous())
+
         year, month = Period(today - timedelta(days=364), today), Period(today - timedelta(days=29), today)
         checks: list[tuple[str, Callable[[], object]]] = [
             (
@@ -56,6 +68,16 @@ class Command(BaseCommand):
             ("sales summary (a year)", lambda: sales_summary(user=user, period=year)),
             ("customer mix (30 days)", lambda: customer_mix(user=user, period=month)),
             ("dashboard sales panel", lambda: SalesPanel(user).get_context_data()),
+            ("dashboard orders panel", lambda: OrdersPanel(user).get_context_data()),
+            ("sales by category (a year and the year before)", lambda: both(top_categories, year)),
+            ("sales by collection (a year and the year before)", lambda: both(top_collections, year)),
+            ("customers (30 days and the 30 before)", lambda: both(customer_mix, month)),
+            ("discounts (a year and the year before)", lambda: both(discount_usage, year)),
+            ("gift cards (a year and the year before)", lambda: both(gift_card_liability, year)),
+            ("refunds (a year and the year before)", lambda: both(refund_summary, year)),
+            ("shipping charged (a year and the year before)", lambda: both(shipping_charged, year)),
+            ("low stock", lambda: low_stock(user=user, limit=200)),
+            ("stock value", lambda: stock_value(user=user)),
         ]
         self.stdout.write(f"{Order.objects.count():,} orders; timing as {user.email}, best of {runs}:")
         slowest = 0.0
