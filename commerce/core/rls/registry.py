@@ -155,6 +155,12 @@ REGISTRY: tuple[Protected, ...] = (
     Protected(
         "insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store", True
     ),
+    Protected(
+        "insights.CustomerFirstOrder",
+        staff_of_store(),
+        "when each email first paid in a store: staff of the store",
+        True,
+    ),
 )
 
 STORE_SCOPED: tuple[StoreScoped, ...] = (
