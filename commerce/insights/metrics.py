@@ -274,10 +274,12 @@ def top_products(
     return result
 
 
+# A lookup by the unique (store, email) key per order: the plan does not depend on fresh statistics.
 CUSTOMER_MIX = """
-SELECT coalesce(o.paid_at > f.first_paid_at, false) AS returning, count(DISTINCT o.email), count(*)
+SELECT coalesce(o.paid_at > (SELECT f.first_paid_at FROM insights_customerfirstorder f
+                              WHERE f.store_id = o.store_id AND f.email = o.email), false) AS returning,
+       count(DISTINCT o.email), count(*)
   FROM orders_order o
-  LEFT JOIN insights_customerfirstorder f ON f.store_id = o.store_id AND f.email = o.email
  WHERE {windows}
  GROUP BY 1
 """
