@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from commerce.stores.models import Store
 
-from .daily_summary import daily_sales_range, daily_sales_refresh
+from .daily_summary import customer_first_orders_refresh, daily_sales_range, daily_sales_refresh
 
 CHUNK_DAYS = 31
 
@@ -41,6 +41,8 @@ def daily_sales_rebuild(
         first = since or known[0]
         last = until or known[1]
         done_stores += 1
+        if since is None and until is None:  # a whole rebuild also redoes who bought first
+            customer_first_orders_refresh(store=store)
         start = first
         while start <= last:
             end = min(start + timedelta(days=CHUNK_DAYS - 1), last)

@@ -59,6 +59,27 @@ SELECT %(store)s, (o.paid_at AT TIME ZONE %(tz)s)::date, o.currency, v.product_i
  GROUP BY 2, 3, 4, 5
 """
 
+# When each email of the store first paid: recomputed for the given emails (a refresh) or all of
+# them (a rebuild), from the orders, under the same per-store lock.
+FIRST_ORDERS = """
+INSERT INTO insights_customerfirstorder (store_id, email, first_paid_at)
+SELECT store_id, email, min(paid_at) FROM orders_order
+ WHERE store_id = %(store)s AND paid_at IS NOT NULL AND (%(all)s OR email = ANY(%(emails)s))
+ GROUP BY store_id, email
+ON CONFLICT (store_id, email) DO UPDATE SET first_paid_at = EXCLUDED.first_paid_at
+"""
+
+
+@transaction.atomic
+def customer_first_orders_refresh(*, store: Store, emails: list[str] | None = None) -> int:
+    """Recompute when each of ``emails`` (None: every customer of the store) first paid in ``store``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, store.pk])
+        if emails is None:
+            cursor.execute("DELETE FROM insights_customerfirstorder WHERE store_id = %s", [store.pk])
+        cursor.execute(FIRST_ORDERS, {"store": store.pk, "all": emails is None, "emails": emails or []})
+        return cursor.rowcount
+
 
 def local_midnight(day: date, time_zone: str) -> datetime:
     return datetime.combine(day, time.min, zoneinfo.ZoneInfo(time_zone))

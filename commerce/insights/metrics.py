@@ -17,7 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, F, Max, Sum, Value, When
 
 from commerce.orders.models import Order, OrderLine
 
@@ -273,24 +274,35 @@ def top_products(
     return result
 
 
+# A lookup by the unique (store, email) key per order: the plan does not depend on fresh statistics.
+CUSTOMER_MIX = """
+SELECT coalesce(o.paid_at > (SELECT f.first_paid_at FROM insights_customerfirstorder f
+                              WHERE f.store_id = o.store_id AND f.email = o.email), false) AS returning,
+       count(DISTINCT o.email), count(*)
+  FROM orders_order o
+ WHERE {windows}
+ GROUP BY 1
+"""
+
+
 def customer_mix(*, user: Any, period: Period, store_ids: Sequence[int] | None = None) -> CustomerMix:
-    """New and returning customers (by order email, per store) among the period's paid orders. One query."""
+    """New and returning customers (by order email, per store) among the period's paid orders: an
+    order is returning when its email had paid in the store before (the first-order table; an order
+    whose email is not there yet is its first). One query."""
     with metric_query(user=user):
-        orders, _stores = paid_orders(user=user, period=period, store_ids=store_ids)
-        earlier = Order.objects.filter(
-            store_id=OuterRef("store_id"), email=OuterRef("email"), paid_at__lt=OuterRef("paid_at")
-        )
-        rows = list(
-            orders.annotate(returning=Exists(earlier))
-            .values("returning")
-            .annotate(customers=Count("email", distinct=True), orders=Count("pk"))
-            .order_by()
-        )
-    by_kind = {row["returning"]: row for row in rows}
-    new, returning = by_kind.get(False, {}), by_kind.get(True, {})
+        store_windows = windows(stores_in_scope(user=user, store_ids=store_ids), period)
+        rows: list[tuple] = []
+        if store_windows:
+            condition = " OR ".join(["(o.store_id = %s AND o.paid_at >= %s AND o.paid_at < %s)"] * len(store_windows))
+            params = [value for w in store_windows for value in (w.store_id, w.starts_at, w.ends_at)]
+            with connection.cursor() as cursor:
+                cursor.execute(CUSTOMER_MIX.format(windows=condition), params)
+                rows = cursor.fetchall()
+    by_kind = {returning: (customers, orders) for returning, customers, orders in rows}
+    new, returning = by_kind.get(False, (0, 0)), by_kind.get(True, (0, 0))
     return CustomerMix(
-        new_customers=new.get("customers", 0),
-        returning_customers=returning.get("customers", 0),
-        orders_from_new=new.get("orders", 0),
-        orders_from_returning=returning.get("orders", 0),
+        new_customers=new[0],
+        returning_customers=returning[0],
+        orders_from_new=new[1],
+        orders_from_returning=returning[1],
     )

@@ -114,3 +114,18 @@ class DailyProductSales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.day} {self.title}"
+
+
+class CustomerFirstOrder(models.Model):
+    """When each customer (by order email) first paid in a store: "new or returning" becomes a join
+    instead of a look-back per order. Kept by :mod:`commerce.insights.daily_summary`."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    first_paid_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "email"], name="customer_first_order_once")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.email}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from commerce.insights.metrics import sales_summary
 from commerce.insights.metrics_scope import Period
-from commerce.insights.models import DailySales
+from commerce.insights.models import CustomerFirstOrder, DailySales
 from commerce.orders.models import Order
 from commerce.orders.services import order_complete_payment
 from commerce.orders.signals import order_refunded
@@ -107,6 +107,8 @@ def test_paying_and_refunding_refresh_the_summary_after_commit(store, django_cap
         order_refunded.send(sender=Order, order_id=order.pk, fully=False)
 
     assert paid == [(timezone.localdate(), "USD", 1, Decimal("100.00"), Decimal("0.00"))]
+    first = CustomerFirstOrder.objects.get(store=store, email=order.email).first_paid_at
+    assert first == Order.objects.get(pk=order.pk).paid_at  # "new or returning" knows this customer now
     assert summary(store) == direct(store) == [(timezone.localdate(), "USD", 1, Decimal("100.00"), made.amount)]
 
 

@@ -72,7 +72,7 @@ def protected_tables() -> list[str]:
 
 def customer_tables() -> list[str]:
     """Tables a customer may have rows in (staff-only figures such as the daily sales are not)."""
-    return [table_for(entry.label) for entry in REGISTRY if not entry.staff_only]
+    return [table_for(entry.label) for entry in REGISTRY]
 
 
 def store_scoped_tables() -> list[str]:

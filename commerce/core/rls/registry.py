@@ -13,7 +13,9 @@ which is itself filtered by the parent's policy. ``tests/security/test_rls_regis
 when a model that points at a customer or at a protected table is neither here nor in
 :data:`EXEMPT`.
 
-Three kinds of entry (the third, :data:`STAFF_ONLY`, is staff notes about customers):
+Four kinds of entry (:data:`STAFF_ONLY`: staff notes about customers and the reports' daily
+summaries, staff of the row's store only; :data:`STAFF_OWNED`: staff's own rows such as the
+assistant's question log):
 :data:`REGISTRY` holds customer data (:class:`Protected`: a customer sees their
 own rows); :data:`STORE_SCOPED` holds a store's staff data that shoppers' requests must still use
 (:class:`StoreScoped`: staff see their stores' rows, anonymous and customer contexts are let
@@ -52,7 +54,6 @@ class Protected:
     label: str
     predicate: str
     why: str
-    staff_only: bool = False  # no customer ever sees a row (store figures): not in the customer tests
 
 
 # A shopper's request (a visitor or a signed-in customer), as opposed to staff, the system or nobody.
@@ -169,11 +170,6 @@ REGISTRY: tuple[Protected, ...] = (
         any_of(visible("promotions.GiftCard", "gift_card_id"), visible("orders.Order", "order_id")),
         "ledger lines of a visible gift card or order",
     ),
-    # Sales summed per store and day: staff of the store only (customers and visitors see none).
-    Protected("insights.DailySales", staff_of_store(), "a store's daily sales totals: staff of the store", True),
-    Protected(
-        "insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store", True
-    ),
 )
 
 STORE_SCOPED: tuple[StoreScoped, ...] = (
@@ -196,13 +192,19 @@ STORE_SCOPED: tuple[StoreScoped, ...] = (
     ),
 )
 
-# Staff-only data about customers: staff of the row's store see it; no shopper ever does (not even
-# the customer it is about), so it has no owner and its own generic tests (test_rls_staff_only.py).
+# Staff-only data: staff of the row's store see it; no shopper ever does (not even the customer a
+# note is about), so it has no owner and its own generic tests (test_rls_staff_only.py).
 STAFF_ONLY: tuple[Protected, ...] = (
     Protected(
         "people.CustomerNote",
         staff_of_store(),
         "staff notes about a customer: staff of the note's store only, never the customer",
+    ),
+    # Sales summed per store and day, and when each email first paid there: the reports' summary.
+    Protected("insights.DailySales", staff_of_store(), "a store's daily sales totals: staff of the store"),
+    Protected("insights.DailyProductSales", staff_of_store(), "a store's daily sales per product: staff of the store"),
+    Protected(
+        "insights.CustomerFirstOrder", staff_of_store(), "when each email first paid in a store: staff of the store"
     ),
 )
 
