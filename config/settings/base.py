@@ -146,6 +146,9 @@ else:
     _name = env("MAGPIE_EMBEDDED_DB_NAME", "magpie") or "magpie"
     ensure_database(_server, _name)
     DATABASES = {"default": _server.database_settings(_name)}
+    # Keep connections between requests, as with DATABASE_URL: a new backend per request costs more
+    # than most pages (the RLS context is per transaction, so nothing leaks between requests).
+    DATABASES["default"].update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
 
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Magpie needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
@@ -301,6 +304,8 @@ MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 # Storefront limits (bad input is bounded, never a 500).
 MAGPIE_SEARCH_MAX_QUERY_LENGTH = 200
 MAGPIE_MAX_PAGE_NUMBER = 500
+# `make bench` only: route the baseline view B (bench/views.py) that pages are measured against.
+MAGPIE_BENCH_BASELINE = env_bool("MAGPIE_BENCH_BASELINE", False)
 
 # Logs (config/structured_logging.py): key=value lines here, JSON lines in production
 # (MAGPIE_LOG_FORMAT); one line per request from django-structlog, with request_id, user_id and
