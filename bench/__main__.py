@@ -76,7 +76,7 @@ def _measure_size(products: int, args: argparse.Namespace) -> SizeResult:
     for mode, seconds in (("uncached", 0), ("cached", CACHE_SECONDS)):
         env = production_env(database=database, port=args.port, host=host, cache_seconds=seconds, workers=args.workers)
         if mode == "uncached":  # the production settings serve hashed static files from a manifest
-            subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
             )
         with gunicorn(

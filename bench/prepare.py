@@ -2,8 +2,8 @@
 
 Runs in its own process because the database is chosen before Django starts
 (``MAGPIE_EMBEDDED_DB_NAME``). Migrates, seeds the demo (idempotent), adds bulk products until the
-main store has N of them, indexes them for search when products were added, shows 48 products per listing page, and prints the URLs to measure as
-one JSON line on stdout (progress goes to stderr).
+main store has N of them, indexes them for search when products were added, shows 48 products
+per listing page, and prints the URLs to measure as one JSON line on stdout (progress goes to stderr).
 """
 
 from __future__ import annotations

@@ -233,6 +233,17 @@ CACHES["pages"] = (
         "LOCATION": BASE_DIR / "var" / "cache" / "pages",
     }
 )
+# Rendered fragments keyed by their content (product cards: catalog.selectors.ProductCard.fragment_key),
+# so they never need invalidating: Redis when configured, else each process's memory.
+CACHES["fragments"] = (
+    {**CACHES["default"], "KEY_PREFIX": "fragments"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+)
 MAGPIE_PAGE_CACHE_SECONDS = int(env("MAGPIE_PAGE_CACHE_SECONDS", "300") or 0)
 MAGPIE_PAGE_CACHE_VIEWS = ("wagtail_serve", "search")  # never cart, checkout or account views
 
