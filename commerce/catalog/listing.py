@@ -15,15 +15,18 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from taggit.models import Tag
 from wagtail.models import Page, Site
 
+from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import store_for_request
 
-from .models import CollectionPage, ProductIndexPage, ProductPage
+from .models import Category, CollectionPage, ProductIndexPage, ProductPage
 from .selectors import (
     DEFAULT_SORT,
     SORT_CHOICES,
@@ -40,6 +43,7 @@ from .selectors import (
     with_card_data,
 )
 
+FACETS_SECONDS = 24 * 60 * 60  # a bound on memory; the store's generation retires them sooner
 PRICE_FIELD = {"required": False, "min_value": 0, "max_digits": 12, "decimal_places": 2}
 
 
@@ -116,8 +120,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         scope = ListingScope(products=store_products(root=root))
         default_sort = DEFAULT_SORT
 
-    categories = listing_categories(scope.products)
-    tags = listing_tags(scope.products)
+    categories, tags = listing_facets(scope, site_id=store.site_id, listing_id=page.pk)
     form = ListingFilterForm(
         request.GET,
         category_choices=[(c.slug, c.name) for c in categories],
@@ -154,6 +157,20 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         "clear_filters_url": page_url(request.path, [p for p in params if p[0] == "sort"], 1),
         "canonical_url": page_url(page.get_full_url(request) or "", [], page_obj.number),
     }
+
+
+def listing_facets(scope: ListingScope, *, site_id: int, listing_id: int) -> tuple[list[Category], list[Tag]]:
+    """The categories and tags the listing's products use. Reading them scans every product of the
+    store, so they are kept in the ``listings`` cache under the store's generation
+    (``store_generation``), which changes whenever a page of the store is published, unpublished or
+    moved — the only events that change a product's categories and tags or the listing's products."""
+    cache = caches["listings"]
+    key = f"magpie.listing_facets:{site_id}:{store_generation(site_id)}:{listing_id}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = (listing_categories(scope.products), listing_tags(scope.products))
+        cache.set(key, facets, timeout=FACETS_SECONDS)
+    return facets
 
 
 def _site_root(request: HttpRequest, *, store_site_id: int) -> Page | None:

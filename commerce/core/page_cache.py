@@ -85,6 +85,13 @@ def site_ids_for_url_paths(*url_paths: str) -> list[int]:
     )
 
 
+def store_generation(site_id: int) -> str:
+    """The current generation of a Site's storefront: it changes whenever that store's shown
+    catalogue does (a page published, unpublished or moved, a stock status), so other caches of
+    what a store shows (listing facets) key on it and need no invalidation of their own."""
+    return f"{_generation(GENERATION_KEY)}.{_generation(_site_generation_key(site_id))}"
+
+
 def _generation(key: str) -> int:
     cache = caches[CACHE_ALIAS]
     generation = cache.get(key)

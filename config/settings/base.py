@@ -244,6 +244,16 @@ CACHES["fragments"] = (
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 )
+# Listing facets (catalog/listing.py), keyed by the store's page-cache generation.
+CACHES["listings"] = (
+    {**CACHES["fragments"], "KEY_PREFIX": "listings"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "listings",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    }
+)
 MAGPIE_PAGE_CACHE_SECONDS = int(env("MAGPIE_PAGE_CACHE_SECONDS", "300") or 0)
 MAGPIE_PAGE_CACHE_VIEWS = ("wagtail_serve", "search")  # never cart, checkout or account views
 

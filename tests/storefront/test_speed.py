@@ -129,3 +129,54 @@ def test_the_baseline_view_exists_only_when_the_benchmark_turns_it_on(client, st
     assert response.content.decode() == "baseline testserver\n"
     assert len(queries.captured_queries) == 1
     assert client.get("/bench/baseline/999999/").status_code == 404
+
+
+@pytest.fixture
+def facet_cache(settings):
+    """The listing facets cache as production has it (tests turn it off: see config/settings/test.py)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "listings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-listings"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages-facets"},
+    }
+    from django.core.cache import caches
+
+    caches["listings"].clear()
+    yield caches["listings"]
+    caches["listings"].clear()
+
+
+def test_listing_facets_are_read_once_per_store_generation(
+    client, store, shop_url, facet_cache, django_capture_on_commit_callbacks
+):
+    knitwear = CategoryFactory(name="Knitwear", slug="knitwear")
+    categorise(ProductPageFactory(store=store, title="Wool Scarf"), knitwear)
+    with CaptureQueriesContext(connection) as first:
+        assert "Knitwear" in client.get(shop_url).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        client.get(shop_url)
+    assert len(second.captured_queries) == len(first.captured_queries) - 2  # categories and tags
+
+    lighting = CategoryFactory(name="Lighting", slug="lighting")
+    lamp = categorise(ProductPageFactory(store=store, title="Desk Lamp"), lighting)
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductPage.objects.get(pk=lamp.pk).save_revision().publish()
+
+    html = client.get(shop_url).content.decode()
+    assert 'value="lighting"' in html
+    assert 'value="knitwear"' in html
+
+
+def test_listing_facets_of_one_store_survive_a_publish_in_another(
+    client, store, other_store, shop_url, facet_cache, django_capture_on_commit_callbacks
+):
+    categorise(ProductPageFactory(store=store, title="Wool Scarf"), CategoryFactory(name="Knitwear"))
+    client.get(shop_url)
+    elsewhere = ProductPageFactory(store=other_store, title="Tin Mug")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductPage.objects.get(pk=elsewhere.pk).save_revision().publish()
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(shop_url)
+    assert not any("catalog_category" in query["sql"] for query in queries.captured_queries)
