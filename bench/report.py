@@ -41,6 +41,8 @@ def _ratio(page: Measurement, baseline: Measurement) -> float:
 def _cell(measurement: Measurement | None, baseline: Measurement | None) -> str:
     if measurement is None or baseline is None:
         return "— | — | — | —"
+    if measurement.requests == 0:
+        return "0 (none finished within the run) | — | — | 0.00"
     return (
         f"{measurement.per_second:,.0f} | {measurement.p50_ms:.1f} | {measurement.p95_ms:.1f} | "
         f"{_ratio(measurement, baseline):.2f}"
