@@ -17,8 +17,9 @@ from wagtail.search.backends import get_search_backend
 from commerce.catalog.models import ProductIndexPage, ProductPage
 from commerce.inventory.models import StockLevel
 from commerce.inventory.services import StockChange, stock_change
+from home.models import ContentPage
 from tests.catalog.helpers import categorise, tag
-from tests.factories import CategoryFactory, ProductPageFactory
+from tests.factories import CategoryFactory, ContentPageFactory, ProductPageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
@@ -155,7 +156,7 @@ def test_listing_facets_are_read_once_per_store_generation(
         assert "Knitwear" in client.get(shop_url).content.decode()
     with CaptureQueriesContext(connection) as second:
         client.get(shop_url)
-    assert len(second.captured_queries) == len(first.captured_queries) - 2  # categories and tags
+    assert len(second.captured_queries) == len(first.captured_queries) - 3  # categories, tags, site menu
 
     lighting = CategoryFactory(name="Lighting", slug="lighting")
     lamp = categorise(ProductPageFactory(store=store, title="Desk Lamp"), lighting)
@@ -180,3 +181,28 @@ def test_listing_facets_of_one_store_survive_a_publish_in_another(
     with CaptureQueriesContext(connection) as queries:
         client.get(shop_url)
     assert not any("catalog_category" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.caching
+def test_the_site_menu_is_read_once_per_site_generation(
+    client, store, shop_url, facet_cache, django_capture_on_commit_callbacks
+):
+    with CaptureQueriesContext(connection) as first:
+        client.get(shop_url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(shop_url)
+    assert any("show_in_footer" in query["sql"] for query in first.captured_queries)
+    assert not any("show_in_footer" in query["sql"] for query in second.captured_queries)
+
+    about = ContentPageFactory(parent=store.site.root_page, title="About Us", slug="about-us", live=False)
+    about.show_in_menus = True
+    with django_capture_on_commit_callbacks(execute=True):
+        about.save_revision().publish()
+
+    html = client.get(shop_url).content.decode()
+    assert "About Us" in html
+    assert "/about-us/" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ContentPage.objects.get(pk=about.pk).unpublish()
+    assert "About Us" not in client.get(shop_url).content.decode()
