@@ -9,12 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format migrate seed db-start db-stop clean-db help
+.PHONY: install run test lint format migrate seed db-start db-stop clean-db help bench
 
 help:
 	@echo "make run    - serve the demo store on http://$(HOST):$(PORT) (embedded PostgreSQL unless DATABASE_URL is set)"
 	@echo "make test   - lint and run the whole test suite"
 	@echo "make db-stop - stop the embedded PostgreSQL server"
+	@echo "make bench  - measure the storefront against a baseline view (wrk; docs/benchmarks.md)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,3 +62,12 @@ db-stop:
 
 clean-db: db-stop
 	rm -rf var/postgres
+
+# Storefront speed: gunicorn (production settings, 2 workers) on benchmark databases of 1,000 and
+# 100,000 products, every page uncached and cached against the baseline view B, with wrk
+# (apt-get install wrk). Writes docs/benchmarks.md. Not part of `make test` or CI.
+BENCH_PRODUCTS ?= 1000 100000
+BENCH_SECONDS ?= 10
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install -y wrk)"; exit 1; }
+	$(BIN)/python -m bench --products $(BENCH_PRODUCTS) --seconds $(BENCH_SECONDS)

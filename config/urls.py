@@ -66,6 +66,11 @@ elif settings.MAGPIE_SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
 
+if settings.MAGPIE_BENCH_BASELINE:  # the benchmark's baseline view B (bench/), never on otherwise
+    from bench.views import baseline
+
+    urlpatterns += [path("bench/baseline/<int:site_id>/", baseline, name="bench_baseline")]
+
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "home.views.page_not_found"

@@ -15,15 +15,18 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from taggit.models import Tag
 from wagtail.models import Page, Site
 
+from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import store_for_request
 
-from .models import CollectionPage, ProductIndexPage, ProductPage
+from .models import Category, CollectionPage, ProductIndexPage, ProductPage
 from .selectors import (
     DEFAULT_SORT,
     SORT_CHOICES,
@@ -40,6 +43,7 @@ from .selectors import (
     with_card_data,
 )
 
+FACETS_SECONDS = 24 * 60 * 60  # a bound on memory; the store's generation retires them sooner
 PRICE_FIELD = {"required": False, "min_value": 0, "max_digits": 12, "decimal_places": 2}
 
 
@@ -116,8 +120,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         scope = ListingScope(products=store_products(root=root))
         default_sort = DEFAULT_SORT
 
-    categories = listing_categories(scope.products)
-    tags = listing_tags(scope.products)
+    categories, tags = listing_facets(scope, site_id=store.site_id, listing_id=page.pk)
     form = ListingFilterForm(
         request.GET,
         category_choices=[(c.slug, c.name) for c in categories],
@@ -128,7 +131,8 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
     sort = form.cleaned_data.get("sort") or default_sort
     products = sort_products(scope.products.filter(filters_q(filters)), sort=sort, manual_ids=scope.manual_ids)
     requested = min(form.cleaned_data.get("page") or 1, settings.MAGPIE_MAX_PAGE_NUMBER)
-    page_obj = paginate(products, number=requested, per_page=page.products_per_page)
+    listing_page = paginate(products, number=requested, per_page=page.products_per_page)
+    page_obj = listing_page.page_obj
 
     params = filter_params(filters, sort=sort, default_sort=default_sort)
     previous_number = page_obj.previous_page_number() if page_obj.has_previous() else None
@@ -138,6 +142,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         "page_obj": page_obj,
         "paginator": page_obj.paginator,
         "result_count": page_obj.paginator.count,
+        "result_count_is_bounded": listing_page.count_is_bounded,
         "filter_form": form,
         "filter_errors": form.error_messages(),
         "filters": filters,
@@ -154,37 +159,53 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
     }
 
 
+def listing_facets(scope: ListingScope, *, site_id: int, listing_id: int) -> tuple[list[Category], list[Tag]]:
+    """The categories and tags the listing's products use. Reading them scans every product of the
+    store, so they are kept in the ``listings`` cache under the store's generation
+    (``store_generation``), which changes whenever a page of the store is published, unpublished or
+    moved — the only events that change a product's categories and tags or the listing's products."""
+    cache = caches["listings"]
+    key = f"magpie.listing_facets:{site_id}:{store_generation(site_id)}:{listing_id}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = (listing_categories(scope.products), listing_tags(scope.products))
+        cache.set(key, facets, timeout=FACETS_SECONDS)
+    return facets
+
+
 def _site_root(request: HttpRequest, *, store_site_id: int) -> Page | None:
     """The site root page Wagtail already loaded to route this request, when it is the store's site."""
     site = Site.find_for_request(request)
     return site.root_page if site is not None and site.pk == store_site_id else None
 
 
-def paginate(products: QuerySet[ProductPage], *, number: int, per_page: int) -> PaginatorPage:
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a listing: the Django paginator page and whether the count stopped at its bound."""
+
+    page_obj: PaginatorPage
+    count_is_bounded: bool
+
+
+def paginate(products: QuerySet[ProductPage], *, number: int, per_page: int) -> ListingPage:
     """One page of ``products`` loaded with card data, as a Django paginator page.
 
-    The total rides on the page's own SELECT as a window count, so the usual page costs no
-    separate COUNT. Only a page past the end pays for a COUNT, then shows the last page.
+    The count is bounded: it stops at the products the last reachable page shows
+    (``MAGPIE_MAX_PAGE_NUMBER`` pages), so a page costs the same in a store of a thousand products
+    or of a million ("of 24,000+ products"). It counts bare rows, without the listing's per-product
+    price and stock columns, which only the 48 rows shown compute (PostgreSQL evaluates them after
+    the LIMIT).
     """
-    counted = with_card_data(products.annotate(listing_total=Window(Count("*"))))
-    rows = _rows(counted, number=number, per_page=per_page)
-    if rows:
-        total = rows[0].listing_total
-    elif number == 1:
-        total = 0
-    else:
-        total = products.count()
-        number = max(1, -(-total // per_page))
-        rows = _rows(counted, number=number, per_page=per_page) if total else []
-        number = number if total else 1
-    paginator = Paginator(products, per_page)
-    paginator.count = total  # the cached_property, filled from the window count
-    return PaginatorPage(rows, number, paginator)
-
-
-def _rows(products: QuerySet[ProductPage], *, number: int, per_page: int) -> list[ProductPage]:
+    bound = settings.MAGPIE_MAX_PAGE_NUMBER * per_page
+    counted = products.order_by().values("pk")[: bound + 1].count()
+    total = min(counted, bound)
+    last = max(1, -(-total // per_page))
+    number = min(number, last)
     offset = (number - 1) * per_page
-    return list(products[offset : offset + per_page])
+    rows = list(with_card_data(products)[offset : offset + per_page]) if total else []
+    paginator = Paginator(products, per_page)
+    paginator.count = total  # the cached_property, filled from the bounded count
+    return ListingPage(page_obj=PaginatorPage(rows, number, paginator), count_is_bounded=counted > bound)
 
 
 def filter_params(filters: ProductFilters, *, sort: str, default_sort: str) -> list[tuple[str, str]]:

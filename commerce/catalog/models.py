@@ -137,6 +137,13 @@ class ProductPage(Page):
     class Meta:
         indexes = [models.Index(fields=["featured"])]
 
+    @classmethod
+    def get_indexed_objects(cls) -> models.QuerySet:
+        """What ``update_index`` reads, with the categories prefetched: modelsearch prefetches every
+        RelatedFields relation except a ParentalManyToManyField, which cost five queries per product
+        (one per index column) — most of the time of indexing 100,000 products."""
+        return super().get_indexed_objects().prefetch_related("categories")
+
     def sku_search_text(self) -> str:
         """Each SKU as typed, split at its punctuation and run together ("MO-010-M MO 010 M MO010M"):
         PostgreSQL's parser reads "MO-010-M" as "mo", "-010", "m", so a SKU with digits needs all three."""

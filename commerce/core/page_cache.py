@@ -2,10 +2,11 @@
 
 Only a visitor with no session (so no cart, no sign-in, no messages) is served from the cache,
 and only pages whose view is listed in ``MAGPIE_PAGE_CACHE_VIEWS`` (Wagtail pages and search) are
-stored; cart, checkout and account views are never listed. Entries are keyed by the store's host
-and the full path, and by a generation number: bumping it (a page published or unpublished, a
-variant's stock status changed) retires every entry at once, in every worker, because the number
-lives in the same shared cache.
+stored; cart, checkout and account views are never listed. Entries are keyed by the request's host
+and full path, and by two generation numbers: the Wagtail Site's (the store the host resolves to)
+and a global one. Bumping a site's number (a page of that site published, unpublished or moved, a
+stock status of its products changed) retires that store's entries only, in every worker, because
+the numbers live in the same shared cache; the global number retires everything (a Site edited).
 
 Django's own ``UpdateCacheMiddleware`` cannot do this job: a page carrying a CSRF token varies on
 the Cookie header, so it would keep one copy per visitor. Here the token rendered into a stored
@@ -20,47 +21,109 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
-GENERATION_KEY = "magpie.page_cache.generation"
+GENERATION_KEY = "magpie.page_cache.generation"  # global; a site's is GENERATION_KEY + ":site:<id>"
+SITE_KEY = "magpie.page_cache.site"  # + ":<hostname>:<port>" -> the Wagtail Site id serving that host
 CSRF_PLACEHOLDER = "__magpie_csrf_token__"
 CACHE_HEADER = "X-Magpie-Page-Cache"  # HIT or MISS, for operators and the benchmark
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _KEPT_HEADERS = ("Content-Type", "Content-Language")
+_NO_SITE = 0
 
 
-def page_cache_invalidate(*, reason: str) -> None:
-    """Retire every cached page (all stores): the next anonymous request renders afresh."""
+def _site_generation_key(site_id: int) -> str:
+    return f"{GENERATION_KEY}:site:{site_id}"
+
+
+def _bump(key: str) -> None:
     cache = caches[CACHE_ALIAS]
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:  # no generation yet (or evicted): start one that no old entry used
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-    logger.info("page cache invalidated", extra={"reason": reason})
+        cache.set(key, time.time_ns(), timeout=None)
 
 
-def _generation() -> int:
+def page_cache_invalidate(*, reason: str, site_ids: Iterable[int] | None = None) -> None:
+    """Retire the cached pages of these Wagtail Sites (stores), or of every site when ``site_ids`` is None."""
+    if site_ids is None:
+        _bump(GENERATION_KEY)
+        logger.info("page cache invalidated", extra={"reason": reason, "sites": "all"})
+        return
+    site_ids = sorted(set(site_ids))
+    for site_id in site_ids:
+        _bump(_site_generation_key(site_id))
+    logger.info("page cache invalidated", extra={"reason": reason, "sites": site_ids})
+
+
+def page_cache_invalidate_on_commit(*, reason: str, site_ids: Iterable[int] | None = None) -> None:
+    """``page_cache_invalidate`` once the current transaction commits (nothing if it rolls back)."""
+    site_ids = None if site_ids is None else sorted(set(site_ids))
+    transaction.on_commit(lambda: page_cache_invalidate(reason=reason, site_ids=site_ids))
+
+
+def site_ids_for_url_paths(*url_paths: str) -> list[int]:
+    """The Wagtail Sites showing pages at these ``url_path`` values, from Wagtail's cached site roots."""
+    from wagtail.models import Site
+
+    return sorted(
+        {root.site_id for root in Site.get_site_root_paths() for path in url_paths if path.startswith(root.root_path)}
+    )
+
+
+def store_generation(site_id: int) -> str:
+    """The current generation of a Site's storefront: it changes whenever that store's shown
+    catalogue does (a page published, unpublished or moved, a stock status), so other caches of
+    what a store shows (listing facets) key on it and need no invalidation of their own."""
+    return f"{_generation(GENERATION_KEY)}.{_generation(_site_generation_key(site_id))}"
+
+
+def _generation(key: str) -> int:
     cache = caches[CACHE_ALIAS]
-    generation = cache.get(GENERATION_KEY)
+    generation = cache.get(key)
     if generation is None:
-        generation = time.time_ns()
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
+        cache.add(key, time.time_ns(), timeout=None)
+        generation = cache.get(key, 0)
     return int(generation)
 
 
-def _cache_key(request: HttpRequest, generation: int) -> str:
+def _site_id_for_request(request: HttpRequest, *, everything: int) -> int:
+    """The id of the Site Wagtail serves this host with, remembered in the shared cache (Wagtail's own
+    lookup is a query per request) until a Site changes. An unknown host gets the default site, as
+    Wagtail routes it."""
+    from wagtail.models import Site
+
+    hostname, _port = split_domain_port(request.get_host())
+    key = f"{SITE_KEY}:{everything}:{hostname.lower()}:{request.get_port()}"
+    cache = caches[CACHE_ALIAS]
+    site_id = cache.get(key)
+    if site_id is None:
+        site = Site.find_for_request(request)
+        site_id = site.pk if site is not None else _NO_SITE
+        cache.set(key, site_id, timeout=settings.MAGPIE_PAGE_CACHE_SECONDS)
+    return int(site_id)
+
+
+def _cache_key(request: HttpRequest) -> str:
+    everything = _generation(GENERATION_KEY)
+    site_id = _site_id_for_request(request, everything=everything)
+    site = _generation(_site_generation_key(site_id))
     url = f"{request.get_host().lower()}{request.get_full_path()}"
-    return f"magpie.page:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"magpie.page:{everything}:{site_id}:{site}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def request_is_cacheable(request: HttpRequest) -> bool:
@@ -98,7 +161,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request_is_cacheable(request):
             return self.get_response(request)
-        key = _cache_key(request, _generation())
+        key = _cache_key(request)
         cache = caches[CACHE_ALIAS]
         cached = cache.get(key)
         if cached is not None:
@@ -122,15 +185,33 @@ class PageCacheMiddleware:
         return response
 
 
-def _invalidate_after_commit(sender: object, **kwargs: object) -> None:
-    """Wagtail's page_published, page_unpublished and post_page_move: the page and every listing
-    that shows it (shop, collections, home blocks, search) change once the transaction commits."""
-    transaction.on_commit(lambda: page_cache_invalidate(reason=f"page {getattr(sender, '__name__', sender)}"))
+def _page_changed(sender: object, instance: Page, **kwargs: object) -> None:
+    """Wagtail's page_published and page_unpublished: the page and every listing of its store that
+    shows it (shop, collections, home blocks, search) change once the transaction commits."""
+    page_cache_invalidate_on_commit(
+        reason=f"page {getattr(sender, '__name__', sender)}", site_ids=site_ids_for_url_paths(instance.url_path)
+    )
+
+
+def _page_moved(sender: object, url_path_before: str, url_path_after: str, **kwargs: object) -> None:
+    """A move can take a page from one store to another: both stores' pages change."""
+    page_cache_invalidate_on_commit(
+        reason="page moved", site_ids=site_ids_for_url_paths(url_path_before, url_path_after)
+    )
+
+
+def _site_changed(sender: object, **kwargs: object) -> None:
+    """A Site's host name, port or root changed: every host-to-site answer and entry is retired."""
+    page_cache_invalidate_on_commit(reason="site changed")
 
 
 def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    page_published.connect(_invalidate_after_commit, dispatch_uid="magpie_page_cache_published")
-    page_unpublished.connect(_invalidate_after_commit, dispatch_uid="magpie_page_cache_unpublished")
-    post_page_move.connect(_invalidate_after_commit, dispatch_uid="magpie_page_cache_moved")
+    page_published.connect(_page_changed, dispatch_uid="magpie_page_cache_published")
+    page_unpublished.connect(_page_changed, dispatch_uid="magpie_page_cache_unpublished")
+    post_page_move.connect(_page_moved, dispatch_uid="magpie_page_cache_moved")
+    post_save.connect(_site_changed, sender=Site, dispatch_uid="magpie_page_cache_site_saved")
+    post_delete.connect(_site_changed, sender=Site, dispatch_uid="magpie_page_cache_site_deleted")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from commerce.catalog.availability import with_available_stock
 from commerce.catalog.models import ProductVariant
-from commerce.core.page_cache import page_cache_invalidate
+from commerce.core.page_cache import page_cache_invalidate_on_commit
 
 from .models import LowStockAlert
 
@@ -29,18 +29,21 @@ def low_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
     rows = (
         with_available_stock(ProductVariant.objects.filter(pk__in=variant_ids, is_active=True))
         .annotate(flagged=F("low_stock_alert__is_low"))
-        .values_list("pk", "low_stock_threshold", "stock_available", "flagged")
+        .values_list("pk", "low_stock_threshold", "stock_available", "flagged", "store__site_id")
     )
-    crossed, recovered, shown_changed = [], [], False
-    for pk, threshold, available, flagged in rows:
+    crossed, recovered, shown_changed = [], [], set()
+    for pk, threshold, available, flagged, site_id in rows:
         if available <= threshold and not flagged:
             crossed.append(pk)
         elif available > threshold and flagged:
             recovered.append(pk)
         # Pages show "Only N left" and "Sold out" at or below the threshold, plain "In stock" above.
-        shown_changed = shown_changed or available <= threshold or bool(flagged)
-    if shown_changed:
-        transaction.on_commit(lambda: page_cache_invalidate(reason="stock status"))
+        if available <= threshold or flagged:
+            shown_changed.add(site_id)
+    if shown_changed:  # that store's cached pages (a variant without a store: every store's)
+        page_cache_invalidate_on_commit(
+            reason="stock status", site_ids=None if None in shown_changed else shown_changed
+        )
     if crossed:
         LowStockAlert.objects.bulk_create(
             [LowStockAlert(variant_id=pk, is_low=True) for pk in crossed],

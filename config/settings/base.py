@@ -147,6 +147,9 @@ else:
     _name = env("MAGPIE_EMBEDDED_DB_NAME", "magpie") or "magpie"
     ensure_database(_server, _name)
     DATABASES = {"default": _server.database_settings(_name)}
+    # Keep connections between requests, as with DATABASE_URL: a new backend per request costs more
+    # than most pages (the RLS context is per transaction, so nothing leaks between requests).
+    DATABASES["default"].update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
 
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Magpie needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
@@ -229,6 +232,27 @@ CACHES["pages"] = (
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": BASE_DIR / "var" / "cache" / "pages",
+    }
+)
+# Rendered fragments keyed by their content (product cards: catalog.selectors.ProductCard.fragment_key),
+# so they never need invalidating: Redis when configured, else each process's memory.
+CACHES["fragments"] = (
+    {**CACHES["default"], "KEY_PREFIX": "fragments"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+)
+# Listing facets (catalog/listing.py), keyed by the store's page-cache generation.
+CACHES["listings"] = (
+    {**CACHES["fragments"], "KEY_PREFIX": "listings"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "listings",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
     }
 )
 MAGPIE_PAGE_CACHE_SECONDS = int(env("MAGPIE_PAGE_CACHE_SECONDS", "300") or 0)
@@ -320,6 +344,8 @@ MAGPIE_STALE_CART_DAYS = int(env("MAGPIE_STALE_CART_DAYS", "30") or 30)
 # Storefront limits (bad input is bounded, never a 500).
 MAGPIE_SEARCH_MAX_QUERY_LENGTH = 200
 MAGPIE_MAX_PAGE_NUMBER = 500
+# `make bench` only: route the baseline view B (bench/views.py) that pages are measured against.
+MAGPIE_BENCH_BASELINE = env_bool("MAGPIE_BENCH_BASELINE", False)
 
 # Logs (config/structured_logging.py): key=value lines here, JSON lines in production
 # (MAGPIE_LOG_FORMAT); one line per request from django-structlog, with request_id, user_id and

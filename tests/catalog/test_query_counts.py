@@ -19,11 +19,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
 # Wagtail's serve (site, routing down the tree, alias and view-restriction checks) and the main
 # menu come on top of ours. Listing: store, the private-section check of ``public()``, category and
-# tag facets, one page of products with its window count, card variants, images and renditions.
-INDEX_QUERIES = 15
+# tag facets, the bounded count, one page of products, card variants, images and renditions.
+INDEX_QUERIES = 16
 # ...plus the collection's hand-picks, rule categories and hero image with its renditions
 # (one routing step fewer: the collection sits right under the home page).
-COLLECTION_QUERIES = 18
+COLLECTION_QUERIES = 19
 # Product: store, variants, gallery images, their renditions, breadcrumbs, categories, tags, and
 # the social image with its renditions.
 PRODUCT_QUERIES = 18

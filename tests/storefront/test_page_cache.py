@@ -165,3 +165,73 @@ def test_a_page_served_from_the_cache_makes_no_database_query(product, shop_inde
     with django_assert_num_queries(0):
         for url in urls:
             assert fetch(url)[0] == "HIT"
+
+
+# --- Invalidation is per store: a change in one store keeps every other store's cached pages ------
+
+OTHER_HOST = {"HTTP_HOST": "second.example.com"}
+
+
+def test_publishing_in_one_store_keeps_the_other_stores_cached_pages(
+    product, other_store, django_capture_on_commit_callbacks
+):
+    fetch("/")
+    fetch("/", **OTHER_HOST)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductPage.objects.get(pk=product.pk).save_revision().publish()
+
+    assert fetch("/")[0] == "MISS"
+    assert fetch("/", **OTHER_HOST)[0] == "HIT"
+
+
+def test_a_stock_status_change_in_one_store_keeps_the_other_stores_cached_pages(
+    product, shop_index, other_store, django_capture_on_commit_callbacks
+):
+    fetch(path(shop_index))
+    fetch("/", **OTHER_HOST)
+    level = StockLevel.objects.get(variant__product=product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_change(changes=[StockChange(variant_id=level.variant_id, location_id=level.location_id, count=0)])
+
+    assert fetch(path(shop_index))[0] == "MISS"
+    assert fetch("/", **OTHER_HOST)[0] == "HIT"
+
+
+def test_a_host_served_by_the_default_store_is_refreshed_with_it(product, django_capture_on_commit_callbacks):
+    unknown = {"HTTP_HOST": "shop.unknown.example.org"}  # Wagtail routes any other host to the default site
+    assert fetch("/", **unknown)[0] == "MISS"
+    assert fetch("/", **unknown)[0] == "HIT"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductPage.objects.get(pk=product.pk).unpublish()
+
+    header, html = fetch("/", **unknown)
+    assert header == "MISS"
+    assert "Wool Scarf" not in html
+
+
+def test_moving_a_site_to_another_host_retires_every_entry(product, other_store, django_capture_on_commit_callbacks):
+    fetch("/")
+    fetch("/", **OTHER_HOST)
+    site = other_store.site
+    site.hostname = "second.example.net"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+
+    assert fetch("/")[0] == "MISS"
+    header, html = fetch("/", HTTP_HOST="second.example.net")
+    assert header == "MISS"
+    assert other_store.name in html
+
+
+@pytest.mark.benchmark
+def test_a_hit_costs_no_query_for_any_store(product, other_store, django_assert_num_queries):
+    for extra in ({}, OTHER_HOST):
+        fetch("/", **extra)
+
+    with django_assert_num_queries(0):
+        assert fetch("/")[0] == "HIT"
+        assert fetch("/", **OTHER_HOST)[0] == "HIT"

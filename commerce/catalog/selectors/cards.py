@@ -3,6 +3,7 @@ fixed number of queries for any number of products."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,30 @@ class ProductCard:
     def on_sale(self) -> bool:
         return self.price is not None and self.compare_at_price is not None and self.compare_at_price > self.price
 
+    @property
+    def fragment_key(self) -> str:
+        """Everything the rendered card depends on, hashed: the card's HTML fragment is cached under it
+        (``{% wagtailcache %}`` in product_card.html), so a new price, stock status, title, URL or image
+        (its file or focal point) makes a new key and no invalidation is needed."""
+        image = self.image
+        shown = (
+            self.page_id,
+            self.title,
+            self.url,
+            self.image_alt,
+            str(self.price),
+            str(self.compare_at_price),
+            self.stock_status,
+            self.has_price_range,
+            (image.pk, image.file_hash, image.get_focal_point() and str(image.get_focal_point())) if image else None,
+        )
+        return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+# The renditions product_card.html shows: prefetched with the images, so a listing reads them in one
+# query (a spec missing here would make the tag look its rendition up, or generate it, per card).
+CARD_RENDITIONS = ("fill-400x400", "fill-800x800")
+
 
 def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
     """Prefetch what ``product_cards`` reads: active variants, gallery images and their renditions."""
@@ -51,7 +76,13 @@ def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
             queryset=ProductImage.objects.order_by("sort_order", "pk").select_related("image"),
             to_attr="ordered_images",
         ),
-        "ordered_images__image__renditions",
+        # Only the card's renditions, where Wagtail's image tags look first (what
+        # Image.objects.prefetch_renditions does, reached here through the selected image).
+        Prefetch(
+            "ordered_images__image__renditions",
+            queryset=Image.get_rendition_model().objects.filter(filter_spec__in=CARD_RENDITIONS),
+            to_attr="prefetched_renditions",
+        ),
     )
 
 

@@ -1,0 +1,12 @@
+"""``make bench``: the storefront measured against a baseline view in the same run.
+
+``python -m bench`` prepares a benchmark database per catalogue size on the embedded PostgreSQL
+server (``seed_demo`` plus bulk products, ``update_index``), starts gunicorn with the production
+settings (2 workers), drives each page with ``wrk`` uncached and then cached, and writes a Markdown
+report (``docs/benchmarks.md``). Every figure is also given as a ratio to the baseline view B,
+measured by the same server in the same run, so the load other processes put on the machine
+largely cancels out.
+
+The baseline view (``bench/views.py``) is routed only when ``MAGPIE_BENCH_BASELINE`` is on; the
+runner turns it on for its own gunicorn and nothing else does.
+"""
