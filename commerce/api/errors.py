@@ -73,9 +73,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF's handler, with every error in the one shape."""
     if isinstance(exc, NotFound):
         fields = [{"field": exc.field, "reason": exc.message}] if exc.field else []
-        if exc.field:  # a referenced thing (a variant, a line) that is not there: the input is wrong
-            return Response(error_body(code="not_found", message=exc.message, fields=fields), status=400)
-        return Response(error_body(code="not_found", message=exc.message), status=404)
+        return Response(error_body(code="not_found", message=exc.message, fields=fields), status=404)
     if isinstance(exc, CommerceError):
         fields = [{"field": exc.field, "reason": exc.message}] if exc.field else []
         return Response(error_body(code=exc.code, message=exc.message, fields=fields), status=400)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import catalog
+from .views import cart, catalog
 
 app_name = "api"
 
@@ -15,6 +15,13 @@ v1 = [
     path("collections/", catalog.CollectionListView.as_view(), name="collections"),
     path("collections/<int:pk>/products/", catalog.CollectionProductsView.as_view(), name="collection_products"),
     path("search/", catalog.SearchView.as_view(), name="search"),
+    path("cart/", cart.CartView.as_view(), name="cart"),
+    path("cart/lines/", cart.CartLinesView.as_view(), name="cart_lines"),
+    path("cart/lines/<int:pk>/", cart.CartLineView.as_view(), name="cart_line"),
+    path("cart/discount-codes/", cart.DiscountCodesView.as_view(), name="cart_discount_codes"),
+    path("cart/discount-codes/<str:code>/", cart.DiscountCodeView.as_view(), name="cart_discount_code"),
+    path("cart/gift-cards/", cart.GiftCardsView.as_view(), name="cart_gift_cards"),
+    path("cart/gift-cards/<int:pk>/", cart.GiftCardView.as_view(), name="cart_gift_card"),
 ]
 
 urlpatterns = [
