@@ -74,7 +74,9 @@ def _query_data(request: Request) -> dict[str, Any]:
     return data
 
 
-class _CardListView(generics.GenericAPIView):
+class _CardListView(generics.ListAPIView):
+    """A paginated list of product cards (a ListAPIView, so the schema documents the page)."""
+
     permission_classes = [AllowAny]
     serializer_class = ProductCardSerializer
 
