@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import cart, catalog
+from .views import account, cart, catalog
 
 app_name = "api"
 
@@ -15,6 +15,9 @@ v1 = [
     path("collections/", catalog.CollectionListView.as_view(), name="collections"),
     path("collections/<int:pk>/products/", catalog.CollectionProductsView.as_view(), name="collection_products"),
     path("search/", catalog.SearchView.as_view(), name="search"),
+    path("me/orders/", account.MyOrdersView.as_view(), name="my_orders"),
+    path("me/orders/<str:number>/", account.MyOrderView.as_view(), name="my_order"),
+    path("me/addresses/", account.MyAddressesView.as_view(), name="my_addresses"),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/lines/", cart.CartLinesView.as_view(), name="cart_lines"),
     path("cart/lines/<int:pk>/", cart.CartLineView.as_view(), name="cart_line"),
