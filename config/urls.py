@@ -40,6 +40,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("api/", include("commerce.api.urls")),
     path("", include("commerce.orders.urls")),
     path("", include("commerce.payments.urls")),
     path("", include("commerce.shipping.urls")),

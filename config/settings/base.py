@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "commerce.checkout",
     "commerce.insights",
     "commerce.people",
+    "commerce.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_rq",
     "django_countries",
@@ -391,6 +395,8 @@ MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {
     "checkout_payment": (20, 600),
     "stock_hold": (5, 3600),  # placing an order that reserves stock, per visitor
     "staff_invitation": (10, 3600),  # accepting a staff invitation (the link's page)
+    "api_anon": (600, 60),  # JSON API, per client address
+    "api_user": (1200, 60),  # JSON API, per signed-in user or token
 }
 # Where the counters live: Redis (shared by every process) when REDIS_URL is set.
 MAGPIE_THROTTLE_STORAGE = REDIS_URL or "memory://"
@@ -404,3 +410,29 @@ INSIGHTS_OPENAI_TIMEOUT_SECONDS = float(env("INSIGHTS_OPENAI_TIMEOUT_SECONDS", "
 INSIGHTS_OPENAI_MAX_RETRIES = int(env("INSIGHTS_OPENAI_MAX_RETRIES", "2") or 2)  # on 429, 5xx, timeouts; backoff
 INSIGHTS_MAX_TOOL_ROUNDS = int(env("INSIGHTS_MAX_TOOL_ROUNDS", "4") or 4)
 INSIGHTS_DAILY_AI_QUESTIONS = int(env("INSIGHTS_DAILY_AI_QUESTIONS", "50") or 50)  # per user; then offline
+
+# JSON API (commerce.api): Django REST Framework with drf-spectacular's OpenAPI 3 schema.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["commerce.api.throttling.ApiThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "commerce.api.pagination.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "commerce.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "commerce.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Magpie API",
+    "DESCRIPTION": "Storefront and staff JSON API. Errors: {error, message, field, fields[{field, reason}]}.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["commerce.api.schema.only_api_v1"],
+}
