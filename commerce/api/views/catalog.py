@@ -35,6 +35,7 @@ from commerce.stores.selectors import store_for_request
 from search.selectors import storefront_search
 
 from ..serializers.catalog import (
+    RENDITIONS,
     CollectionSerializer,
     ProductCardSerializer,
     ProductDetailSerializer,
@@ -89,7 +90,7 @@ class _CardListView(generics.ListAPIView):
         scope, default_sort = self.scope(store.site.root_page)
         sort = data.get("sort") or default_sort
         products = sort_products(scope.products.filter(filters_q(filters)), sort=sort, manual_ids=scope.manual_ids)
-        page = self.paginate_queryset(with_card_data(products))
+        page = self.paginate_queryset(with_card_data(products, renditions=tuple(RENDITIONS.values())))
         cards = product_cards(page, currency=store.currency, request=request)
         return self.get_paginated_response(self.get_serializer(cards, many=True).data)
 

@@ -61,8 +61,11 @@ class ProductCard:
 CARD_RENDITIONS = ("fill-400x400", "fill-800x800")
 
 
-def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
-    """Prefetch what ``product_cards`` reads: active variants, gallery images and their renditions."""
+def with_card_data(
+    queryset: QuerySet[ProductPage], *, renditions: Sequence[str] = CARD_RENDITIONS
+) -> QuerySet[ProductPage]:
+    """Prefetch what ``product_cards`` reads: active variants, gallery images and the ``renditions``
+    (filter specs) the caller shows — the storefront card's by default."""
     return queryset.prefetch_related(
         Prefetch(
             "variants",
@@ -80,7 +83,7 @@ def with_card_data(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
         # Image.objects.prefetch_renditions does, reached here through the selected image).
         Prefetch(
             "ordered_images__image__renditions",
-            queryset=Image.get_rendition_model().objects.filter(filter_spec__in=CARD_RENDITIONS),
+            queryset=Image.get_rendition_model().objects.filter(filter_spec__in=renditions),
             to_attr="prefetched_renditions",
         ),
     )
