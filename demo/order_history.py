@@ -11,6 +11,8 @@ for the refunded ones), in batches of ``BATCH`` orders with progress after each.
 * Every order is paid; one line of a random active variant of its store, 1–3 units; one in five has
   a 10 % discount; about one in 25 is refunded (part or all), with its payment and refund rows.
 * Orders paid over two days ago are fulfilled; the last two days' are waiting or partly shipped.
+  What has shipped is a fulfilment record (from the store's first location, UPS with a tracking
+  number), as the order screen shows it.
 * Numbers are ``H<batch>-<n>``, unique per store; a second ``seed_demo`` finds the history and adds
   none (``--orders`` always adds).
 """
@@ -113,6 +115,24 @@ UPDATE orders_orderline l SET quantity_fulfilled = CASE WHEN s.status = 'fulfill
   FROM shipped s WHERE l.order_id = s.id
 """
 
+# The fulfilment records of what FULFIL_SQL shipped: one parcel per order, the day after payment.
+FULFILMENTS_SQL = """
+WITH made AS (
+    INSERT INTO orders_fulfilment (order_id, sequence, location_id, status, carrier, tracking_number,
+                                   tracking_url, shipped_at, created_at)
+    SELECT o.id, 1, %(location)s, 'shipped', 'UPS', '1ZMAGPIE' || lpad(o.id::text, 10, '0'),
+           'https://www.ups.com/track?tracknum=1ZMAGPIE' || lpad(o.id::text, 10, '0'),
+           least(o.paid_at + interval '1 day', now()), least(o.paid_at + interval '1 day', now())
+      FROM orders_order o
+     WHERE o.store_id = %(store)s AND o.number LIKE %(prefix_like)s
+       AND EXISTS (SELECT 1 FROM orders_orderline l WHERE l.order_id = o.id AND l.quantity_fulfilled > 0)
+    RETURNING id, order_id
+)
+INSERT INTO orders_fulfilmentline (fulfilment_id, order_line_id, quantity)
+SELECT m.id, l.id, l.quantity_fulfilled FROM made m JOIN orders_orderline l ON l.order_id = m.order_id
+ WHERE l.quantity_fulfilled > 0
+"""
+
 
 @dataclass(frozen=True)
 class HistoryResult:
@@ -130,9 +150,12 @@ def orders_bulk_add(
     *, store: Store, count: int, progress: Callable[[int, int], None] = lambda done, total: None
 ) -> HistoryResult:
     """Add ``count`` paid orders over the last year to ``store`` (see the module docstring)."""
+    from commerce.inventory.models import StockLocation
+
     variants = _variant_ids(store)
     if not variants:
         raise ValueError(f"{store.name} has no active variants to sell.")
+    location = StockLocation.objects.filter(store=store).values_list("pk", flat=True).first()  # by priority
     done = batches = 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(DISTINCT split_part(number, '-', 1)) FROM orders_order WHERE number LIKE 'H%%-%%'")
@@ -149,11 +172,14 @@ def orders_bulk_add(
             "zone": store.time_zone,
             "customers": max(size // 3, 10),
             "variants": variants,
+            "location": location,
         }
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(ORDERS_SQL, params)
             for statement in (LINES_SQL, PAYMENTS_SQL, REFUNDS_SQL, FULFIL_SQL):
                 cursor.execute(statement, params)
+            if location is not None:
+                cursor.execute(FULFILMENTS_SQL, params)
         done += size
         batches += 1
         progress(done, count)

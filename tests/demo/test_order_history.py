@@ -60,6 +60,15 @@ def test_orders_n_adds_exactly_n_consistent_orders_with_progress(seeded):
     assert (no_line, over_refunded, unpaid) == (0, 0, 0)
     statuses = set(Order.objects.values_list("status", flat=True))
     assert {"fulfilled", "paid", "refunded", "partially_refunded"} <= statuses
+    with connection.cursor() as cursor:  # what shipped is on record as fulfilments, unit for unit
+        cursor.execute(
+            """SELECT count(*) FILTER (WHERE l.quantity_fulfilled <> coalesce(
+                          (SELECT sum(fl.quantity) FROM orders_fulfilmentline fl WHERE fl.order_line_id = l.id), 0)),
+                      count(*) FILTER (WHERE l.quantity_fulfilled > 0)
+                 FROM orders_orderline l"""
+        )
+        unrecorded, shipped_lines = cursor.fetchone()
+    assert unrecorded == 0 and shipped_lines > 0
     assert refunded > 0 and customers < Order.objects.count()
     owner = User.objects.create_superuser(email="owner@example.com", password="x" * 12)
     today = timezone.localdate()
