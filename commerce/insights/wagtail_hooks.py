@@ -16,6 +16,7 @@ from .money_reports import DiscountsReportView, GiftCardsReportView, RefundsRepo
 from .order_panels import OrdersPanel
 from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
+from .returns_report import ReturnsReportView
 from .stock_reports import LowStockReportView, StockValueReportView
 
 REPORTS = [
@@ -27,6 +28,7 @@ REPORTS = [
     ("discounts", DiscountsReportView, "Discounts", 114),
     ("gift-cards", GiftCardsReportView, "Gift cards", 115),
     ("refunds", RefundsReportView, "Refunds", 116),
+    ("returns", ReturnsReportView, "Returns", 116),
     ("shipping", ShippingReportView, "Shipping charged", 117),
     ("low-stock", LowStockReportView, "Low stock", 118),
     ("stock-value", StockValueReportView, "Stock value", 119),

@@ -10,9 +10,7 @@ import pytest
 
 from commerce.accounts.roles import MANAGER
 from commerce.insights.return_figures import returns_summary
-from commerce.orders.fulfilment_models import ReturnLine, ReturnRequest
-from commerce.orders.models import Order, OrderEvent
-from tests.insights.conftest import staff
+from tests.insights.conftest import a_return, staff
 from tests.insights.test_more_metrics import MARCH_10, sql
 from tests.insights.test_more_metrics import catalogue as catalogue
 
@@ -44,19 +42,6 @@ VALUE_SQL = """
        AND o.store_id = ANY(%s)
      GROUP BY 1 ORDER BY 1
 """
-
-
-def a_return(order: Order, *, sequence: int, at: datetime, steps: dict[str, datetime], units: int, reason: str):
-    """A return of ``units`` of the order's line opened at ``at``, with each step recorded at its time."""
-    made = ReturnRequest.objects.create(order=order, sequence=sequence, status=list(steps)[-1])
-    ReturnRequest.objects.filter(pk=made.pk).update(created_at=at)
-    ReturnLine.objects.create(return_request=made, order_line=order.lines.get(), quantity=units, reason=reason)
-    for step, when in steps.items():
-        event = OrderEvent.objects.create(
-            order=order, type=f"return_{step}", message=step, data={"return_request": made.pk}
-        )
-        OrderEvent.objects.filter(pk=event.pk).update(created_at=when)
-    return made
 
 
 @pytest.fixture
@@ -147,3 +132,46 @@ def test_the_comparison_period_reads_the_days_before(returns, roles):
 
     # Only Berlin's return opened on the 9th counts there (its steps came on the 10th).
     assert [(r.currency, r.units_returned, r.requested, r.received) for r in before] == [("EUR", 1, 0, 0)]
+
+
+@pytest.mark.benchmark
+def test_the_returns_report_reads_a_fixed_number_of_queries_from_10_to_300_returns(catalogue, roles):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from commerce.accounts.roles import OWNER
+    from commerce.orders.fulfilment_models import ReturnLine, ReturnRequest
+    from commerce.orders.models import OrderEvent
+    from tests.insights.conftest import client_for
+    from tests.insights.test_reports import QUERIES
+
+    client = client_for(staff(OWNER, "owner@example.com"))
+    orders = list(catalogue["orders"].values())
+    url = reverse("insights_reports:returns") + "?start=2026-03-01&end=2026-03-31&compare=1"
+    counts = []
+    for total in (10, 300):
+        made = ReturnRequest.objects.count()
+        returns_made = ReturnRequest.objects.bulk_create(
+            ReturnRequest(order=orders[i % 4], sequence=i + 1, status="refunded") for i in range(made, total)
+        )
+        ReturnLine.objects.bulk_create(
+            ReturnLine(return_request=r, order_line=r.order.lines.get(), quantity=1, reason="size")
+            for r in returns_made
+        )
+        events = OrderEvent.objects.bulk_create(
+            OrderEvent(order=r.order, type=f"return_{step}", message=step, data={"return_request": r.pk})
+            for r in returns_made
+            for step in ("requested", "refunded")
+        )
+        OrderEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+            created_at=datetime(2026, 3, 10, 15, tzinfo=UTC)
+        )
+        ReturnRequest.objects.update(created_at=datetime(2026, 3, 10, 15, tzinfo=UTC))
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert sum(r.requested for r in response.context["object_list"]) == 300
+    assert counts == [QUERIES["returns"] + 1] * 2, counts  # one more to value the returns refunded in March
