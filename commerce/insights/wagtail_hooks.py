@@ -16,6 +16,8 @@ from .money_reports import DiscountsReportView, GiftCardsReportView, RefundsRepo
 from .order_panels import OrdersPanel
 from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
+from .return_panels import ReturnsWaitingPanel
+from .returns_report import ReturnsReportView
 from .stock_reports import LowStockReportView, StockValueReportView
 
 REPORTS = [
@@ -27,6 +29,7 @@ REPORTS = [
     ("discounts", DiscountsReportView, "Discounts", 114),
     ("gift-cards", GiftCardsReportView, "Gift cards", 115),
     ("refunds", RefundsReportView, "Refunds", 116),
+    ("returns", ReturnsReportView, "Returns", 116),
     ("shipping", ShippingReportView, "Shipping charged", 117),
     ("low-stock", LowStockReportView, "Low stock", 118),
     ("stock-value", StockValueReportView, "Stock value", 119),
@@ -69,6 +72,12 @@ def add_sales_panel(request, panels):
 def add_orders_panel(request, panels):
     if request.user.has_perm("orders.view_order"):
         panels.append(OrdersPanel(request.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_returns_panel(request, panels):
+    if request.user.has_perm("orders.view_order"):
+        panels.append(ReturnsWaitingPanel(request.user))
 
 
 # The insights assistant (issue 14): its page, JSON endpoints, dashboard panel and audit log.

@@ -13,7 +13,8 @@ from django.test import Client
 from commerce.accounts.models import StaffProfile, User
 from commerce.accounts.roles import role_groups_sync
 from commerce.insights.roles import report_permissions_grant
-from commerce.orders.models import Order, OrderLine
+from commerce.orders.fulfilment_models import ReturnLine, ReturnRequest
+from commerce.orders.models import Order, OrderEvent, OrderLine
 from commerce.payments.models import Payment, Refund
 from tests.conftest import ensure_wagtail_roots
 
@@ -60,6 +61,19 @@ def paid_order(
         line_total=sub - disc,
     )
     return order
+
+
+def a_return(order: Order, *, sequence: int, at: datetime, steps: dict[str, datetime], units: int, reason: str):
+    """A return of ``units`` of the order's line opened at ``at``, with each step recorded at its time."""
+    made = ReturnRequest.objects.create(order=order, sequence=sequence, status=list(steps)[-1])
+    ReturnRequest.objects.filter(pk=made.pk).update(created_at=at)
+    ReturnLine.objects.create(return_request=made, order_line=order.lines.get(), quantity=units, reason=reason)
+    for step, when in steps.items():
+        event = OrderEvent.objects.create(
+            order=order, type=f"return_{step}", message=step, data={"return_request": made.pk}
+        )
+        OrderEvent.objects.filter(pk=event.pk).update(created_at=when)
+    return made
 
 
 def refund(order: Order, *, amount: str, at: datetime, status: str = "succeeded") -> Refund:

@@ -23,7 +23,7 @@ from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountRedemption
 from tests.factories import CategoryFactory, CollectionPageFactory, ProductPageFactory
-from tests.insights.conftest import client_for, paid_order, refund, staff, summarise
+from tests.insights.conftest import a_return, client_for, paid_order, refund, staff, summarise
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -47,6 +47,7 @@ def sales(store, other_store):
         discount = Discount.objects.create(store=shop, name=f"{title} sale", value=Decimal("10"))
         DiscountRedemption.objects.create(discount=discount, order=order, email=order.email, label="x", amount=3)
         refund(order, amount="1.00", at=paid_at)
+        a_return(order, sequence=1, at=paid_at, steps={"requested": paid_at}, units=1, reason="damaged")
         gift_card_issue(store=shop, value=Money(Decimal("25.00"), shop.currency))
     return store, other_store, paid_at
 
@@ -137,6 +138,7 @@ QUERIES = {
     "discounts": 29,
     "gift-cards": 31,
     "refunds": 31,
+    "returns": 31,
     "shipping": 29,
     "low-stock": 21,
     "stock-value": 21,

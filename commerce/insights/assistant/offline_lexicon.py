@@ -17,6 +17,11 @@ METRICS: tuple[tuple[str, str], ...] = (
         r"(?:stock|inventory)\s+(?:value|worth)|value\s+of\s+(?:our\s+|the\s+)?(?:stock|inventory)|worth\s+of\s+stock"
         r"|(?:stock|inventory)\s+(?:is\s+)?worth|units\s+on\s+hand|stock\s+on\s+hand|how\s+much\s+stock",
     ),
+    (
+        "returns",
+        r"returns?|returned\s+(?:items?|goods|products|orders|units|parcels)|reasons?\s+for\s+returning"
+        r"|sent\s+back|rma\w*",
+    ),
     ("gift_card_liability", r"gift\s*cards?|outstanding\s+balances?|liabilit\w*|owed\s+on\s+cards"),
     ("top_categories", r"categor\w*"),
     ("top_collections", r"collections?"),

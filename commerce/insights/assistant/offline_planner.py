@@ -38,9 +38,9 @@ DEFAULT_DAYS = 30
 UNDATED = frozenset({"low_stock", "stock_value"})  # about now, not a period
 RANKED = frozenset({"top_products", "top_categories", "top_collections"})
 CAPABILITIES = (
-    "orders, revenue (net sales), average order value, units sold, refunds, shipping charged, discounts given and "
-    "used, gift cards owed, top products, categories and collections, sales over time, new vs returning customers, "
-    "low stock and stock value"
+    "orders, revenue (net sales), average order value, units sold, refunds, returns, shipping charged, "
+    "discounts given and used, gift cards owed, top products, categories and collections, sales over time, "
+    "new vs returning customers, low stock and stock value"
 )
 
 __all__ = ["StoreRef", "plan_offline"]

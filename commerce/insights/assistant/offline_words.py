@@ -41,7 +41,8 @@ VOCABULARY = (
     grow change only just store stores shop shops all every both across weekend date so far
     fortnight about also instead rank ranked ranking each what's whats which stock inventory worth hand
     owe owed end gift card cards category categories collection collections coupon used usage redeemed
-    liability restock low running out need left variants
+    liability restock low running out need left variants returns return returned reason reasons
+    approved received rejected sent back
     """
     )
     | set(MONTHS)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from commerce.insights import catalog_metrics, metrics, promotion_metrics, refund_figures, stock_metrics
+from commerce.insights import (
+    catalog_metrics,
+    metrics,
+    promotion_metrics,
+    refund_figures,
+    return_figures,
+    stock_metrics,
+)
 
 from .tool_args import LowStockArgs, PeriodArgs, SeriesArgs, StoreArgs, TopArgs
 from .tool_types import Row, Tool
@@ -58,6 +65,19 @@ def _refunds(user: Any, a: PeriodArgs) -> list[Row]:
     return _fields(rows, ("currency", "refunded", "refunds", "orders_refunded", "units_refunded"))
 
 
+def _returns(user: Any, a: PeriodArgs) -> list[Row]:
+    rows = return_figures.returns_summary(user=user, period=a.period, store_ids=a.store_ids)
+    keys = ("currency", "requested", "approved", "received", "rejected", "refunded", "units_returned")
+    return [
+        {
+            **{key: getattr(r, key) for key in keys},
+            "refunded_value": r.refunded_value,
+            "top_reasons": "; ".join(f"{x.label} ({x.units})" for x in r.top_reasons),
+        }
+        for r in rows
+    ]
+
+
 def _discount_usage(user: Any, a: PeriodArgs) -> list[Row]:
     rows = promotion_metrics.discount_usage(user=user, period=a.period, store_ids=a.store_ids)
     return _fields(rows, ("currency", "name", "uses", "cost", "order_sales"))
@@ -106,6 +126,24 @@ CATALOG: tuple[Tool, ...] = (
             ("refunds", "Refunds"),
             ("orders_refunded", "Orders refunded"),
             ("units_refunded", "Units refunded"),
+        ),
+    ),
+    Tool(
+        name="returns",
+        description="Returns per step in the period (requested, approved, received, rejected, refunded), units "
+        "returned, the value their refunds paid back and the top return reasons, per currency.",
+        args=PeriodArgs,
+        read=_returns,
+        columns=(
+            ("currency", "Currency"),
+            ("requested", "Requested"),
+            ("approved", "Approved"),
+            ("received", "Received"),
+            ("rejected", "Rejected"),
+            ("refunded", "Refunded"),
+            ("units_returned", "Units returned"),
+            ("refunded_value", "Refunded value"),
+            ("top_reasons", "Top reasons"),
         ),
     ),
     _summary_tool(
