@@ -32,7 +32,7 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo --port $(PORT)
 
 run: seed
-	$(BIN)/python manage.py demo_admin
+	$(BIN)/python manage.py demo_admin --base-url http://$(HOST):$(PORT)
 	@$(BIN)/python manage.py demo_offers
 	@echo "Storefront: http://$(HOST):$(PORT)/   Second store: http://north.localhost:$(PORT)/"
 	@mkdir -p var
