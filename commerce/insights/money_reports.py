@@ -4,7 +4,7 @@ shipping charged. Each row carries the comparison period's main figure when the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -146,16 +146,7 @@ class GiftCardsReportView(MoneyReportView):
     def rows(self) -> list[GiftCardRow]:
         before = previous_figures(self, gift_card_liability, lambda r: r.currency, "liability")
         return [
-            GiftCardRow(
-                currency=r.currency,
-                issued=r.issued,
-                redeemed=r.redeemed,
-                refunded_to_cards=r.refunded_to_cards,
-                expired_or_adjusted=r.expired_or_adjusted,
-                liability=r.liability,
-                cards_with_balance=r.cards_with_balance,
-                previous_liability=_beside(before, r.currency),
-            )
+            GiftCardRow(**asdict(r), previous_liability=_beside(before, r.currency))
             for r in self.current(gift_card_liability)
         ]
 
@@ -177,15 +168,7 @@ class RefundsReportView(MoneyReportView):
     def rows(self) -> list[RefundRow]:
         before = previous_figures(self, refund_summary, lambda r: r.currency, "refunded")
         return [
-            RefundRow(
-                currency=r.currency,
-                refunds=r.refunds,
-                orders_refunded=r.orders_refunded,
-                units_refunded=r.units_refunded,
-                refunded=r.refunded,
-                previous_refunded=_beside(before, r.currency),
-            )
-            for r in self.current(refund_summary)
+            RefundRow(**asdict(r), previous_refunded=_beside(before, r.currency)) for r in self.current(refund_summary)
         ]
 
 
