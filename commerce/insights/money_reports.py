@@ -12,8 +12,8 @@ from wagtail.admin.ui.tables import Column
 
 from .group_reports import per_currency_bars
 from .metrics_scope import Period
-from .promotion_metrics import discount_usage, gift_card_liability
-from .refund_figures import refund_summary
+from .promotion_metrics import GiftCardLiability, discount_usage, gift_card_liability
+from .refund_figures import RefundSummary, refund_summary
 from .report_filters import PeriodFilterSet
 from .report_views import MetricReportView
 from .shipping_metrics import shipping_charged
@@ -32,25 +32,17 @@ class DiscountRow:
 
 
 @dataclass(frozen=True)
-class GiftCardRow:
-    currency: str
-    issued: Decimal
-    redeemed: Decimal
-    refunded_to_cards: Decimal
-    expired_or_adjusted: Decimal
-    liability: Decimal
-    cards_with_balance: int
+class GiftCardRow(GiftCardLiability):
+    """The metric's row, named for the chart, with the comparison period's liability beside it."""
+
     name: str = "Liability at the end"
     previous_liability: Decimal | None = None
 
 
 @dataclass(frozen=True)
-class RefundRow:
-    currency: str
-    refunds: int
-    orders_refunded: int
-    units_refunded: int
-    refunded: Decimal
+class RefundRow(RefundSummary):
+    """The metric's row, named for the chart, with the comparison period's refunds beside it."""
+
     name: str = "Refunded"
     previous_refunded: Decimal | None = None
 
