@@ -40,8 +40,13 @@ class FakeIngest(ThreadingHTTPServer):
 class _IngestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":  # the SDK prefers brotli whenever the package is installed
+            import brotli
+
+            body = brotli.decompress(body)
         text = body.decode()
         self.server.raw.append(text)
         self.server.envelopes.append([json.loads(line) for line in text.splitlines() if line.strip()])
