@@ -8,6 +8,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
 
 from .errors import ErrorSerializer
+from .permissions import TokenScopePermission
 
 ERROR_DESCRIPTIONS = {
     "400": "Bad input: the body names the field and the reason.",
@@ -24,11 +25,14 @@ ERROR_DESCRIPTIONS = {
 class ApiAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         bodies = super()._get_response_bodies(direction)
-        codes = ["400", "404", "405", "406", "429"]
+        # Any call may carry a Bearer token, and a bad one is a 401 wherever it is sent.
+        codes = ["400", "401", "404", "405", "406", "429"]
         if self.method not in ("GET", "HEAD", "OPTIONS"):
             codes.append("415")
-        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()) or self.method not in ("GET", "HEAD"):
-            codes += ["401", "403"]
+        # a tuple, not AllowAny | ...: DRF overloads | on permission classes
+        public = all(isinstance(p, (AllowAny, TokenScopePermission)) for p in self.view.get_permissions())
+        if not public or self.method not in ("GET", "HEAD"):
+            codes.append("403")
         for code in codes:
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import account, cart, catalog
+from .views import account, cart, catalog, staff_token
 
 app_name = "api"
 
@@ -27,8 +27,14 @@ v1 = [
     path("cart/gift-cards/<int:pk>/", cart.GiftCardView.as_view(), name="cart_gift_card"),
 ]
 
+# API tokens (issue 18): the calling token describes itself.
+staff_token_urls = [
+    path("token/", staff_token.TokenInfoView.as_view(), name="staff_token"),
+]
+
 urlpatterns = [
     path("v1/", include(v1)),
+    path("v1/staff/", include(staff_token_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file (?script), so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
