@@ -15,7 +15,7 @@ from tests.people.conftest import member, roles  # noqa: E402, F401
 
 
 @pytest.fixture
-def token_roles(roles) -> None:
+def token_roles(roles) -> None:  # noqa: F811 - the imported fixture
     """The role groups with ``api.manage_apitoken`` (Owners, Managers), as the migration leaves them."""
     from django.apps import apps
 

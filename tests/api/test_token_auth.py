@@ -69,7 +69,7 @@ def test_a_malformed_or_unknown_token_is_a_401_never_anonymous(client, store, he
 
 
 def test_the_right_key_id_with_a_wrong_secret_is_refused(client, issue_token, manager):
-    token, secret = issue_token(manager)
+    _, secret = issue_token(manager)
     forged = secret[:-4] + ("AAAA" if not secret.endswith("AAAA") else "BBBB")
 
     assert_invalid_token(client.get(WHOAMI, **bearer(forged)))
@@ -94,7 +94,7 @@ def test_an_expired_token_is_refused(client, issue_token, manager):
 
 
 def test_a_token_dies_with_its_owners_staff_access(client, issue_token, manager):
-    token, secret = issue_token(manager)
+    _, secret = issue_token(manager)
 
     manager.groups.clear()
     assert_invalid_token(client.get(WHOAMI, **bearer(secret)))

@@ -137,10 +137,14 @@ class TestTheTokensTable:
         from django.db import DatabaseError, transaction
 
         clerk = RlsContext(role="staff", user_id=tokens["clerk"].pk, store_ids=(store.pk,))
-        with use_context(clerk), pytest.raises(DatabaseError, match="row-level security"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO api_apitoken (name, key_id, secret_hash, owner_id, all_stores, scopes, created_at)"
-                    " VALUES ('x', 'feedfeedfeed', 'h', %s, true, '{}', now())",
-                    [tokens["owner"].pk],
-                )
+        with (
+            use_context(clerk),
+            pytest.raises(DatabaseError, match="row-level security"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                "INSERT INTO api_apitoken (name, key_id, secret_hash, owner_id, all_stores, scopes, created_at)"
+                " VALUES ('x', 'feedfeedfeed', 'h', %s, true, '{}', now())",
+                [tokens["owner"].pk],
+            )
