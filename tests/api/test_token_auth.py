@@ -208,3 +208,15 @@ def test_touching_a_token_twice_in_a_minute_writes_once(issue_token, manager):
     assert api_token_touch(token=token, now=now) is True
     assert api_token_touch(token=stale_copy, now=now + timedelta(seconds=5)) is False
     assert ApiToken.objects.get(pk=token.pk).last_used_at == now
+
+
+def test_the_schema_documents_cookie_and_bearer_authentication(client, store):
+    schema = client.get("/api/schema/?format=json").json()
+
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["type"] == "http" and schemes["bearerAuth"]["scheme"] == "bearer"
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    whoami = schema["paths"]["/api/v1/staff/token/"]["get"]
+    assert {"bearerAuth": []} in whoami["security"] and {"cookieAuth": []} in whoami["security"]
+    assert whoami["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    assert "401" in schema["paths"]["/api/v1/products/"]["get"]["responses"]
