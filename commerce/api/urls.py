@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import account, cart, catalog
+from .views import account, cart, catalog, staff_inventory
 
 app_name = "api"
 
@@ -27,8 +27,23 @@ v1 = [
     path("cart/gift-cards/<int:pk>/", cart.GiftCardView.as_view(), name="cart_gift_card"),
 ]
 
+# --- staff: inventory, discounts, gift cards (issue 18, api-staff-catalog) ---
+staff_inventory_urls = [
+    path("inventory/levels/", staff_inventory.StockLevelsView.as_view(), name="staff_inventory_levels"),
+    path("inventory/locations/", staff_inventory.StockLocationsView.as_view(), name="staff_inventory_locations"),
+    path("inventory/adjustments/", staff_inventory.StockAdjustmentsView.as_view(), name="staff_inventory_adjustments"),
+    path("inventory/transfers/", staff_inventory.StockTransfersView.as_view(), name="staff_inventory_transfers"),
+    path(
+        "inventory/variants/<int:variant_id>/movements/",
+        staff_inventory.VariantMovementsView.as_view(),
+        name="staff_inventory_variant_movements",
+    ),
+]
+# --- end staff: inventory, discounts, gift cards ---
+
 urlpatterns = [
     path("v1/", include(v1)),
+    path("v1/staff/", include(staff_inventory_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file (?script), so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

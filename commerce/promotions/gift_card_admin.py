@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, re_path, reverse
@@ -35,16 +34,13 @@ from commerce.orders.admin_views import register_in_sales_menu as _register_in_s
 from commerce.stores.admin_scope import StoreScopedFormMixin, scope_queryset
 from commerce.stores.models import Store
 
-from .gift_card_selectors import gift_card_ledger, gift_cards_unexpired
+from .gift_card_selectors import gift_card_ledger, gift_cards_search, gift_cards_unexpired
+from .gift_card_staff import gift_card_issue_by_staff
 from .gift_cards import (
     BULK_MAX,
-    CODE_LENGTH,
     gift_card_adjust,
-    gift_card_code_normalise,
     gift_card_format,
-    gift_card_issue,
     gift_card_recipient,
-    gift_card_send_code_later,
     gift_cards_issue_bulk,
 )
 from .models import GiftCard
@@ -81,16 +77,7 @@ class GiftCardSearchHandler(BaseSearchHandler):
     part of a code, so the search cannot be used to read codes out a few characters at a time."""
 
     def search_queryset(self, queryset: QuerySet[GiftCard], search_term: str, **kwargs: Any) -> QuerySet[GiftCard]:
-        term = search_term.strip()
-        if not term:
-            return queryset
-        query = Q(recipient_email__icontains=term)
-        code = gift_card_code_normalise(term)
-        if code.isalnum() and len(code) == 4:
-            query |= Q(code__endswith=code)
-        elif code.isalnum() and len(code) == CODE_LENGTH:
-            query |= Q(code=code)
-        return queryset.filter(query)
+        return gift_cards_search(queryset, search_term)
 
 
 # Forms -----------------------------------------------------------------------------------------
@@ -211,18 +198,14 @@ class GiftCardIssueView(StoreScopedFormMixin, _ServiceFormMixin, WMABaseView, Fo
     def perform(self, form: forms.Form) -> HttpResponse:
         data = form.cleaned_data
         store: Store = data["store"]
-        with transaction.atomic():
-            card = gift_card_issue(
-                store=store,
-                value=Money(data["value"], store.currency),
-                expires_at=data["expires_at"],
-                customer=data["customer_email"],
-                recipient_email=data["recipient_email"],
-                actor=self.request.user,
-            )
-            emailed_to = gift_card_recipient(card)
-            if emailed_to:
-                gift_card_send_code_later(gift_card=card)
+        card, emailed_to = gift_card_issue_by_staff(
+            store=store,
+            value=Money(data["value"], store.currency),
+            expires_at=data["expires_at"],
+            customer=data["customer_email"],
+            recipient_email=data["recipient_email"],
+            actor=self.request.user,
+        )
         emailed = f" It is being emailed to {emailed_to}." if emailed_to else ""
         messages.success(
             self.request,
