@@ -123,6 +123,7 @@ class DiscountAdminForm(WagtailAdminModelForm):
             ends_at=data.get("ends_at"),
             target=data.get("target"),
             targets={name: data.get(name) for name in TARGET_FIELDS},
+            usage_limit=data.get("usage_limit"),
             instance=self.instance if self.instance.pk else None,
         )
         for field, reason in problems:

@@ -72,6 +72,7 @@ def discount_problems(
     ends_at: Any,
     target: str | None,
     targets: dict[str, Iterable[Model] | None],
+    usage_limit: int | None = None,
     instance: Discount | None = None,
 ) -> Problems:
     """What is wrong with a discount about to be saved, as (field, reason); empty when nothing is.
@@ -90,6 +91,8 @@ def discount_problems(
     chosen = {name: list(targets.get(name) or ()) for name in TARGET_FIELDS}
     if target == Discount.Target.PRODUCTS and not any(chosen.values()):
         problems.append(("target", "Choose at least one product, collection or category."))
+    if instance is not None and usage_limit is not None and usage_limit < instance.times_used:
+        problems.append(("usage_limit", f"It has been used {instance.times_used} times already."))
     if store is None:
         return problems
     if instance is not None and instance.pk and instance.store_id != store.pk and instance.codes.exists():
@@ -156,6 +159,7 @@ def discount_save(
             ends_at=discount.ends_at,
             target=discount.target,
             targets={name: targets.get(name, current[name]) for name in TARGET_FIELDS},
+            usage_limit=discount.usage_limit,
             instance=discount if discount.pk else None,
         )
     )
