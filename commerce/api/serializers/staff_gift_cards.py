@@ -98,7 +98,9 @@ class GiftCardIssueSerializer(serializers.Serializer):
 
 
 class GiftCardIssuedSerializer(GiftCardSerializer):
-    code = serializers.CharField(help_text="The full code, shown this once (ABCD-EFGH-JKLM-NPQR).")
+    code = serializers.CharField(
+        source="formatted_code", help_text="The full code, shown this once (ABCD-EFGH-JKLM-NPQR)."
+    )
     emailed_to = serializers.CharField(help_text='Where the code is being emailed ("" when nowhere).')
 
     class Meta(GiftCardSerializer.Meta):

@@ -106,9 +106,9 @@ class GiftCardsView(GiftCardsAreaView, generics.ListAPIView):
             recipient_email=data["recipient_email"],
             actor=request.user,
         )
-        card.refresh_from_db()
-        body = GiftCardIssuedSerializer(card).data | {"code": gift_card_format(card.code), "emailed_to": emailed_to}
-        response = Response(body, status=status.HTTP_201_CREATED)
+        card = gift_cards_for(request.user).get(pk=card.pk)
+        card.formatted_code, card.emailed_to = gift_card_format(card.code), emailed_to
+        response = Response(GiftCardIssuedSerializer(card).data, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"
         return response
 
