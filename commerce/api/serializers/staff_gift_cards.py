@@ -20,6 +20,7 @@ class GiftCardSerializer(serializers.ModelSerializer):
     store_name = serializers.CharField(source="store.name", read_only=True)
     expired = serializers.SerializerMethodField()
     customer_email = serializers.SerializerMethodField()
+    recipient_email = serializers.CharField(read_only=True, help_text='Where the code was emailed ("" when nowhere).')
 
     class Meta:
         model = GiftCard
