@@ -240,3 +240,22 @@ def test_every_discount_view_asks_for_the_discounts_token_scope():
     ]
     assert len(views) >= 8
     assert {view.token_scope for view in views} == {"discounts"}
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_added_twice_at_once_is_created_once(staff_client, store):
+    """Real parallel requests: the unique index decides, the loser gets a 400 naming the code."""
+    from tests.threads import run_together
+
+    discount = make_discount(store, name="Race")
+    managers = [staff_client(MANAGER, stores=[store]) for _ in range(3)]
+
+    def add(client):
+        return lambda: post(client, url(discount, "codes/"), {"code": "RACE5"})
+
+    responses = run_together([add(client) for client in managers])
+
+    assert sorted(r.status_code for r in responses) == [201, 400, 400], responses
+    assert {field_of(r) for r in responses if r.status_code == 400} == {"code"}
+    assert DiscountCode.objects.filter(code="RACE5").count() == 1
