@@ -165,3 +165,18 @@ def test_every_gift_card_view_asks_for_the_gift_cards_token_scope():
     ]
     assert len(views) >= 5
     assert {view.token_scope for view in views} == {"gift_cards"}
+
+
+def test_a_card_can_be_issued_to_a_customer_account_the_staff_member_may_see(staff_client, store, django_user_model):
+    """Staff limited to some stores see only the customers who ordered there (RLS on accounts), as
+    on the admin's issue form; staff of every store see every customer."""
+    customer = django_user_model.objects.create_user(email="cleo@example.com", password="x" * 12)
+    body = {"store": store.pk, "value": "15", "customer_email": "CLEO@example.com"}
+
+    limited = post(staff_client(MANAGER, stores=[store]), LIST, body)
+    everywhere = post(staff_client(MANAGER), LIST, body)
+
+    assert (limited.status_code, field_of(limited)) == (400, "customer_email")
+    assert everywhere.status_code == 201, everywhere.json()
+    assert everywhere.json()["customer_email"] == "cleo@example.com"
+    assert GiftCard.objects.get().customer == customer
