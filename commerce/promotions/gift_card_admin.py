@@ -35,7 +35,7 @@ from commerce.stores.admin_scope import StoreScopedFormMixin, scope_queryset
 from commerce.stores.models import Store
 
 from .gift_card_selectors import gift_card_ledger, gift_cards_search, gift_cards_unexpired
-from .gift_card_staff import gift_card_issue_by_staff
+from .gift_card_staff import gift_card_issue_by_staff, gift_card_set_active
 from .gift_cards import (
     BULK_MAX,
     gift_card_adjust,
@@ -161,6 +161,11 @@ class GiftCardInspectView(InspectView):
                 if self.permission_helper.user_can_adjust(self.request.user)
                 else ""
             ),
+            set_active_url=(
+                self.url_helper.get_action_url("set_active", self.pk_quoted)
+                if self.permission_helper.user_can_adjust(self.request.user)
+                else ""
+            ),
             **kwargs,
         )
 
@@ -280,6 +285,22 @@ class GiftCardAdjustView(_ServiceFormMixin, InstanceSpecificView, FormView):
         return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
 
 
+class GiftCardSetActiveView(InstanceSpecificView):
+    """POST only: disable or enable the card (``gift_card_set_active``), then back to its page."""
+
+    http_method_names = ["post"]
+
+    def check_action_permitted(self, user: Any) -> bool:
+        return self.permission_helper.user_can_adjust(user)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        active = request.POST.get("active") == "1"
+        card = gift_card_set_active(gift_card=self.instance, active=active)
+        state = "enabled: it can pay again" if active else "disabled: it cannot pay until enabled again"
+        messages.success(request, f"Gift card {card.masked_code} {state}.")
+        return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
+
+
 # The ModelAdmin: configuration only -----------------------------------------------------------
 
 
@@ -336,6 +357,10 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
         self.check_object_in_scope(request, instance_pk)
         return GiftCardAdjustView.as_view(model_admin=self, instance_pk=instance_pk)(request)
 
+    def set_active_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        self.check_object_in_scope(request, instance_pk)
+        return GiftCardSetActiveView.as_view(model_admin=self, instance_pk=instance_pk)(request)
+
     def get_admin_urls_for_registration(self) -> tuple[URLPattern, ...]:
         base, name = self.url_helper.base_url_path, self.url_helper.get_action_url_name
         return (
@@ -343,6 +368,9 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
             re_path(rf"^{base}/issue/$", self.issue_view, name=name("issue")),
             re_path(rf"^{base}/issue-bulk/$", self.issue_bulk_view, name=name("issue_bulk")),
             re_path(self.url_helper.get_action_url_pattern("adjust"), self.adjust_view, name=name("adjust")),
+            re_path(
+                self.url_helper.get_action_url_pattern("set_active"), self.set_active_view, name=name("set_active")
+            ),
         )
 
 
