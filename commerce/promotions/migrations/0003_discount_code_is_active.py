@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promotions', '0002_discount_publish_permission'),
+        ("promotions", "0002_discount_publish_permission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='discountcode',
-            name='is_active',
-            field=models.BooleanField(default=True, help_text='Disabled codes cannot be used.', verbose_name='enabled'),
+            model_name="discountcode",
+            name="is_active",
+            field=models.BooleanField(default=True, help_text="Disabled codes cannot be used.", verbose_name="enabled"),
         ),
     ]
