@@ -43,3 +43,16 @@ class ApiAutoSchema(AutoSchema):
 def only_api_v1(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
     """Document /api/v1/ only (Wagtail's admin API is DRF too, and not ours to publish)."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+def positive_path_ids(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Integer ids in paths are positive: a URL with ``-5`` or ``abc`` there matches no API route
+    (it falls through to the page tree), so the schema says which values the routes take."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()) if isinstance(operation, dict) else ():
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "path" and schema.get("type") == "integer":
+                    schema.setdefault("minimum", 1)
+                    schema.setdefault("maximum", 2**63 - 1)
+    return result

@@ -444,4 +444,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["commerce.api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "commerce.api.schema.positive_path_ids",
+    ],
+    # Choice sets whose field names other models share (staff catalogue endpoints).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "commerce.orders.models.OrderStatus",
+        "StockMovementKindEnum": "commerce.inventory.models.MovementKind",
+        "DiscountKindEnum": "commerce.promotions.models.Discount.Kind",
+        "DiscountStatusEnum": "commerce.promotions.models.Discount.Status",
+        "GiftCardTransactionKindEnum": "commerce.promotions.models.GiftCardTransaction.Kind",
+    },
 }

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.api.staff_catalog_fixtures import role_groups, staff_client  # noqa: F401  (staff callers)
 from tests.catalog.conftest import catalogue, categories  # noqa: F401  (shared catalogue fixtures)
 
 
