@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 # The widest offender is the element whose right edge lies furthest beyond the window. Elements
 # inside a container that clips or scrolls sideways (a scrolling table, a carousel) do not widen
-# the page, and fixed elements do not scroll with it: both are left out. Among equal right edges
-# the outermost (first in document order) is named: it is the one to fix.
+# the page, and fixed elements (and what is inside them) do not scroll with it: all are left out.
+# Among equal right edges the outermost (first in document order) is named: it is the one to fix.
 _MEASURE_JS = """() => {
   const limit = window.innerWidth;
-  const clipped = el => {
+  const contained = el => {
+    if (getComputedStyle(el).position === 'fixed') return true;
     for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
-      if (['hidden', 'clip', 'auto', 'scroll'].includes(getComputedStyle(node).overflowX)) return true;
+      const style = getComputedStyle(node);
+      if (style.position === 'fixed' || ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX)) return true;
     }
     return false;
   };
@@ -29,7 +31,7 @@ _MEASURE_JS = """() => {
   let widest = null;
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
-    if (box.right <= limit + 0.5 || getComputedStyle(el).position === 'fixed' || clipped(el)) continue;
+    if (box.right <= limit + 0.5 || contained(el)) continue;
     if (widest === null || box.right > widest.right + 0.5) {
       widest = {element: describe(el), right: Math.round(box.right), width: Math.round(box.width)};
     }
