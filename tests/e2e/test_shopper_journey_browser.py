@@ -19,6 +19,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from commerce.catalog.models import ProductPage, ProductVariant
+from commerce.orders.models import Order
 from tests.e2e.conftest import ARTIFACTS, needs_chromium
 from tests.e2e.overflow import horizontal_overflow
 
@@ -121,7 +123,9 @@ def shop_and_pay(page, journey: Journey, shop) -> tuple[str, int, Decimal]:
     expect(page.locator("h1")).to_have_text(product.title)
     journey.step("product")
 
-    choose_variant(page, product.other_variant)
+    opened_with = int(page.locator("#variant-id").input_value())
+    variant = next(variant for variant in product.variants_in_stock if variant.pk != opened_with)
+    choose_variant(page, variant)
     journey.step("variant")
 
     page.get_by_role("button", name="Add to cart").click()
@@ -153,7 +157,8 @@ def shop_and_pay(page, journey: Journey, shop) -> tuple[str, int, Decimal]:
 
     rate = page.get_by_role("radio", name=re.compile(rf"^{LIVE_RATE} — "))
     expect(rate).to_be_visible()
-    expect(page.get_by_text("standard rates")).to_have_count(0)  # no fallback to the rate tables
+    expect(page.get_by_text("standard rates")).to_have_count(0)  # no fallback to the rate tables...
+    expect(page.get_by_role("radio", name=re.compile("^Standard"))).to_have_count(0)  # ...nor mixed in
     shown_rate = money(page.locator("label.variant-option").filter(has_text=LIVE_RATE).inner_text())
     rate.check()
     journey.step("shipping")
@@ -172,15 +177,18 @@ def shop_and_pay(page, journey: Journey, shop) -> tuple[str, int, Decimal]:
     page.wait_for_url(re.compile(r"/checkout/thank-you/"), timeout=SLOW)
     expect(page.locator("h1")).to_contain_text("is confirmed", timeout=SLOW)
     journey.step("confirmation")
-    return product.title, product.other_variant.pk, shown_rate
+    return product.title, variant.pk, shown_rate
 
 
 def open_the_order_page(page, journey: Journey) -> str:
     """The guest follows the link in the confirmation email to their order page."""
-    confirmation = next(message for message in mail.outbox if EMAIL in message.to)
-    link = re.search(r"https?://\S+/orders/\S+/", confirmation.body)
-    assert link, confirmation.body
     number = re.search(r"order (\S+) is confirmed", page.locator("h1").inner_text()).group(1)
+    sent = [
+        message for message in mail.outbox if message.to == [EMAIL] and f"order {number} confirmed" in message.subject
+    ]
+    assert len(sent) == 1, [message.subject for message in mail.outbox]
+    link = re.search(r"https?://\S+/orders/\S+/", sent[0].body)
+    assert link, sent[0].body
 
     page.goto(link.group(0))
     expect(page.locator("h1")).to_contain_text(number)
@@ -192,29 +200,25 @@ def open_the_order_page(page, journey: Journey) -> str:
 @dataclass(frozen=True)
 class ProductToBuy:
     title: str
-    category: str
-    other_variant: object  # a ProductVariant in stock that is not the one the page opens with
+    category: str  # the filter the shopper ticks
+    variants_in_stock: tuple[ProductVariant, ...]  # two at least: the shopper switches between them
 
 
 def product_to_buy(page) -> ProductToBuy:
-    """The first product listed in the collection that has several variants in stock, one of which
-    the shopper switches to."""
-    from commerce.catalog.models import ProductPage
-
-    titles = page.locator(".product-card__title").all_inner_texts()
+    """The first product the collection lists with options and two variants or more in stock."""
+    titles = [title.strip() for title in page.locator(".product-card__title").all_inner_texts()]
     for title in titles:
-        product = ProductPage.objects.live().filter(title=title.strip()).first()
+        product = ProductPage.objects.live().filter(title=title).first()
         if product is None or not product.option1_name:
             continue
-        variants = list(product.variants.order_by("sort_order", "pk"))
-        in_stock = [variant for variant in variants[1:] if variant.available_quantity >= 2]
+        in_stock = tuple(variant for variant in product.variants.all() if variant.available_quantity >= 2)
         category = product.categories.order_by("name").first()
-        if len(variants) > 1 and in_stock and category is not None:
-            return ProductToBuy(title=product.title, category=category.name, other_variant=in_stock[0])
-    raise AssertionError(f"no product with several variants in stock among {titles}")
+        if len(in_stock) >= 2 and category is not None:
+            return ProductToBuy(title=title, category=category.name, variants_in_stock=in_stock)
+    raise AssertionError(f"no product with options and two variants in stock among {titles}")
 
 
-def choose_variant(page, variant) -> None:
+def choose_variant(page, variant: ProductVariant) -> None:
     """Click the variant's option values in the picker, as a shopper does."""
     for position, value in enumerate((variant.option1_value, variant.option2_value), start=1):
         if value:
@@ -230,8 +234,6 @@ def money(text: str) -> Decimal:
 
 
 def assert_the_order_in_the_database(number: str, *, product_title: str, variant_id: int, shown_rate: Decimal) -> None:
-    from commerce.orders.models import Order
-
     order = Order.objects.get(number=number)
     line = order.lines.get()
     assert (order.email, line.variant_id, line.quantity) == (EMAIL, variant_id, 1), product_title
