@@ -435,4 +435,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["commerce.api.schema.only_api_v1"],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "commerce.orders.models.OrderStatus",
+        "PaymentOutcomeStatusEnum": "commerce.api.serializers.checkout.PAYMENT_OUTCOMES",
+    },
 }
