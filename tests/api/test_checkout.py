@@ -1,17 +1,29 @@
 """Checkout over the API only: the HTML checkout's forms and services, the real Stripe SDK against
 localstripe, errors naming the field with nothing changed."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
 from commerce.checkout.models import Checkout
 from commerce.orders.models import Order
 from commerce.payments.models import Payment
+from commerce.shipping.models import ShippingMethod
 from tests.api.checkout_steps import ADDRESS, card_confirmed, ok, ready_to_pay, send
-from tests.checkout.conftest import product, shipping, variant  # noqa: F401  (shared checkout fixtures)
-from tests.factories import place_order, stock_of
+from tests.factories import ProductPageFactory, place_order, stock_of
 
 pytestmark = [pytest.mark.api, pytest.mark.django_db]
+
+
+@pytest.fixture
+def shipping(store):
+    return ShippingMethod.objects.create(store=store, name="Standard", code="standard", price=Decimal("5.00"))
+
+
+@pytest.fixture
+def variant(store):
+    return ProductPageFactory(store=store, title="Canvas tote", price="20.00", stock=5).variants.get()
 
 
 def test_a_guest_buys_over_the_api_only(client, store, shipping, variant, stripe_gateway):
@@ -162,8 +174,6 @@ def test_stock_sold_between_cart_and_payment_is_refused(client, store, shipping,
 
 
 def test_gift_cards_covering_everything_need_no_card(client, store, shipping, variant, stripe_gateway):
-    from decimal import Decimal
-
     from commerce.core.money import Money
     from commerce.promotions.gift_cards import gift_card_issue
 
