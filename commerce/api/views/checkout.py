@@ -44,7 +44,7 @@ from commerce.checkout.session import (
     remember_placed_order,
     request_checkout,
 )
-from commerce.core.exceptions import CommerceError
+from commerce.core.exceptions import CommerceError, OutOfStock
 from commerce.core.money import Money
 from commerce.core.throttle import throttle_attempt
 from commerce.orders.links import order_guest_path
@@ -325,6 +325,8 @@ class PaymentPayView(_PaymentResultView):
         hold_throttle = StockHoldThrottle(request)
         try:
             outcome = checkout_pay(checkout=checkout, before_hold=hold_throttle)
+        except OutOfStock as error:  # sold meanwhile: the cart is what the shopper must change
+            raise CommerceError(error.message, field="cart", code=error.code) from None
         except CommerceError:
             if hold_throttle.refused is not None:
                 raise Throttled(wait=hold_throttle.refused.retry_after) from None
