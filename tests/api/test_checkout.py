@@ -1,6 +1,8 @@
 """Checkout over the API only: the HTML checkout's forms and services, the real Stripe SDK against
 localstripe, errors naming the field with nothing changed."""
 
+import urllib.parse
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -12,6 +14,8 @@ from commerce.payments.models import Payment
 from commerce.shipping.models import ShippingMethod
 from tests.api.checkout_steps import ADDRESS, card_confirmed, ok, ready_to_pay, send
 from tests.factories import ProductPageFactory, place_order, stock_of
+from tests.localstripe import browser_confirms_card
+from tests.localstripe import client as stripe_client
 
 pytestmark = [pytest.mark.api, pytest.mark.django_db]
 
@@ -171,6 +175,35 @@ def test_stock_sold_between_cart_and_payment_is_refused(client, store, shipping,
     assert stock_of(variant) == (5, 4)
     status = ok(client.get("/api/v1/checkout/"))
     assert status["step"] == "payment" and status["problems"]
+
+
+def test_three_d_secure_is_finished_by_stripe_js_then_confirmed(client, store, shipping, variant, stripe_gateway):
+    ready_to_pay(client, variant, quantity=1)
+    secret = ok(client.post("/api/v1/checkout/payment/setup/"))["client_secret"]
+    setup_id = secret.split("_secret_")[0]
+    assert browser_confirms_card(stripe_gateway, setup_id, number="4000002760003184") == "requires_action"
+    assert stripe_client(stripe_gateway).v1.setup_intents.confirm(setup_id).status == "succeeded"  # authenticated
+
+    started = ok(client.post("/api/v1/checkout/payment/pay/"))
+
+    assert started["status"] == "requires_action" and started["client_secret"]
+    assert Order.objects.get().payment_status != "paid"
+    intent_id = started["client_secret"].split("_secret_")[0]
+    # What Stripe.js's confirmCardPayment does once the shopper passes the bank's check.
+    authenticate = urllib.request.Request(
+        f"{stripe_gateway}/v1/payment_intents/{intent_id}/_authenticate",
+        data=urllib.parse.urlencode(
+            {"key": "pk_test_localstripe", "client_secret": started["client_secret"], "success": "true"}
+        ).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(authenticate, timeout=5).read()
+
+    confirmed = ok(client.post("/api/v1/checkout/payment/confirm/"))
+
+    assert (confirmed["status"], confirmed["order"]["payment_status"]) == ("paid", "paid")
+    assert Order.objects.get().payment_status == "paid"
+    assert ok(client.get("/api/v1/checkout/"))["step"] == "complete"
 
 
 def test_gift_cards_covering_everything_need_no_card(client, store, shipping, variant, stripe_gateway):
