@@ -5,16 +5,20 @@ same holds."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import HttpRequest
 
 from commerce.cart.session import request_cart
+from commerce.core.rls import grant, runs_as_system
 from commerce.core.throttle import ThrottleResult, throttle_attempt
-from commerce.orders.links import order_from_guest_token, order_guest_token
 from commerce.orders.models import Order
 from commerce.stores.models import Store
 
 from .models import Checkout
 from .services import HoldRefused, checkout_for_cart
+
+_CHECKOUT_KEY = "magpie.checkout.{store_id}"
 
 
 def request_checkout(request: HttpRequest, store: Store) -> Checkout | None:
@@ -23,7 +27,11 @@ def request_checkout(request: HttpRequest, store: Store) -> Checkout | None:
     cart = request_cart(request, store)
     if cart is None or not cart.lines.exists():
         return None
-    return checkout_for_cart(cart=cart, customer=request.user)
+    checkout = checkout_for_cart(cart=cart, customer=request.user)
+    key = _CHECKOUT_KEY.format(store_id=store.pk)
+    if request.session.get(key) != str(checkout.token):
+        request.session[key] = str(checkout.token)  # to find its order once the cart is gone
+    return checkout
 
 
 def existing_checkout(request: HttpRequest, store: Store) -> Checkout | None:
@@ -49,17 +57,23 @@ class StockHoldThrottle:
             raise HoldRefused("You have held items too often; please try again later.")
 
 
-_PLACED_KEY = "magpie.checkout.placed_order.{store_id}"
-
-
-def remember_placed_order(request: HttpRequest, store: Store, order: Order) -> None:
-    """Keep the signed link of the order this session's checkout placed: once paid, its cart (and
-    so the way to its checkout) is gone, and the shopper still asks how it went."""
-    request.session[_PLACED_KEY.format(store_id=store.pk)] = order_guest_token(order)
+@runs_as_system("checkout: the session's own placed order")
+def _placed_order_id(*, checkout_token: uuid.UUID, store: Store) -> int | None:
+    # Once paid, the checkout's cart is deleted, and with it what lets a guest's context see the
+    # checkout. The token comes from the server-side session, which only ever holds the checkout
+    # this session started: proof enough, as a signed order link is.
+    return Checkout.objects.filter(token=checkout_token, store=store).values_list("order_id", flat=True).first()
 
 
 def placed_order(request: HttpRequest, store: Store) -> Order | None:
-    """The order this session's last checkout placed in ``store`` (granted to the request, as the
-    signed link grants it), or None."""
-    token = request.session.get(_PLACED_KEY.format(store_id=store.pk))
-    return order_from_guest_token(token, store=store) if token else None
+    """The order the session's checkout in ``store`` placed (granted to the request, as the signed
+    link grants it), or None. Works after payment, when the cart is gone."""
+    try:
+        checkout_token = uuid.UUID(str(request.session.get(_CHECKOUT_KEY.format(store_id=store.pk))))
+    except ValueError:
+        return None
+    order_id = _placed_order_id(checkout_token=checkout_token, store=store)
+    if order_id is None:
+        return None
+    grant(order_ids=[order_id])
+    return Order.objects.select_related("store").filter(pk=order_id).first()

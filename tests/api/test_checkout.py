@@ -67,6 +67,7 @@ def test_a_guest_buys_over_the_api_only(client, store, shipping, variant, stripe
     again = ok(client.post("/api/v1/checkout/payment/pay/"))
     assert (again["status"], again["order"]["number"]) == ("paid", order.number)
     assert (Order.objects.count(), Payment.objects.count()) == (1, 1)
+    assert Client().get("/api/v1/checkout/").status_code == 400  # another session sees no order
 
 
 def test_a_customer_s_order_is_in_their_orders(client, store, shipping, variant, stripe_gateway, django_user_model):

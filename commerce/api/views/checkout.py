@@ -41,7 +41,6 @@ from commerce.checkout.session import (
     StockHoldThrottle,
     existing_checkout,
     placed_order,
-    remember_placed_order,
     request_checkout,
 )
 from commerce.core.exceptions import CommerceError, OutOfStock
@@ -116,9 +115,9 @@ def checkout_body(request: Request, summary: CheckoutSummary) -> dict[str, Any]:
 
 
 def completed_body(request: Request, order: Order) -> dict[str, Any]:
-    """A checkout whose order is paid: its cart is gone, the order remains."""
+    """A checkout whose cart is gone (paid, so deleted): the order remains."""
     return {
-        "step": "complete",
+        "step": "complete" if order.is_paid else "payment",
         "email": order.email,
         "shipping_address": order.shipping_address or None,
         "shipping_method": None,
@@ -276,7 +275,6 @@ class PaymentSetupView(_CheckoutView):
 
 class _PaymentResultView(_CheckoutView):
     def outcome(self, request: Request, store: Store, outcome: PaymentOutcome) -> Response:
-        remember_placed_order(request, store, outcome.order)
         if outcome.status == "failed":
             message = outcome.message or "Your card was declined."
             body = error_body(
