@@ -86,3 +86,45 @@ def test_api_never_errors_and_matches_its_schema(callers, api_schema):
                 case.call_and_validate(headers=headers, cookies=cookies, excluded_checks=[positive_data_acceptance])
 
         check()
+
+
+STAFF_CATALOG_PATHS = ("/api/v1/staff/inventory/", "/api/v1/staff/discounts/", "/api/v1/staff/gift-cards/")
+
+
+@pytest.fixture
+def catalog_staff_callers(callers, store, other_store, staff_client):
+    """A manager limited to the store (objects of both stores exist, so ids of the other store's
+    rows come up too), a marketer and a customer-service member: their session cookies."""
+    from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER
+    from commerce.core.money import Money
+    from commerce.promotions.gift_cards import gift_card_issue
+    from tests.promotions.conftest import make_discount
+
+    for shop in (store, other_store):
+        ProductPageFactory(store=shop, title=f"Stocked in {shop.name}")
+        make_discount(shop, name=f"Sale in {shop.name}", codes=(f"CODE{shop.pk}",))
+        gift_card_issue(store=shop, value=Money(10, shop.currency))
+    csrf = "f" * 32  # a CSRF secret, sent as cookie and header: the writes get past CSRF to the view
+    sessions = {}
+    for role, stores in ((MANAGER, [store]), (MARKETER, None), (CUSTOMER_SERVICE, [store])):
+        member = staff_client(role, stores=stores)
+        cookies = {"sessionid": member.cookies["sessionid"].value, "csrftoken": csrf}
+        sessions[role] = (cookies, {"X-CSRFToken": csrf})
+    return sessions
+
+
+def test_staff_catalog_endpoints_never_error_and_match_their_schema(catalog_staff_callers, api_schema):
+    # callers first (see above): keep_connection must come after any test-client request.
+    operations = [
+        result.ok() for result in api_schema.get_all_operations() if result.ok().path.startswith(STAFF_CATALOG_PATHS)
+    ]
+    assert len(operations) >= 20
+    for operation in operations:
+
+        @BOUND
+        @given(case=operation.as_strategy())
+        def check(case):
+            for cookies, headers in catalog_staff_callers.values():
+                case.call_and_validate(cookies=cookies, headers=headers, excluded_checks=[positive_data_acceptance])
+
+        check()
