@@ -16,8 +16,8 @@ ADDRESS = {
 }
 
 
-def send(client, method: str, url: str, body: Any = None):
-    return getattr(client, method)(url, body, content_type="application/json")
+def send(client, method: str, url: str, body: Any = None, **extra: Any):
+    return getattr(client, method)(url, body, content_type="application/json", **extra)
 
 
 def ok(response) -> dict:

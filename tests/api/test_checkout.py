@@ -13,6 +13,7 @@ from commerce.orders.models import Order
 from commerce.payments.models import Payment
 from commerce.shipping.models import ShippingMethod
 from tests.api.checkout_steps import ADDRESS, card_confirmed, ok, ready_to_pay, send
+from tests.api.conftest import bearer
 from tests.factories import ProductPageFactory, place_order, stock_of
 from tests.localstripe import browser_confirms_card
 from tests.localstripe import client as stripe_client
@@ -232,4 +233,13 @@ def test_checkout_writes_need_the_csrf_token(store, shipping, variant):
     )
     refused = send(browser, "put", "/api/v1/checkout/contact/", {"email": "gus@example.com"})
     assert refused.status_code == 403 and "CSRF" in refused.json()["message"]
+    assert not Checkout.objects.exists()
+
+
+def test_api_tokens_cannot_check_out(client, store, shipping, variant, member, issue_token):
+    from commerce.accounts.roles import MANAGER
+
+    _, secret = issue_token(member(MANAGER), scopes=["orders:read", "orders:write"])
+    response = send(client, "put", "/api/v1/checkout/contact/", {"email": "gus@example.com"}, **bearer(secret))
+    assert response.status_code == 403 and response.json()["error"] == "token_not_allowed"
     assert not Checkout.objects.exists()

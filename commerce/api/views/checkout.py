@@ -56,6 +56,7 @@ from commerce.stores.models import Store
 from ..csrf import enforce_session_csrf
 from ..errors import ErrorSerializer, error_body
 from ..forms import form_cleaned_data
+from ..permissions import TokenScopePermission
 from ..serializers.checkout import (
     CheckoutSerializer,
     ContactSerializer,
@@ -129,7 +130,10 @@ def completed_body(request: Request, order: Order) -> dict[str, Any]:
 
 
 class _CheckoutView(APIView):
-    permission_classes = [AllowAny]
+    # Anyone may check out (a guest too); an API token may not (TokenScopePermission refuses token
+    # requests to views without a token_scope, reads of public views aside): tokens are for staff
+    # integrations, and a checkout is a shopper's session.
+    permission_classes = [TokenScopePermission, AllowAny]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
