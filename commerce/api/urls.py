@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import account, cart, catalog, staff_discounts, staff_gift_cards, staff_inventory, staff_token
+from .views import (
+    account,
+    addresses,
+    cart,
+    catalog,
+    checkout,
+    staff_discounts,
+    staff_gift_cards,
+    staff_inventory,
+    staff_token,
+)
 
 app_name = "api"
 
@@ -17,7 +27,6 @@ v1 = [
     path("search/", catalog.SearchView.as_view(), name="search"),
     path("me/orders/", account.MyOrdersView.as_view(), name="my_orders"),
     path("me/orders/<str:number>/", account.MyOrderView.as_view(), name="my_order"),
-    path("me/addresses/", account.MyAddressesView.as_view(), name="my_addresses"),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/lines/", cart.CartLinesView.as_view(), name="cart_lines"),
     path("cart/lines/<int:pk>/", cart.CartLineView.as_view(), name="cart_line"),
@@ -25,6 +34,21 @@ v1 = [
     path("cart/discount-codes/<str:code>/", cart.DiscountCodeView.as_view(), name="cart_discount_code"),
     path("cart/gift-cards/", cart.GiftCardsView.as_view(), name="cart_gift_cards"),
     path("cart/gift-cards/<int:pk>/", cart.GiftCardView.as_view(), name="cart_gift_card"),
+]
+
+# Checkout of the session's cart, and the customer's address book writes (issue 18, api-checkout).
+checkout_paths = [
+    path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),
+    path("checkout/contact/", checkout.ContactView.as_view(), name="checkout_contact"),
+    path("checkout/shipping-address/", checkout.ShippingAddressView.as_view(), name="checkout_shipping_address"),
+    path("checkout/shipping-rates/", checkout.ShippingRatesView.as_view(), name="checkout_shipping_rates"),
+    path("checkout/shipping-method/", checkout.ShippingMethodView.as_view(), name="checkout_shipping_method"),
+    path("checkout/payment/setup/", checkout.PaymentSetupView.as_view(), name="checkout_payment_setup"),
+    path("checkout/payment/pay/", checkout.PaymentPayView.as_view(), name="checkout_payment_pay"),
+    path("checkout/payment/confirm/", checkout.PaymentConfirmView.as_view(), name="checkout_payment_confirm"),
+    path("me/addresses/", addresses.MyAddressesView.as_view(), name="my_addresses"),
+    path("me/addresses/<int:pk>/", addresses.MyAddressView.as_view(), name="my_address"),
+    path("me/addresses/<int:pk>/default/", addresses.MyDefaultAddressView.as_view(), name="my_address_default"),
 ]
 
 # API tokens (issue 18): the calling token describes itself.
@@ -86,7 +110,7 @@ staff_gift_cards_urls = [
 # --- end staff: inventory, discounts, gift cards ---
 
 urlpatterns = [
-    path("v1/", include(v1)),
+    path("v1/", include(v1 + checkout_paths)),
     path("v1/staff/", include(staff_token_urls)),
     path("v1/staff/", include(staff_inventory_urls)),
     path("v1/staff/", include(staff_discounts_urls)),

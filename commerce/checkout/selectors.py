@@ -77,3 +77,32 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
         pricing=pricing,
         shipping_note=quote.note if quote is not None else "",
     )
+
+
+# The steps in the order a shopper takes them; a step cannot be reached while an earlier one is
+# missing. The HTML pages and the API both ask here.
+CHECKOUT_STEPS = ("contact", "address", "shipping", "review", "payment")
+
+
+def checkout_missing_step(summary: CheckoutSummary) -> str | None:
+    """The first step whose data the checkout still lacks, or None when it can be paid for."""
+    if not summary.checkout.email:
+        return "contact"
+    if summary.address is None:
+        return "address"
+    if summary.shipping_rate is None:
+        return "shipping"
+    return None
+
+
+def checkout_blocking_step(summary: CheckoutSummary, step: str) -> str | None:
+    """The earlier step that must be done before ``step`` can be, or None."""
+    missing = checkout_missing_step(summary)
+    if missing is not None and CHECKOUT_STEPS.index(step) > CHECKOUT_STEPS.index(missing):
+        return missing
+    return None
+
+
+def checkout_line_problems(summary: CheckoutSummary) -> list[str]:
+    """Why lines cannot be bought as they are (sold out, fewer left...): the shopper fixes the cart first."""
+    return [line.problem for line in summary.lines if line.problem]

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from commerce.cart.session import remember_count, request_cart
+from commerce.cart.session import remember_count
 from commerce.core.exceptions import CommerceError
-from commerce.core.throttle import ThrottleResult, throttle_attempt, throttled, throttled_response
+from commerce.core.throttle import throttled, throttled_response
 from commerce.orders.links import order_from_guest_token, order_guest_token
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError
@@ -24,45 +24,31 @@ from commerce.stores.selectors import store_for_request
 
 from .forms import AddressForm, ContactForm, ShippingMethodForm
 from .models import Checkout
-from .selectors import CheckoutSummary, checkout_summary
+from .selectors import (
+    CHECKOUT_STEPS,
+    CheckoutSummary,
+    checkout_blocking_step,
+    checkout_line_problems,
+    checkout_summary,
+)
 from .services import (
-    HoldRefused,
     checkout_confirm,
-    checkout_for_cart,
     checkout_pay,
     checkout_prepare_payment,
     checkout_set_email,
     checkout_set_shipping_address,
     checkout_set_shipping_method,
 )
+from .session import StockHoldThrottle, request_checkout
 
-STEPS = [
-    ("contact", "Contact"),
-    ("address", "Address"),
-    ("shipping", "Shipping"),
-    ("review", "Review"),
-    ("payment", "Payment"),
-]
+STEPS = list(zip(CHECKOUT_STEPS, ("Contact", "Address", "Shipping", "Review", "Payment"), strict=True))
 
 
 def _checkout(request: HttpRequest) -> Checkout | None:
     store = store_for_request(request)
     if store is None:
         raise Http404("No store answers at this address.")
-    cart = request_cart(request, store)
-    if cart is None or not cart.lines.exists():
-        return None
-    return checkout_for_cart(cart=cart, customer=request.user)
-
-
-def _first_missing(summary: CheckoutSummary) -> str | None:
-    if not summary.checkout.email:
-        return "contact"
-    if summary.address is None:
-        return "address"
-    if summary.shipping_rate is None:
-        return "shipping"
-    return None
+    return request_checkout(request, store)
 
 
 def _step(request: HttpRequest, name: str) -> tuple[Checkout, CheckoutSummary] | HttpResponse:
@@ -71,9 +57,8 @@ def _step(request: HttpRequest, name: str) -> tuple[Checkout, CheckoutSummary] |
         messages.info(request, "Your cart is empty.")
         return redirect("cart:detail")
     summary = checkout_summary(checkout=checkout, request=request)
-    missing = _first_missing(summary)
-    order = [step for step, _ in STEPS]
-    if missing is not None and order.index(name) > order.index(missing):
+    missing = checkout_blocking_step(summary, name)
+    if missing is not None:
         return redirect(f"checkout:{missing}")
     return checkout, summary
 
@@ -166,7 +151,7 @@ def payment(request: HttpRequest) -> HttpResponse:
     checkout, summary = state
     if request.method == "POST":
         return _pay(request, checkout)
-    problems = [line.problem for line in summary.lines if line.problem]
+    problems = checkout_line_problems(summary)
     if problems:
         for problem in problems:
             messages.error(request, problem)
@@ -213,20 +198,12 @@ def _outcome_response(request: HttpRequest, outcome: PaymentOutcome) -> JsonResp
 
 def _pay(request: HttpRequest, checkout: Checkout) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
-    refused: list[ThrottleResult] = []
-
-    def before_hold() -> None:
-        # How often one visitor may put stock on hold (each hold lasts the reservation window).
-        attempt = throttle_attempt(request, scope="stock_hold")
-        if not attempt.allowed:
-            refused.append(attempt)
-            raise HoldRefused("You have held items too often; please try again later.")
-
+    hold_throttle = StockHoldThrottle(request)
     try:
-        outcome = checkout_pay(checkout=checkout, before_hold=before_hold)
+        outcome = checkout_pay(checkout=checkout, before_hold=hold_throttle)
     except CommerceError as error:
-        if refused:
-            return throttled_response(request, refused[0])
+        if hold_throttle.refused is not None:
+            return throttled_response(request, hold_throttle.refused)
         if not wants_json:  # the plain form of an order paid entirely by gift cards
             messages.error(request, error.message)
             return redirect("checkout:payment")

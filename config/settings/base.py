@@ -451,6 +451,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets whose field names other models share (staff catalogue endpoints).
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "commerce.orders.models.OrderStatus",
+        "PaymentOutcomeStatusEnum": "commerce.api.serializers.checkout.PAYMENT_OUTCOMES",
         "StockMovementKindEnum": "commerce.inventory.models.MovementKind",
         "DiscountKindEnum": "commerce.promotions.models.Discount.Kind",
         "DiscountStatusEnum": "commerce.promotions.models.Discount.Status",

@@ -1,12 +1,15 @@
-"""The signed-in customer's own orders and address book (read-only). Amounts are decimal strings
-in the order's ``currency``."""
+"""The signed-in customer's own orders and address book. Amounts are decimal strings in the
+order's ``currency``."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
+from commerce.accounts.forms import AddressForm
 from commerce.accounts.models import Address
 from commerce.orders.models import Order, OrderLine
+
+from ..forms import form_body_fields
 
 ORDER_AMOUNTS = ("subtotal", "shipping_total", "discount_total", "tax_total", "total", "amount_refunded")
 
@@ -57,3 +60,7 @@ class AddressSerializer(serializers.ModelSerializer):
             "phone",
             "is_default",
         ]
+
+
+# The address book's write body: the account page's own form fields (which then validate it).
+AddressWriteSerializer = type("AddressWriteSerializer", (serializers.Serializer,), form_body_fields(AddressForm))

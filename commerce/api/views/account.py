@@ -1,5 +1,5 @@
-"""The signed-in customer's own orders and addresses, through the same selectors as the account
-pages (and, under them, RLS: a customer's context sees only their own rows)."""
+"""The signed-in customer's own orders, through the same selectors as the account pages (and,
+under them, RLS: a customer's context sees only their own rows). The address book: addresses.py."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from commerce.accounts.selectors import addresses_for
 from commerce.orders.selectors import order_for_customer, orders_for_customer
 
-from ..serializers.account import AddressSerializer, OrderDetailSerializer, OrderSummarySerializer
+from ..serializers.account import OrderDetailSerializer, OrderSummarySerializer
 from .catalog import request_store
 
 TAGS = ["account"]
@@ -39,13 +38,3 @@ class MyOrderView(generics.GenericAPIView):
         if order is None:
             raise Http404("No such order.")
         return Response(self.get_serializer(order).data)
-
-
-class MyAddressesView(generics.GenericAPIView):
-    serializer_class = AddressSerializer
-    pagination_class = None
-
-    @extend_schema(responses=AddressSerializer(many=True), operation_id="me_addresses_list", tags=TAGS)
-    def get(self, request: Request) -> Response:
-        """Your address book (the default first, as on the account page)."""
-        return Response(self.get_serializer(addresses_for(user=request.user), many=True).data)

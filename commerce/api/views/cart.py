@@ -131,7 +131,7 @@ class CartLineView(_CartView):
         cart_set_quantity(cart=cart, line_id=pk, quantity=data["quantity"])
         return self.respond(request, cart)
 
-    @extend_schema(responses=CartSerializer, operation_id="cart_lines_remove", tags=TAGS)
+    @extend_schema(responses={200: CartSerializer}, operation_id="cart_lines_remove", tags=TAGS)
     def delete(self, request: Request, pk: int) -> Response:
         cart = self.cart(request)
         cart_remove_line(cart=cart, line_id=pk)
@@ -152,7 +152,7 @@ class DiscountCodesView(_CartView):
 
 
 class DiscountCodeView(_CartView):
-    @extend_schema(responses=CartSerializer, operation_id="cart_discount_codes_remove", tags=TAGS)
+    @extend_schema(responses={200: CartSerializer}, operation_id="cart_discount_codes_remove", tags=TAGS)
     def delete(self, request: Request, code: str) -> Response:
         cart = self.cart(request)
         cart_remove_discount_code(cart=cart, code=code)
@@ -174,7 +174,7 @@ class GiftCardsView(_CartView):
 
 
 class GiftCardView(_CartView):
-    @extend_schema(responses=CartSerializer, operation_id="cart_gift_cards_remove", tags=TAGS)
+    @extend_schema(responses={200: CartSerializer}, operation_id="cart_gift_cards_remove", tags=TAGS)
     def delete(self, request: Request, pk: int) -> Response:
         cart = self.cart(request)
         cart_remove_gift_card(cart=cart, gift_card_id=pk)
