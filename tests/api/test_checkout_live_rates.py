@@ -7,14 +7,9 @@ from commerce.checkout.models import Checkout
 from commerce.shipping.fake_shippo import INVALID_STREET
 from tests.api.checkout_steps import ok, send
 
-# The shipping tests' fixtures (the fake Shippo server, a warehouse, a heavy product, a rate table).
-from tests.shipping.conftest import (  # noqa: F401
-    fake_shippo,
-    fake_shippo_server,
-    heavy_product,
-    table_rate,
-    warehouse,
-)
+# The shipping tests' fixtures (a warehouse, a heavy product, a rate table); the fake Shippo
+# server's fixtures are the whole suite's (tests/conftest.py).
+from tests.shipping.conftest import heavy_product, table_rate, warehouse  # noqa: F401
 
 pytestmark = [pytest.mark.api, pytest.mark.shipping, pytest.mark.django_db]
 ADDRESS = {
