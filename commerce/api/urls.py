@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import account, cart, catalog
+from .views import account, cart, catalog, staff_customers, staff_orders
 
 app_name = "api"
 
@@ -27,8 +27,20 @@ v1 = [
     path("cart/gift-cards/<int:pk>/", cart.GiftCardView.as_view(), name="cart_gift_card"),
 ]
 
+# Staff: orders and customers (issue 18, api-staff-orders).
+staff_orders_urls = [
+    path("orders/", staff_orders.StaffOrderListView.as_view(), name="staff_orders"),
+    path("orders/<int:pk>/", staff_orders.StaffOrderDetailView.as_view(), name="staff_order"),
+    path("orders/<int:pk>/fulfil/", staff_orders.StaffOrderFulfilView.as_view(), name="staff_order_fulfil"),
+    path("orders/<int:pk>/refunds/", staff_orders.StaffOrderRefundView.as_view(), name="staff_order_refund"),
+    path("orders/<int:pk>/notes/", staff_orders.StaffOrderNotesView.as_view(), name="staff_order_notes"),
+    path("customers/", staff_customers.StaffCustomerListView.as_view(), name="staff_customers"),
+    path("customers/<int:pk>/", staff_customers.StaffCustomerDetailView.as_view(), name="staff_customer"),
+]
+
 urlpatterns = [
     path("v1/", include(v1)),
+    path("v1/staff/", include(staff_orders_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file (?script), so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

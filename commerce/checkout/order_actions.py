@@ -17,8 +17,8 @@ from commerce.core.money import Money
 from commerce.orders.audit import order_log_staff_action
 from commerce.orders.models import Order, OrderEvent, OrderStatus
 from commerce.orders.stock import stock_restock
-from commerce.payments.models import Payment
-from commerce.payments.refunds import RefundLineRequest, refund_check_allowed
+from commerce.payments.models import Payment, Refund
+from commerce.payments.refunds import RefundLineRequest, refund_check_allowed, refund_idempotency_key
 
 from .lifecycle import order_abandon, order_refund, order_refund_to_gift_card
 
@@ -69,6 +69,16 @@ def order_staff_refund(
         data={"to": to, "request_key": request_key},
     )
     return order
+
+
+def refund_request_seen(*, order: Order, request_key: str) -> bool:
+    """Whether ``order_staff_refund`` already took a request with this key on ``order`` (to the card:
+    a refund row with its idempotency key; store credit: the timeline entry carrying the key)."""
+    key = refund_idempotency_key(order=order, request_key=request_key)
+    return (
+        Refund.objects.filter(idempotency_key=key).exists()
+        or order.events.filter(data__request_key=request_key).exists()
+    )
 
 
 def _card_money_left(order: Order) -> Decimal:

@@ -435,4 +435,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["commerce.api.schema.only_api_v1"],
+    # Several models have a ``status``: name each choice set (staff orders, issue 18).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "commerce.orders.models.OrderStatus",
+        "PaymentStatusEnum": "commerce.orders.models.PaymentStatus",  # an order's payment_status
+        "CardPaymentStatusEnum": "commerce.payments.models.Payment.Status",
+        "RefundStatusEnum": "commerce.payments.models.Refund.Status",
+        "FulfilmentStatusEnum": "commerce.orders.fulfilment_models.Fulfilment.Status",
+        "ReturnStatusEnum": "commerce.orders.fulfilment_models.ReturnRequest.Status",
+    },
 }
