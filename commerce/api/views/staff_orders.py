@@ -90,9 +90,11 @@ def filter_orders(orders: QuerySet[Order], query: dict[str, Any], user: Any) -> 
     return orders_search(orders, query["q"]) if query.get("q") else orders
 
 
-def order_detail_body(order: Order) -> dict[str, Any]:
-    """The order screen's contents, loaded fresh with its prefetch (a fixed number of queries)."""
-    order = Order.objects.select_related("store").get(pk=order.pk)
+def order_detail_body(order: Order, *, reload: bool = True) -> dict[str, Any]:
+    """The order screen's contents with its prefetch (a fixed number of queries, whatever the
+    number of lines, refunds, fulfilments or events); reloaded first after an action changed it."""
+    if reload:
+        order = Order.objects.select_related("store").get(pk=order.pk)
     prefetch_related_objects([order], *ORDER_INSPECT_PREFETCH)
     return StaffOrderDetailSerializer(order).data
 
@@ -122,7 +124,7 @@ class StaffOrderDetailView(StaffViewMixin, generics.GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         """One order as the order screen shows it: lines, payments, refunds, fulfilments, returns,
         internal notes and the timeline."""
-        return Response(order_detail_body(order_for_staff(request, pk, VIEW_ORDERS)))
+        return Response(order_detail_body(order_for_staff(request, pk, VIEW_ORDERS), reload=False))
 
 
 def _body(serializer_class: type, request: Request, **context: Any) -> dict[str, Any]:
