@@ -71,14 +71,15 @@ def order_staff_refund(
     return order
 
 
-def refund_request_seen(*, order: Order, request_key: str) -> bool:
-    """Whether ``order_staff_refund`` already took a request with this key on ``order`` (to the card:
-    a refund row with its idempotency key; store credit: the timeline entry carrying the key)."""
-    key = refund_idempotency_key(order=order, request_key=request_key)
-    return (
-        Refund.objects.filter(idempotency_key=key).exists()
-        or order.events.filter(data__request_key=request_key).exists()
-    )
+def refund_request_seen(*, order: Order, request_key: str) -> str | None:
+    """What ``order_staff_refund`` already did with this request key on ``order``: ``TO_CARD`` (a
+    refund row carries its idempotency key), ``TO_GIFT_CARD`` (the timeline entry carries the key)
+    or None (a new request)."""
+    if Refund.objects.filter(idempotency_key=refund_idempotency_key(order=order, request_key=request_key)).exists():
+        return TO_CARD
+    if order.events.filter(data__request_key=request_key).exists():
+        return TO_GIFT_CARD
+    return None
 
 
 def _card_money_left(order: Order) -> Decimal:

@@ -21,7 +21,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from commerce.checkout.order_actions import order_staff_refund, refund_request_seen
+from commerce.checkout.order_actions import TO_CARD, order_staff_refund, refund_request_seen
+from commerce.core.exceptions import CommerceError
 from commerce.orders.admin_views import ORDER_INSPECT_PREFETCH
 from commerce.orders.audit import order_add_staff_note
 from commerce.orders.fulfilment import FulfilLine, order_fulfil
@@ -34,7 +35,8 @@ from commerce.orders.list_filters import (
 )
 from commerce.orders.models import Order
 from commerce.orders.roles import FULFIL
-from commerce.payments.refunds import REFUND_UP_TO_LIMIT, RefundLineRequest
+from commerce.payments.models import Refund
+from commerce.payments.refunds import REFUND_UP_TO_LIMIT, RefundLineRequest, refund_idempotency_key
 from commerce.stores.admin_scope import scope_queryset
 
 from ..serializers.staff_orders import (
@@ -163,20 +165,42 @@ class StaffOrderFulfilView(StaffViewMixin, generics.GenericAPIView):
         return Response(order_detail_body(order), status=status.HTTP_201_CREATED)
 
 
-def refund_request_key(request: Request) -> str:
-    """The request's key: the ``Idempotency-Key`` header or ``client_key`` (the same if both)."""
+def refund_request_key(request: Request) -> tuple[str, str]:
+    """The request's key and where it came from: the ``Idempotency-Key`` header or ``client_key``
+    (the same if both)."""
     header = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     body = request.data.get("client_key") if isinstance(request.data, dict) else None
     if header and not KEY_PATTERN.fullmatch(header):
         raise ValidationError({IDEMPOTENCY_HEADER: ["Use 8 to 64 of A-Z a-z 0-9 . _ : -"]})
     if header and isinstance(body, str) and body and body != header:
         raise ValidationError({"client_key": [f"Differs from the {IDEMPOTENCY_HEADER} header."]})
-    key = header or (body if isinstance(body, str) else "")
-    if not key:
-        raise ValidationError(
-            {"client_key": [f"Send an {IDEMPOTENCY_HEADER} header or a client_key, so a retry refunds once."]}
+    if header:
+        return header, IDEMPOTENCY_HEADER
+    if isinstance(body, str) and body:
+        return body, "client_key"
+    raise ValidationError(
+        {"client_key": [f"Send an {IDEMPOTENCY_HEADER} header or a client_key, so a retry refunds once."]}
+    )
+
+
+def refund_replay_check(*, order: Order, request_key: str, done: str, data: dict[str, Any], field: str) -> None:
+    """A key already used on this order must come back with the same request (as Stripe answers a
+    reused key with other parameters): the same destination, and for a card refund the same amount
+    and lines where the repeat names them. Otherwise 400 ``idempotency_conflict``, nothing changes."""
+    same = done == data["to"]
+    if same and done == TO_CARD:
+        refund = Refund.objects.prefetch_related("lines").get(
+            idempotency_key=refund_idempotency_key(order=order, request_key=request_key)
         )
-    return key
+        asked = {(item["line_id"], item["quantity"], item["restock"]) for item in data["lines"]}
+        made = {(line.order_line_id, line.quantity, line.restock) for line in refund.lines.all()}
+        same = (data["amount"] is None or data["amount"] == refund.amount) and (not asked or asked == made)
+    if not same:
+        raise CommerceError(
+            "This key was already used for a different refund of this order; use a new key.",
+            field=field,
+            code="idempotency_conflict",
+        )
 
 
 class StaffOrderRefundView(StaffViewMixin, generics.GenericAPIView):
@@ -197,10 +221,12 @@ class StaffOrderRefundView(StaffViewMixin, generics.GenericAPIView):
         up to the store's limit (code ``refund_limit``). The same key refunds once: a repeat answers
         the order as it is, with the first refund in it."""
         order = order_for_staff(request, pk, REFUND_UP_TO_LIMIT)
-        key = refund_request_key(request)
+        key, field = refund_request_key(request)
         request_key = f"api-{key}"  # never the same as an admin form's token
-        seen = refund_request_seen(order=order, request_key=request_key)
-        data = _body(RefundRequestSerializer, request, order=order, check_lines=not seen)
+        done = refund_request_seen(order=order, request_key=request_key)
+        data = _body(RefundRequestSerializer, request, order=order, check_lines=done is None)
+        if done is not None:
+            refund_replay_check(order=order, request_key=request_key, done=done, data=data, field=field)
         amount = data["amount"]
         order_staff_refund(
             order=order,

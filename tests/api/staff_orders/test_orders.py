@@ -377,6 +377,27 @@ def test_a_retried_refund_refunds_once(staff, paid_order):
     assert (another.status_code, another.json()["field"]) == (400, "lines.0.quantity")
 
 
+def test_a_key_reused_for_a_different_refund_is_refused(staff, paid_order):
+    client, _ = staff(MANAGER)
+    order = paid_order(2)  # 45.00
+    assert refund(client, order, {"amount": "5.00"}, key="used-once-1").status_code == 201
+    before = snapshot(order)
+
+    other_amount = refund(client, order, {"amount": "6.00"}, key="used-once-1")
+    other_place = refund(client, order, {"to": "gift_card", "amount": "5.00"}, key="used-once-1")
+    by_body = refund(client, order, {"amount": "7.00", "client_key": "used-once-1"}, key=None)
+
+    for response, field in (
+        (other_amount, "Idempotency-Key"),
+        (other_place, "Idempotency-Key"),
+        (by_body, "client_key"),
+    ):
+        assert response.status_code == 400
+        assert (response.json()["error"], response.json()["field"]) == ("idempotency_conflict", field)
+    assert snapshot(order) == before and not GiftCard.objects.exists()
+    assert refund(client, order, {"amount": "5.00"}, key="used-once-1").status_code == 201  # the same request
+
+
 def test_store_credit_is_given_once_per_key(staff, paid_order):
     client, _ = staff(MANAGER)
     order = paid_order(1)
