@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.permissions import BasePermission
 
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER
 from commerce.api.views import staff_customers, staff_orders
@@ -108,6 +109,27 @@ def test_every_staff_view_names_its_token_scope():
     assert len(views) == 5 and {view.token_scope for view in views} == {"orders"}
     assert staff_customers.StaffCustomerListView.token_scope == "customers"
     assert staff_customers.StaffCustomerDetailView.token_scope == "customers"
+
+
+class RefuseEverything(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return False
+
+
+def test_the_projects_default_permission_classes_still_run_on_staff_views(staff, paid_order, settings):
+    """A default permission class (the API tokens' scope check) applies to staff views too."""
+    client, _ = staff(MANAGER)
+    order = paid_order(1)
+    assert client.get(url(order)).status_code == 200
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_PERMISSION_CLASSES": [
+            *settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
+            f"{__name__}.RefuseEverything",
+        ],
+    }
+    assert client.get(url(order)).status_code == 403
+    assert client.get("/api/v1/staff/customers/").status_code == 403
 
 
 def test_a_session_write_needs_the_csrf_token(staff, paid_order):
