@@ -32,6 +32,11 @@ staff_orders_urls = [
     path("orders/", staff_orders.StaffOrderListView.as_view(), name="staff_orders"),
     path("orders/<int:pk>/", staff_orders.StaffOrderDetailView.as_view(), name="staff_order"),
     path("orders/<int:pk>/fulfil/", staff_orders.StaffOrderFulfilView.as_view(), name="staff_order_fulfil"),
+    path(
+        "orders/<int:pk>/fulfilments/<int:fulfilment_id>/ship/",
+        staff_orders.StaffFulfilmentShipView.as_view(),
+        name="staff_fulfilment_ship",
+    ),
     path("orders/<int:pk>/refunds/", staff_orders.StaffOrderRefundView.as_view(), name="staff_order_refund"),
     path("orders/<int:pk>/notes/", staff_orders.StaffOrderNotesView.as_view(), name="staff_order_notes"),
     path("customers/", staff_customers.StaffCustomerListView.as_view(), name="staff_customers"),

@@ -288,6 +288,15 @@ class FulfilRequestSerializer(serializers.Serializer):
         return lines
 
 
+class ShipRequestSerializer(serializers.Serializer):
+    """The admin's *Mark shipped* form: carrier and tracking (the page is filled in for USPS, UPS,
+    FedEx and DHL when left empty)."""
+
+    carrier = serializers.CharField(required=False, default="", allow_blank=True, max_length=60)
+    tracking_number = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+    tracking_url = serializers.URLField(required=False, default="", allow_blank=True, max_length=500)
+
+
 class RefundRequestSerializer(serializers.Serializer):
     """The admin's refund form. To the card: an amount, or lines (their value, restocked if asked),
     or neither (everything left on the card). As store credit: an amount onto a gift card."""

@@ -1,7 +1,8 @@
 """Staff orders: the admin's order list (its filters and search), the order screen, and its fulfil,
-refund and note actions — through the same lookups, services and permission checks as the screens
-(``orders.fulfilment_views.order_for_staff``, ``orders.fulfilment.order_fulfil``,
-``checkout.order_actions.order_staff_refund``, ``orders.audit.order_add_staff_note``).
+ship, refund and note actions — through the same lookups, services and permission checks as the
+screens (``orders.fulfilment_views.order_for_staff``, ``orders.fulfilment.order_fulfil`` and
+``fulfilment_mark_shipped``, ``checkout.order_actions.order_staff_refund``,
+``orders.audit.order_add_staff_note``).
 
 Refunds are idempotent: each carries a key (the ``Idempotency-Key`` header or ``client_key``) that
 becomes the admin form's one-time token, so a retried, doubled or simultaneous request refunds once.
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet, prefetch_related_objects
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -25,7 +27,7 @@ from commerce.checkout.order_actions import TO_CARD, order_staff_refund, refund_
 from commerce.core.exceptions import CommerceError
 from commerce.orders.admin_views import ORDER_INSPECT_PREFETCH
 from commerce.orders.audit import order_add_staff_note
-from commerce.orders.fulfilment import FulfilLine, order_fulfil
+from commerce.orders.fulfilment import FulfilLine, fulfilment_mark_shipped, order_fulfil
 from commerce.orders.fulfilment_views import order_for_staff
 from commerce.orders.list_filters import (
     orders_by_discount,
@@ -33,7 +35,7 @@ from commerce.orders.list_filters import (
     orders_search,
     orders_with_returns_waiting,
 )
-from commerce.orders.models import Order
+from commerce.orders.models import Fulfilment, Order
 from commerce.orders.roles import FULFIL
 from commerce.payments.models import Refund
 from commerce.payments.refunds import REFUND_UP_TO_LIMIT, RefundLineRequest, refund_idempotency_key
@@ -43,6 +45,7 @@ from ..serializers.staff_orders import (
     FulfilRequestSerializer,
     NoteRequestSerializer,
     RefundRequestSerializer,
+    ShipRequestSerializer,
     StaffOrderDetailSerializer,
     StaffOrderQuerySerializer,
     StaffOrderSummarySerializer,
@@ -163,6 +166,29 @@ class StaffOrderFulfilView(StaffViewMixin, generics.GenericAPIView):
             actor=request.user,
         )
         return Response(order_detail_body(order), status=status.HTTP_201_CREATED)
+
+
+class StaffFulfilmentShipView(StaffViewMixin, generics.GenericAPIView):
+    token_scope = SCOPE
+    staff_permissions = {"POST": (FULFIL,)}
+    serializer_class = ShipRequestSerializer
+
+    @extend_schema(
+        request=ShipRequestSerializer,
+        responses={200: StaffOrderDetailSerializer},
+        operation_id="staff_orders_fulfilment_ship",
+        tags=TAGS,
+    )
+    def post(self, request: Request, pk: int, fulfilment_id: int) -> Response:
+        """Mark a pending fulfilment shipped with its carrier and tracking; the customer is emailed
+        once. Already shipped: a 400 on ``tracking_number``."""
+        order = order_for_staff(request, pk, FULFIL)
+        fulfilment = Fulfilment.objects.filter(pk=fulfilment_id, order=order).first()
+        if fulfilment is None:
+            raise Http404("No such fulfilment.")
+        data = _body(ShipRequestSerializer, request)
+        fulfilment_mark_shipped(fulfilment=fulfilment, actor=request.user, **data)
+        return Response(order_detail_body(order))
 
 
 def refund_request_key(request: Request) -> tuple[str, str]:

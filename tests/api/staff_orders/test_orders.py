@@ -106,7 +106,8 @@ def test_each_role_may_do_what_it_may_in_the_admin(staff, paid_order, role, expe
 def test_every_staff_view_names_its_token_scope():
     views = [getattr(staff_orders, name) for name in dir(staff_orders) if name.startswith("StaffOrder")]
     views = [view for view in views if hasattr(view, "staff_permissions")]
-    assert len(views) == 5 and {view.token_scope for view in views} == {"orders"}
+    views += [staff_orders.StaffFulfilmentShipView]
+    assert len(views) == 6 and {view.token_scope for view in views} == {"orders"}
     assert staff_customers.StaffCustomerListView.token_scope == "customers"
     assert staff_customers.StaffCustomerDetailView.token_scope == "customers"
 
@@ -313,6 +314,23 @@ def test_fulfil_one_unit_with_tracking_then_the_rest(staff, paid_order, django_c
     assert rest.status_code == 201
     assert rest.json()["status"] == "fulfilled"
     assert [f["status"] for f in rest.json()["fulfilments"]] == ["shipped", "pending"]
+
+    pending = rest.json()["fulfilments"][1]["id"]
+    ship_url = url(order, f"fulfilments/{pending}/ship")
+    with django_capture_on_commit_callbacks(execute=False) as emails:
+        shipped = post(client, ship_url, {"carrier": "DHL", "tracking_number": "JD01"})
+    assert shipped.status_code == 200, shipped.json()
+    second = shipped.json()["fulfilments"][1]
+    assert (second["status"], second["tracking_url"]) == (
+        "shipped",
+        "https://www.dhl.com/en/express/tracking.html?AWB=JD01",
+    )
+    assert len(emails) == 1
+    again = post(client, ship_url, {"carrier": "DHL", "tracking_number": "JD02"})
+    assert (again.status_code, again.json()["field"]) == (400, "tracking_number")
+    assert post(client, url(order, "fulfilments/999999/ship"), {}).status_code == 404
+    customer_service, _ = staff(CUSTOMER_SERVICE)
+    assert post(customer_service, ship_url, {}).status_code == 403
 
 
 @pytest.mark.parametrize(

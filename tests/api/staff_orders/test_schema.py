@@ -14,6 +14,7 @@ def test_the_staff_endpoints_are_documented_with_their_errors(client, store):
         "/api/v1/staff/orders/",
         "/api/v1/staff/orders/{id}/",
         "/api/v1/staff/orders/{id}/fulfil/",
+        "/api/v1/staff/orders/{id}/fulfilments/{fulfilment_id}/ship/",
         "/api/v1/staff/orders/{id}/refunds/",
         "/api/v1/staff/orders/{id}/notes/",
         "/api/v1/staff/customers/",
