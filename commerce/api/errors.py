@@ -23,6 +23,7 @@ from rest_framework.views import exception_handler
 from commerce.core.exceptions import CommerceError, NotFound
 
 NON_FIELD = "non_field_errors"
+NON_FIELD_DJANGO = "__all__"  # a model's clean() error that concerns no one field
 
 
 class FieldReasonSerializer(serializers.Serializer):
@@ -50,7 +51,7 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str | None]]:
     if isinstance(detail, dict):
         items: list[dict[str, str | None]] = []
         for key, value in detail.items():
-            name = "" if key == NON_FIELD else str(key)
+            name = "" if key in (NON_FIELD, NON_FIELD_DJANGO) else str(key)
             items += _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
         return items
     if isinstance(detail, list):

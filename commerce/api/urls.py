@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import account, cart, catalog, staff_customers, staff_orders
+from .views import (
+    account,
+    cart,
+    catalog,
+    staff_customers,
+    staff_discounts,
+    staff_gift_cards,
+    staff_inventory,
+    staff_orders,
+    staff_token,
+)
 
 app_name = "api"
 
@@ -43,8 +53,70 @@ staff_orders_urls = [
     path("customers/<int:pk>/", staff_customers.StaffCustomerDetailView.as_view(), name="staff_customer"),
 ]
 
+# API tokens (issue 18): the calling token describes itself.
+staff_token_urls = [
+    path("token/", staff_token.TokenInfoView.as_view(), name="staff_token"),
+]
+
+# --- staff: inventory, discounts, gift cards (issue 18, api-staff-catalog) ---
+staff_inventory_urls = [
+    path("inventory/levels/", staff_inventory.StockLevelsView.as_view(), name="staff_inventory_levels"),
+    path("inventory/locations/", staff_inventory.StockLocationsView.as_view(), name="staff_inventory_locations"),
+    path("inventory/adjustments/", staff_inventory.StockAdjustmentsView.as_view(), name="staff_inventory_adjustments"),
+    path("inventory/transfers/", staff_inventory.StockTransfersView.as_view(), name="staff_inventory_transfers"),
+    path(
+        "inventory/variants/<int:variant_id>/movements/",
+        staff_inventory.VariantMovementsView.as_view(),
+        name="staff_inventory_variant_movements",
+    ),
+]
+staff_discounts_urls = [
+    path("discounts/", staff_discounts.DiscountsView.as_view(), name="staff_discounts"),
+    path("discounts/<int:pk>/", staff_discounts.DiscountView.as_view(), name="staff_discount"),
+    path(
+        "discounts/<int:pk>/deactivate/",
+        staff_discounts.DiscountDeactivateView.as_view(),
+        name="staff_discount_deactivate",
+    ),
+    path("discounts/<int:pk>/publish/", staff_discounts.DiscountPublishView.as_view(), name="staff_discount_publish"),
+    path("discounts/<int:pk>/codes/", staff_discounts.DiscountCodesView.as_view(), name="staff_discount_codes"),
+    path(
+        "discounts/<int:pk>/codes/generate/",
+        staff_discounts.DiscountCodesGenerateView.as_view(),
+        name="staff_discount_codes_generate",
+    ),
+    path(
+        "discounts/<int:pk>/codes/<int:code_id>/disable/",
+        staff_discounts.DiscountCodeDisableView.as_view(),
+        name="staff_discount_code_disable",
+    ),
+    path(
+        "discounts/<int:pk>/codes/<int:code_id>/enable/",
+        staff_discounts.DiscountCodeEnableView.as_view(),
+        name="staff_discount_code_enable",
+    ),
+]
+staff_gift_cards_urls = [
+    path("gift-cards/", staff_gift_cards.GiftCardsView.as_view(), name="staff_gift_cards"),
+    path("gift-cards/<int:pk>/", staff_gift_cards.GiftCardView.as_view(), name="staff_gift_card"),
+    path(
+        "gift-cards/<int:pk>/disable/", staff_gift_cards.GiftCardDisableView.as_view(), name="staff_gift_card_disable"
+    ),
+    path("gift-cards/<int:pk>/enable/", staff_gift_cards.GiftCardEnableView.as_view(), name="staff_gift_card_enable"),
+    path(
+        "gift-cards/<int:pk>/adjustments/",
+        staff_gift_cards.GiftCardAdjustmentsView.as_view(),
+        name="staff_gift_card_adjustments",
+    ),
+]
+# --- end staff: inventory, discounts, gift cards ---
+
 urlpatterns = [
     path("v1/", include(v1)),
+    path("v1/staff/", include(staff_token_urls)),
+    path("v1/staff/", include(staff_inventory_urls)),
+    path("v1/staff/", include(staff_discounts_urls)),
+    path("v1/staff/", include(staff_gift_cards_urls)),
     path("v1/staff/", include(staff_orders_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file (?script), so the page needs no inline script.

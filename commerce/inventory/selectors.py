@@ -13,7 +13,7 @@ from commerce.catalog.availability import with_available_stock
 from commerce.catalog.models import ProductVariant
 from commerce.stores.staff_scope import staff_store_ids
 
-from .models import StockLevel, StockLocation
+from .models import StockLevel, StockLocation, StockMovement
 
 
 def stock_levels_for_staff(user: Any) -> QuerySet[StockLevel]:
@@ -71,3 +71,11 @@ def low_stock_variants(*, user: Any, limit: int = 10) -> list[LowStockRow]:
         )
         for v in variants
     ]
+
+
+def stock_movements_for_staff(user: Any, *, variant_id: int) -> QuerySet[StockMovement]:
+    """A variant's movement history at the user's stores' locations, newest first."""
+    movements = StockMovement.objects.filter(level__variant_id=variant_id).select_related("level__location", "actor")
+    store_ids = staff_store_ids(user)
+    movements = movements if store_ids is None else movements.filter(level__location__store_id__in=store_ids)
+    return movements.order_by("-created_at", "-pk")

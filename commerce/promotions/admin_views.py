@@ -34,6 +34,7 @@ from commerce.stores.admin_scope import StoreScopedFormMixin, StoreScopedSnippet
 from commerce.stores.models import Store
 
 from .discount_codes import MAX_COUNT, MIN_LENGTH, discount_codes_csv, discount_codes_generate
+from .discount_editing import PUBLISH_DISCOUNT, TARGET_FIELDS, discount_code_problem, discount_problems
 from .discount_rules import discount_status_q, normalize_code
 from .models import Discount, DiscountCode
 
@@ -90,9 +91,6 @@ class DiscountIndexView(IndexView):
         return buttons
 
 
-PUBLISH_DISCOUNT = "promotions.publish_discount"
-
-
 class DiscountAdminForm(WagtailAdminModelForm):
     """The checks a discount must pass before it is saved (the database enforces the first three too)."""
 
@@ -117,19 +115,19 @@ class DiscountAdminForm(WagtailAdminModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self._check_publishing()
-        value_type, value = data.get("value_type"), data.get("value")
-        if value_type in (Discount.ValueType.PERCENTAGE, Discount.ValueType.FIXED) and value is not None:
-            if value <= 0:
-                self.add_error("value", "Enter a value above zero.")
-            elif value_type == Discount.ValueType.PERCENTAGE and value > 100:
-                self.add_error("value", "A percentage cannot be more than 100.")
-        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", "The end must be after the start.")
-        targets = [data.get(name) for name in ("products", "collections", "categories")]
-        if data.get("target") == Discount.Target.PRODUCTS and not any(t is not None and t.exists() for t in targets):
-            self.add_error("target", "Choose at least one product, collection or category.")
-        self._check_store(data)
+        problems = discount_problems(
+            store=data.get("store"),
+            value_type=data.get("value_type"),
+            value=data.get("value"),
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            target=data.get("target"),
+            targets={name: data.get(name) for name in TARGET_FIELDS},
+            usage_limit=data.get("usage_limit"),
+            instance=self.instance if self.instance.pk else None,
+        )
+        for field, reason in problems:
+            self.add_error(field if field in self.fields else None, reason)
         return data
 
     def _check_publishing(self) -> None:
@@ -141,18 +139,6 @@ class DiscountAdminForm(WagtailAdminModelForm):
             self.instance.is_active = False
         elif Discount.objects.filter(pk=self.instance.pk, is_active=True).exists():
             self.add_error(None, "This discount is live: only a manager can change it (or unpublish it first).")
-
-    def _check_store(self, data: dict[str, Any]) -> None:
-        store = data.get("store")
-        if store is None:
-            return
-        if self.instance.pk and self.instance.store_id != store.pk and self.instance.codes.exists():
-            self.add_error("store", "This discount has codes in its store; it cannot move to another store.")
-        root = store.site.root_page
-        for name, model in (("products", ProductPage), ("collections", CollectionPage)):
-            chosen = data.get(name)
-            if chosen is not None and chosen.exclude(pk__in=model.objects.descendant_of(root)).exists():
-                self.add_error(name, f"Choose only {name} of {store}.")
 
 
 class DiscountViewSet(StoreScopedSnippetViewSet):
@@ -231,11 +217,9 @@ class DiscountCodeAdminForm(WagtailAdminModelForm):
         if discount is None or not code:
             return data
         self.instance.store_id = discount.store_id
-        clashes = DiscountCode.objects.annotate(code_upper=Upper("code")).filter(
-            store_id=discount.store_id, code_upper=code
-        )
-        if clashes.exclude(pk=self.instance.pk).exists():
-            self.add_error("code", f"{code} is already a code in {discount.store}.")
+        problem = discount_code_problem(store_id=discount.store_id, code=code, exclude_pk=self.instance.pk)
+        if problem:
+            self.add_error("code", problem)
         return data
 
 
@@ -252,7 +236,7 @@ class DiscountCodeViewSet(StoreScopedSnippetViewSet):
     search_fields = ["code"]
     search_backend_name = None
     edit_handler = ObjectList(
-        [FieldPanel("discount"), FieldPanel("code"), FieldPanel("usage_limit")],
+        [FieldPanel("discount"), FieldPanel("code"), FieldPanel("usage_limit"), FieldPanel("is_active")],
         base_form_class=DiscountCodeAdminForm,
     )
 

@@ -190,7 +190,7 @@ def candidates_load(ctx: DiscountContext) -> tuple[list[Candidate], list[tuple[s
     for normalized, as_typed in typed.items():
         code = found.get(normalized)
         label = as_typed.strip()
-        if code is None or not code.discount.is_active:
+        if code is None or not code.is_active or not code.discount.is_active:
             unknown.append((as_typed, not_a_code(label)))
         elif code.discount_id in by_discount:  # a second code of the same discount
             message = f"{label} cannot be combined with {code.discount.name}."

@@ -142,7 +142,7 @@ def discount_code_live(*, store: Store, code: str, now: datetime) -> DiscountCod
     not ended, neither it nor its discount used up); None otherwise, the same None for a code that
     does not exist, so the answer to a shopper typing it tells no guesser which codes exist."""
     found = discount_code_find(store=store, code=code)
-    if found is None:
+    if found is None or not found.is_active:
         return None
     label = code.strip()
     if rules.status_problem(found.discount, label=label, now=now, uses=found.discount.times_used) is not None:

@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, re_path, reverse
@@ -35,16 +34,13 @@ from commerce.orders.admin_views import register_in_sales_menu as _register_in_s
 from commerce.stores.admin_scope import StoreScopedFormMixin, scope_queryset
 from commerce.stores.models import Store
 
-from .gift_card_selectors import gift_card_ledger, gift_cards_unexpired
+from .gift_card_selectors import gift_card_ledger, gift_cards_search, gift_cards_unexpired
+from .gift_card_staff import gift_card_issue_by_staff, gift_card_set_active
 from .gift_cards import (
     BULK_MAX,
-    CODE_LENGTH,
     gift_card_adjust,
-    gift_card_code_normalise,
     gift_card_format,
-    gift_card_issue,
     gift_card_recipient,
-    gift_card_send_code_later,
     gift_cards_issue_bulk,
 )
 from .models import GiftCard
@@ -81,16 +77,7 @@ class GiftCardSearchHandler(BaseSearchHandler):
     part of a code, so the search cannot be used to read codes out a few characters at a time."""
 
     def search_queryset(self, queryset: QuerySet[GiftCard], search_term: str, **kwargs: Any) -> QuerySet[GiftCard]:
-        term = search_term.strip()
-        if not term:
-            return queryset
-        query = Q(recipient_email__icontains=term)
-        code = gift_card_code_normalise(term)
-        if code.isalnum() and len(code) == 4:
-            query |= Q(code__endswith=code)
-        elif code.isalnum() and len(code) == CODE_LENGTH:
-            query |= Q(code=code)
-        return queryset.filter(query)
+        return gift_cards_search(queryset, search_term)
 
 
 # Forms -----------------------------------------------------------------------------------------
@@ -174,6 +161,11 @@ class GiftCardInspectView(InspectView):
                 if self.permission_helper.user_can_adjust(self.request.user)
                 else ""
             ),
+            set_active_url=(
+                self.url_helper.get_action_url("set_active", self.pk_quoted)
+                if self.permission_helper.user_can_adjust(self.request.user)
+                else ""
+            ),
             **kwargs,
         )
 
@@ -211,18 +203,14 @@ class GiftCardIssueView(StoreScopedFormMixin, _ServiceFormMixin, WMABaseView, Fo
     def perform(self, form: forms.Form) -> HttpResponse:
         data = form.cleaned_data
         store: Store = data["store"]
-        with transaction.atomic():
-            card = gift_card_issue(
-                store=store,
-                value=Money(data["value"], store.currency),
-                expires_at=data["expires_at"],
-                customer=data["customer_email"],
-                recipient_email=data["recipient_email"],
-                actor=self.request.user,
-            )
-            emailed_to = gift_card_recipient(card)
-            if emailed_to:
-                gift_card_send_code_later(gift_card=card)
+        card, emailed_to = gift_card_issue_by_staff(
+            store=store,
+            value=Money(data["value"], store.currency),
+            expires_at=data["expires_at"],
+            customer=data["customer_email"],
+            recipient_email=data["recipient_email"],
+            actor=self.request.user,
+        )
         emailed = f" It is being emailed to {emailed_to}." if emailed_to else ""
         messages.success(
             self.request,
@@ -297,6 +285,22 @@ class GiftCardAdjustView(_ServiceFormMixin, InstanceSpecificView, FormView):
         return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
 
 
+class GiftCardSetActiveView(InstanceSpecificView):
+    """POST only: disable or enable the card (``gift_card_set_active``), then back to its page."""
+
+    http_method_names = ["post"]
+
+    def check_action_permitted(self, user: Any) -> bool:
+        return self.permission_helper.user_can_adjust(user)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        active = request.POST.get("active") == "1"
+        card = gift_card_set_active(gift_card=self.instance, active=active)
+        state = "enabled: it can pay again" if active else "disabled: it cannot pay until enabled again"
+        messages.success(request, f"Gift card {card.masked_code} {state}.")
+        return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
+
+
 # The ModelAdmin: configuration only -----------------------------------------------------------
 
 
@@ -353,6 +357,10 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
         self.check_object_in_scope(request, instance_pk)
         return GiftCardAdjustView.as_view(model_admin=self, instance_pk=instance_pk)(request)
 
+    def set_active_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        self.check_object_in_scope(request, instance_pk)
+        return GiftCardSetActiveView.as_view(model_admin=self, instance_pk=instance_pk)(request)
+
     def get_admin_urls_for_registration(self) -> tuple[URLPattern, ...]:
         base, name = self.url_helper.base_url_path, self.url_helper.get_action_url_name
         return (
@@ -360,6 +368,9 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
             re_path(rf"^{base}/issue/$", self.issue_view, name=name("issue")),
             re_path(rf"^{base}/issue-bulk/$", self.issue_bulk_view, name=name("issue_bulk")),
             re_path(self.url_helper.get_action_url_pattern("adjust"), self.adjust_view, name=name("adjust")),
+            re_path(
+                self.url_helper.get_action_url_pattern("set_active"), self.set_active_view, name=name("set_active")
+            ),
         )
 
 

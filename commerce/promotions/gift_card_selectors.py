@@ -11,6 +11,7 @@ from django.utils import timezone
 from commerce.core.money import Money
 from commerce.stores.models import Store
 
+from .gift_cards import CODE_LENGTH, gift_card_code_normalise
 from .models import GiftCard, GiftCardTransaction
 
 
@@ -30,6 +31,22 @@ def gift_card_ledger(gift_card: GiftCard) -> list[GiftCardTransaction]:
         .select_related("order", "actor")
         .order_by("created_at", "pk")
     )
+
+
+def gift_cards_search(queryset: QuerySet[GiftCard], term: str) -> QuerySet[GiftCard]:
+    """Cards matching a staff search: by recipient email, by the last four characters, or by a
+    whole code — never by any other part of a code, so a search cannot read codes out a few
+    characters at a time."""
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    query = Q(recipient_email__icontains=term)
+    code = gift_card_code_normalise(term)
+    if code.isalnum() and len(code) == 4:
+        query |= Q(code__endswith=code)
+    elif code.isalnum() and len(code) == CODE_LENGTH:
+        query |= Q(code=code)
+    return queryset.filter(query)
 
 
 def gift_cards_unexpired(now: datetime) -> Q:

@@ -110,6 +110,9 @@ class DiscountCode(models.Model):
     code = models.CharField(max_length=40)
     usage_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Uses of this code. 1: single use.")
     times_used = models.PositiveIntegerField(default=0, editable=False)
+    # A disabled code answers like an unknown one; it is kept (not deleted) because redemptions
+    # reference it and enabling it again restores it with its limit and count.
+    is_active = models.BooleanField("enabled", default=True, help_text="Disabled codes cannot be used.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -396,7 +396,8 @@ MAGPIE_THROTTLES: dict[str, tuple[int, int]] = {
     "stock_hold": (5, 3600),  # placing an order that reserves stock, per visitor
     "staff_invitation": (10, 3600),  # accepting a staff invitation (the link's page)
     "api_anon": (600, 60),  # JSON API, per client address
-    "api_user": (1200, 60),  # JSON API, per signed-in user or token
+    "api_user": (1200, 60),  # JSON API, per signed-in user
+    "api_token": (600, 60),  # JSON API, per API token (integrations)
 }
 # Where the counters live: Redis (shared by every process) when REDIS_URL is set.
 MAGPIE_THROTTLE_STORAGE = REDIS_URL or "memory://"
@@ -413,8 +414,16 @@ INSIGHTS_DAILY_AI_QUESTIONS = int(env("INSIGHTS_DAILY_AI_QUESTIONS", "50") or 50
 
 # JSON API (commerce.api): Django REST Framework with drf-spectacular's OpenAPI 3 schema.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The session first, so an anonymous caller gets 403 not_authenticated; a Bearer token second.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "commerce.api.authentication.BearerTokenAuthentication",
+    ],
+    # Token requests need the view's token_scope (commerce.api.permissions); then signed in.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "commerce.api.permissions.TokenScopePermission",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["commerce.api.throttling.ApiThrottle"],
     "DEFAULT_PAGINATION_CLASS": "commerce.api.pagination.ApiPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -435,7 +444,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["commerce.api.schema.only_api_v1"],
-    # Several models have a ``status``: name each choice set (staff orders, issue 18).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "commerce.api.schema.positive_path_ids",
+    ],
+    # Choice sets whose field names other models share (staff endpoints, issue 18).
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "commerce.orders.models.OrderStatus",
         "PaymentStatusEnum": "commerce.orders.models.PaymentStatus",  # an order's payment_status
@@ -443,5 +456,11 @@ SPECTACULAR_SETTINGS = {
         "RefundStatusEnum": "commerce.payments.models.Refund.Status",
         "FulfilmentStatusEnum": "commerce.orders.fulfilment_models.Fulfilment.Status",
         "ReturnStatusEnum": "commerce.orders.fulfilment_models.ReturnRequest.Status",
+        "ReturnReasonEnum": "commerce.orders.models.ReturnReason",
+        "StockAdjustmentReasonEnum": "commerce.inventory.models.AdjustmentReason",
+        "StockMovementKindEnum": "commerce.inventory.models.MovementKind",
+        "DiscountKindEnum": "commerce.promotions.models.Discount.Kind",
+        "DiscountStatusEnum": "commerce.promotions.models.Discount.Status",
+        "GiftCardTransactionKindEnum": "commerce.promotions.models.GiftCardTransaction.Kind",
     },
 }

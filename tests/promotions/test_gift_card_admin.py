@@ -163,6 +163,38 @@ def test_adjust_needs_a_reason_and_never_goes_below_zero(superuser_client, card)
     assert_ledger_consistent(card)
 
 
+def test_disable_and_enable_from_the_inspect_page_keep_the_balance(superuser_client, card, store):
+    url = gift_card_admin_url("set_active", card.pk)
+    page = superuser_client.get(gift_card_admin_url("inspect", card.pk)).content.decode()
+    assert url in page and "Disable card" in page
+
+    assert superuser_client.get(url).status_code == 405  # a GET never writes
+    disabled = superuser_client.post(url, {"active": "0"})
+
+    assert (disabled.status_code, disabled["Location"]) == (302, gift_card_admin_url("inspect", card.pk))
+    card.refresh_from_db()
+    assert (card.is_active, card.balance) == (False, Decimal("50.00"))
+    assert "Enable card" in superuser_client.get(gift_card_admin_url("inspect", card.pk)).content.decode()
+    superuser_client.post(url, {"active": "1"})
+    card.refresh_from_db()
+    assert card.is_active
+
+
+def test_only_who_may_adjust_may_disable(card, django_user_model):
+    viewer = django_user_model.objects.create_user(email="viewer@example.com", password="x" * 12, is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_giftcard"]))
+    client = Client()
+    client.force_login(viewer)
+
+    page = client.get(gift_card_admin_url("inspect", card.pk))
+    response = client.post(gift_card_admin_url("set_active", card.pk), {"active": "0"})
+
+    assert page.status_code == 200 and "Disable card" not in page.content.decode()
+    assert response.status_code in (302, 403)
+    card.refresh_from_db()
+    assert card.is_active
+
+
 @pytest.mark.parametrize("action", ["create", "edit", "delete", "history"])
 def test_there_is_no_create_edit_or_delete_url(action):
     with pytest.raises(NoReverseMatch):

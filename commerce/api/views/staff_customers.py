@@ -23,20 +23,21 @@ from commerce.people.selectors import (
     customers_search,
 )
 
+from ..model_permissions import StaffPermissionsMixin
 from ..serializers.staff_customers import (
     StaffCustomerDetailSerializer,
     StaffCustomerQuerySerializer,
     StaffCustomerSummarySerializer,
 )
-from ..staff_access import StaffViewMixin, staff_store
+from ..staff_access import staff_store
 
 SCOPE = "customers"  # API tokens need customers:read for GET, customers:write otherwise
 TAGS = ["staff customers"]
 
 
-class StaffCustomerListView(StaffViewMixin, generics.ListAPIView):
+class StaffCustomerListView(StaffPermissionsMixin, generics.ListAPIView):
     token_scope = SCOPE
-    staff_permissions = {"GET": (VIEW_CUSTOMERS,)}
+    required_permissions = {"GET": (VIEW_CUSTOMERS,)}
     serializer_class = StaffCustomerSummarySerializer
 
     def get_queryset(self) -> QuerySet[User]:
@@ -60,9 +61,9 @@ class StaffCustomerListView(StaffViewMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class StaffCustomerDetailView(StaffViewMixin, generics.GenericAPIView):
+class StaffCustomerDetailView(StaffPermissionsMixin, generics.GenericAPIView):
     token_scope = SCOPE
-    staff_permissions = {"GET": (VIEW_CUSTOMERS,)}
+    required_permissions = {"GET": (VIEW_CUSTOMERS,)}
     serializer_class = StaffCustomerDetailSerializer
 
     @extend_schema(operation_id="staff_customers_retrieve", tags=TAGS)

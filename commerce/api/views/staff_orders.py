@@ -41,6 +41,7 @@ from commerce.payments.models import Refund
 from commerce.payments.refunds import REFUND_UP_TO_LIMIT, RefundLineRequest, refund_idempotency_key
 from commerce.stores.admin_scope import scope_queryset
 
+from ..model_permissions import StaffPermissionsMixin
 from ..serializers.staff_orders import (
     FulfilRequestSerializer,
     NoteRequestSerializer,
@@ -50,7 +51,7 @@ from ..serializers.staff_orders import (
     StaffOrderQuerySerializer,
     StaffOrderSummarySerializer,
 )
-from ..staff_access import StaffViewMixin, staff_store
+from ..staff_access import staff_store
 
 SCOPE = "orders"  # API tokens need orders:read for GET, orders:write otherwise
 TAGS = ["staff orders"]
@@ -104,9 +105,9 @@ def order_detail_body(order: Order, *, reload: bool = True) -> dict[str, Any]:
     return StaffOrderDetailSerializer(order).data
 
 
-class StaffOrderListView(StaffViewMixin, generics.ListAPIView):
+class StaffOrderListView(StaffPermissionsMixin, generics.ListAPIView):
     token_scope = SCOPE
-    staff_permissions = {"GET": (VIEW_ORDERS,)}
+    required_permissions = {"GET": (VIEW_ORDERS,)}
     serializer_class = StaffOrderSummarySerializer
 
     def get_queryset(self) -> QuerySet[Order]:
@@ -120,9 +121,9 @@ class StaffOrderListView(StaffViewMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class StaffOrderDetailView(StaffViewMixin, generics.GenericAPIView):
+class StaffOrderDetailView(StaffPermissionsMixin, generics.GenericAPIView):
     token_scope = SCOPE
-    staff_permissions = {"GET": (VIEW_ORDERS,)}
+    required_permissions = {"GET": (VIEW_ORDERS,)}
     serializer_class = StaffOrderDetailSerializer
 
     @extend_schema(operation_id="staff_orders_retrieve", tags=TAGS)
@@ -138,9 +139,9 @@ def _body(serializer_class: type, request: Request, **context: Any) -> dict[str,
     return serializer.validated_data
 
 
-class StaffOrderFulfilView(StaffViewMixin, generics.GenericAPIView):
+class StaffOrderFulfilView(StaffPermissionsMixin, generics.GenericAPIView):
     token_scope = SCOPE
-    staff_permissions = {"POST": (FULFIL,)}
+    required_permissions = {"POST": (FULFIL,)}
     serializer_class = FulfilRequestSerializer
 
     @extend_schema(
@@ -168,9 +169,9 @@ class StaffOrderFulfilView(StaffViewMixin, generics.GenericAPIView):
         return Response(order_detail_body(order), status=status.HTTP_201_CREATED)
 
 
-class StaffFulfilmentShipView(StaffViewMixin, generics.GenericAPIView):
+class StaffFulfilmentShipView(StaffPermissionsMixin, generics.GenericAPIView):
     token_scope = SCOPE
-    staff_permissions = {"POST": (FULFIL,)}
+    required_permissions = {"POST": (FULFIL,)}
     serializer_class = ShipRequestSerializer
 
     @extend_schema(
@@ -229,9 +230,9 @@ def refund_replay_check(*, order: Order, request_key: str, done: str, data: dict
         )
 
 
-class StaffOrderRefundView(StaffViewMixin, generics.GenericAPIView):
+class StaffOrderRefundView(StaffPermissionsMixin, generics.GenericAPIView):
     token_scope = SCOPE
-    staff_permissions = {"POST": (REFUND_UP_TO_LIMIT,)}
+    required_permissions = {"POST": (REFUND_UP_TO_LIMIT,)}
     serializer_class = RefundRequestSerializer
 
     @extend_schema(
@@ -268,9 +269,9 @@ class StaffOrderRefundView(StaffViewMixin, generics.GenericAPIView):
         return Response(order_detail_body(order), status=status.HTTP_201_CREATED)
 
 
-class StaffOrderNotesView(StaffViewMixin, generics.GenericAPIView):
+class StaffOrderNotesView(StaffPermissionsMixin, generics.GenericAPIView):
     token_scope = SCOPE
-    staff_permissions = {"POST": (ACT_ON_ORDERS,)}
+    required_permissions = {"POST": (ACT_ON_ORDERS,)}
     serializer_class = NoteRequestSerializer
 
     @extend_schema(

@@ -218,6 +218,20 @@ STAFF_OWNED: tuple[Protected, ...] = (
         "questions to the insights assistant: the asker's own; staff of every store read the log",
     ),
     Protected("insights.AssistantUsage", owned_by_user("user_id"), "the asker's AI questions per day"),
+    # API tokens (issue 18): the owner sees their own; staff of every store see all; staff limited
+    # to some stores see the tokens limited to stores among theirs (to list and revoke them).
+    Protected(
+        "api.ApiToken",
+        any_of(
+            owned_by_user("owner_id"),
+            f"({ROLE} = 'staff' AND (SELECT rls_all_stores()))",
+            f"({ROLE} = 'staff' AND NOT all_stores"  # noqa: S608 - policy text from constants
+            " AND EXISTS (SELECT 1 FROM {api.ApiToken.stores} AS link WHERE link.apitoken_id = {self}.id)"
+            " AND NOT EXISTS (SELECT 1 FROM {api.ApiToken.stores} AS link WHERE link.apitoken_id = {self}.id"
+            " AND link.store_id <> ALL ((SELECT rls_store_ids())::bigint[])))",
+        ),
+        "API tokens: the owner's own; staff of every store, or of every store the token is limited to",
+    ),
 )
 
 ALL_ENTRIES: tuple[Protected | StoreScoped, ...] = REGISTRY + STORE_SCOPED + STAFF_ONLY + STAFF_OWNED

@@ -10,13 +10,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.permissions import BasePermission
 
 from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, MARKETER, OWNER
 from commerce.api.views import staff_customers, staff_orders
 from commerce.orders.models import Fulfilment, Order, OrderEvent
 from commerce.payments.models import Refund
 from commerce.promotions.models import GiftCard
+from tests.api.conftest import bearer
 from tests.factories import ProductPageFactory, place_order, stock_of
 
 pytestmark = [pytest.mark.api, pytest.mark.django_db]
@@ -105,32 +105,35 @@ def test_each_role_may_do_what_it_may_in_the_admin(staff, paid_order, role, expe
 
 def test_every_staff_view_names_its_token_scope():
     views = [getattr(staff_orders, name) for name in dir(staff_orders) if name.startswith("StaffOrder")]
-    views = [view for view in views if hasattr(view, "staff_permissions")]
+    views = [view for view in views if hasattr(view, "required_permissions")]
     views += [staff_orders.StaffFulfilmentShipView]
     assert len(views) == 6 and {view.token_scope for view in views} == {"orders"}
     assert staff_customers.StaffCustomerListView.token_scope == "customers"
     assert staff_customers.StaffCustomerDetailView.token_scope == "customers"
 
 
-class RefuseEverything(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return False
-
-
-def test_the_projects_default_permission_classes_still_run_on_staff_views(staff, paid_order, settings):
-    """A default permission class (the API tokens' scope check) applies to staff views too."""
-    client, _ = staff(MANAGER)
+def test_api_tokens_need_the_orders_and_customers_scopes(staff, paid_order, issue_token, store):
+    _client, manager = staff(MANAGER)
     order = paid_order(1)
-    assert client.get(url(order)).status_code == 200
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_PERMISSION_CLASSES": [
-            *settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
-            f"{__name__}.RefuseEverything",
-        ],
-    }
-    assert client.get(url(order)).status_code == 403
-    assert client.get("/api/v1/staff/customers/").status_code == 403
+    _token, reader = issue_token(manager, scopes=["orders:read"], stores=[store])
+    _token, writer = issue_token(manager, scopes=["orders:read", "orders:write", "customers:read"], stores=[store])
+    api = Client()
+
+    assert api.get(url(order), **bearer(reader)).status_code == 200
+    refused = api.post(
+        url(order, "refunds"), {"amount": "5.00"}, content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="token-refund-1", **bearer(reader),
+    )  # fmt: skip
+    assert (refused.status_code, refused.json()["error"]) == (403, "insufficient_scope")
+    assert api.get("/api/v1/staff/customers/", **bearer(reader)).status_code == 403
+    made = api.post(
+        url(order, "refunds"), {"amount": "5.00"}, content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="token-refund-1", **bearer(writer),
+    )  # fmt: skip
+    assert made.status_code == 201, made.json()  # no CSRF for a token
+    assert api.get("/api/v1/staff/customers/", **bearer(writer)).status_code == 200
+    order.refresh_from_db()
+    assert order.amount_refunded == Decimal("5.00") and Refund.objects.get().created_by == manager
 
 
 def test_a_session_write_needs_the_csrf_token(staff, paid_order):
