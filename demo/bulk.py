@@ -31,6 +31,7 @@ from wagtail.images.models import Image
 from wagtail.models import Collection, Page
 
 from commerce.catalog.models import Category, ProductImage, ProductIndexPage, ProductPage, ProductVariant
+from commerce.core.table_stats import tables_analyze
 from commerce.inventory.models import StockLevel, StockMovement
 from commerce.inventory.services import default_location
 from commerce.stores.models import Store
@@ -287,8 +288,9 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
             },
         ),
     ]
+    through_categories = ProductPage.categories.through
     if category_ids:
-        through = ProductPage.categories.through
+        through = through_categories
         categories_field = ProductPage._meta.get_field("categories")
         statements.append(
             _insert_select_sql(
@@ -307,5 +309,7 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
         for statement in statements:
             cursor.execute(statement, params)
     Page.objects.filter(pk=shop.pk).update(numchild=F("numchild") + count)
+    # Listings and the stock screens that follow plan with the new rows, not stale statistics.
+    tables_analyze([Page, ProductPage, ProductVariant, StockLevel, StockMovement, ProductImage, through_categories])
     sku = f"{SKU_PREFIX}{{:0{width}d}}"
     return BulkResult(created=count, first_sku=sku.format(first_number), last_sku=sku.format(last_number))

@@ -120,3 +120,33 @@ def stripe_gateway(settings, localstripe_url):
     _build.cache_clear()
     yield localstripe_url
     _build.cache_clear()
+
+
+SHIPPO_WEBHOOK_SECRET = "test-shippo-hook-secret"
+
+
+@pytest.fixture(scope="session")
+def fake_shippo_server():
+    """A fake Shippo API on loopback (commerce/shipping/fake_shippo.py), started once per run."""
+    from commerce.shipping.fake_shippo import FakeShippo
+
+    server = FakeShippo().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_shippo(fake_shippo_server, settings):
+    """The fake, emptied, with this process's Shippo settings pointing at it (1 s timeout): the real
+    ``shippo`` SDK talks to it, so checkouts get live carrier rates."""
+    from commerce.shipping.provider import _build
+
+    fake_shippo_server.reset()
+    settings.SHIPPO_API_KEY = "shippo_test_key"
+    settings.SHIPPO_API_BASE = fake_shippo_server.url
+    settings.SHIPPO_TIMEOUT_SECONDS = 1.0
+    settings.SHIPPO_WEBHOOK_SECRET = SHIPPO_WEBHOOK_SECRET
+    _build.cache_clear()
+    yield fake_shippo_server
+    fake_shippo_server.reset()
+    _build.cache_clear()

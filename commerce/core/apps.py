@@ -16,10 +16,12 @@ class CoreConfig(AppConfig):
         from .rls.connection import install
         from .rls.receivers import context_after_login, context_after_logout, sync_after_migrate
         from .rls.roles import mark_owner_session
+        from .table_stats import sync_after_migrate as table_stats_sync
 
         connection_created.connect(install, dispatch_uid="magpie_rls_install")
         connection_created.connect(mark_owner_session, dispatch_uid="magpie_rls_owner_session")
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="magpie_rls_sync")
+        post_migrate.connect(table_stats_sync, sender=self, dispatch_uid="magpie_table_stats_sync")
         # Connected before django.contrib.auth's own receivers (this app is listed first), so the
         # last-login update and the cart merge already run as the user who just signed in.
         user_logged_in.connect(context_after_login, dispatch_uid="magpie_rls_login")

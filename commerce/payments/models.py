@@ -48,8 +48,21 @@ class Payment(models.Model):
         return f"{self.provider} {self.intent_id or self.idempotency_key} ({self.status})"
 
 
+class PaymentEventQuerySet(models.QuerySet["PaymentEvent"]):
+    def waiting(self) -> PaymentEventQuerySet:
+        """Events that name a payment of ours we could not find yet: unprocessed, to be retried."""
+        return self.filter(processed_at__isnull=True, result__startswith=f"{PaymentEvent.WAITING}:")
+
+
 class PaymentEvent(models.Model):
-    """A provider event (webhook), stored before it is acted on and applied once."""
+    """A provider event (webhook), stored before it is acted on and applied once.
+
+    ``result`` says what came of it: ``applied: ...``, ``ignored: ...``, ``failed: ...`` (set
+    with ``processed_at``), or ``waiting: ...`` while it names a payment of ours that is not
+    there yet (``processed_at`` still empty: the provider's retry, or ``maintain_store``, tries again).
+    """
+
+    WAITING = "waiting"
 
     provider = models.CharField(max_length=20, default="stripe")
     event_id = models.CharField(max_length=100)
@@ -63,12 +76,18 @@ class PaymentEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=300, blank=True)
 
+    objects = PaymentEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="payment_event_unique")]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.type} {self.event_id}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.processed_at is None and self.result.startswith(f"{self.WAITING}:")
 
 
 class Refund(models.Model):

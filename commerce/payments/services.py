@@ -3,12 +3,20 @@
 Network calls happen outside database transactions: a Payment row with its idempotency key is
 committed first, so a crash between our commit and the provider's answer leaves a record the
 webhook can complete (it finds the payment by intent id or by our id in the intent's metadata).
+
+An event can still arrive before the payment it names is visible (a caller that holds the
+payment in a longer transaction, a replica behind): an intent event whose metadata names one of
+our payments (``magpie_payment_id``) that we cannot find is kept unprocessed as *waiting* and
+answered 409, so the provider retries it (Stripe does for up to three days) and ``maintain_store``
+retries it too; once the payment exists it is applied. After ``WAIT_FOR_PAYMENT`` it is marked
+ignored with the reason. Events that name nothing of ours are ignored at once.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +36,7 @@ from .models import Payment, PaymentEvent
 logger = logging.getLogger(__name__)
 INTENT_EVENTS = {"payment_intent.succeeded", "payment_intent.payment_failed"}
 IN_FLIGHT = {Payment.Status.PENDING, Payment.Status.REQUIRES_ACTION}
+WAIT_FOR_PAYMENT = timedelta(hours=24)
 UNDER_REVIEW = "We received your payment and are checking it; we will email you when your order is confirmed."
 
 
@@ -38,6 +47,15 @@ class PaymentOutcome:
     status: str  # "paid" | "requires_action" | "failed" | "pending"
     client_secret: str = ""
     message: str = ""
+
+
+class PaymentNotFoundYet(Exception):
+    """A provider event names one of our payments (by our id in its metadata) that this database
+    does not show yet: its transaction has not committed, or it never will."""
+
+    def __init__(self, payment_id: int) -> None:
+        super().__init__(f"payment {payment_id} not found yet")
+        self.payment_id = payment_id
 
 
 class AlreadyPaid(CommerceError):
@@ -154,11 +172,16 @@ def webhook_record(*, event: WebhookEvent, provider: str = "stripe") -> PaymentE
 
 def _payment_for(*, intent_id: str, metadata: dict[str, Any]) -> Payment | None:
     payment = Payment.objects.filter(intent_id=intent_id).first() if intent_id else None
-    if payment is None:
-        payment_id = metadata.get("magpie_payment_id")
-        if payment_id and str(payment_id).isdigit():
-            payment = Payment.objects.filter(pk=int(payment_id)).first()
+    if payment is None and (payment_id := _our_payment_id(metadata)) is not None:
+        payment = Payment.objects.filter(pk=payment_id).first()
     return payment
+
+
+def _our_payment_id(metadata: dict[str, Any]) -> int | None:
+    """The id of one of our payments that the provider's object says it belongs to (we set
+    ``magpie_payment_id`` on every PaymentIntent we create), or None."""
+    payment_id = str(metadata.get("magpie_payment_id") or "")
+    return int(payment_id) if payment_id.isdigit() and len(payment_id) < 19 else None
 
 
 def _apply_event(record: PaymentEvent) -> tuple[Payment | None, str]:
@@ -168,6 +191,9 @@ def _apply_event(record: PaymentEvent) -> tuple[Payment | None, str]:
         intent = intent_result_from_dict(event_object(record.payload))
         payment = _payment_for(intent_id=intent.id, metadata=intent.metadata)
         if payment is None:
+            payment_id = _our_payment_id(intent.metadata)
+            if payment_id is not None:
+                raise PaymentNotFoundYet(payment_id)
             return None, "ignored: no matching payment"
         return payment, f"applied: {payment_apply_intent(payment=payment, intent=intent).status}"
     if record.type == "charge.refunded":
@@ -185,7 +211,10 @@ def _apply_event(record: PaymentEvent) -> tuple[Payment | None, str]:
 def webhook_apply(*, record: PaymentEvent, problem: str = "") -> PaymentEvent:
     """Apply a stored event exactly once (the row lock makes concurrent deliveries wait). A
     malformed event (``problem``, or found so while reading it) is marked ``failed: <reason>``:
-    it stays visible in the payment events admin and is never retried into a 500."""
+    it stays visible in the payment events admin and is never retried into a 500. An event naming
+    a payment of ours that is not there yet stays unprocessed (``waiting: ...``, see
+    ``PaymentEvent.is_waiting``) until a retry finds it, or is ignored once it has waited
+    ``WAIT_FOR_PAYMENT`` since it first arrived."""
     with transaction.atomic():
         record = locked(PaymentEvent.objects).get(pk=record.pk)
         if record.processed_at is not None:
@@ -199,6 +228,15 @@ def webhook_apply(*, record: PaymentEvent, problem: str = "") -> PaymentEvent:
                     payment, result = _apply_event(record)
             except (MalformedEvent, CommerceError) as exc:
                 result = f"failed: {exc}"
+            except PaymentNotFoundYet as exc:
+                if timezone.now() - record.received_at < WAIT_FOR_PAYMENT:
+                    record.result = f"{PaymentEvent.WAITING}: payment {exc.payment_id} not found yet"
+                    record.save(update_fields=["result"])
+                    logger.info("payment event %s (%s) %s", record.event_id, record.type, record.result)
+                    return record
+                hours = round(WAIT_FOR_PAYMENT.total_seconds() / 3600)
+                result = f"ignored: payment {exc.payment_id} still not found after {hours} hours"
+                logger.warning("payment event %s (%s) %s", record.event_id, record.type, result)
         if result.startswith("failed"):
             logger.warning("payment event %s (%s) failed: %s", record.event_id, record.type, result)
         record.payment = payment
@@ -207,3 +245,12 @@ def webhook_apply(*, record: PaymentEvent, problem: str = "") -> PaymentEvent:
         record.result = result[:300]
         record.save()
         return record
+
+
+def webhook_retry_waiting() -> int:
+    """Apply again every event still waiting for its payment (for providers or set-ups that do
+    not retry, such as localstripe); each applies, keeps waiting or, past ``WAIT_FOR_PAYMENT``,
+    is ignored. Returns how many were settled. Safe to run at any time and concurrently with a
+    provider's own retry (``webhook_apply`` locks the event)."""
+    waiting = list(PaymentEvent.objects.waiting().order_by("received_at", "pk"))
+    return sum(webhook_apply(record=record).processed_at is not None for record in waiting)

@@ -1,4 +1,5 @@
-"""The provider's webhook endpoint: verify, store, apply once."""
+"""The provider's webhook endpoint: verify, store, apply once (409 while the payment it names is
+not recorded yet, so the provider retries)."""
 
 from __future__ import annotations
 
@@ -35,4 +36,16 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     record = webhook_record(event=event)
     record = webhook_apply(record=record, problem=event.problem)
     logger.info("stripe event %s %s: %s", event.type, event.id, record.result)
+    if record.is_waiting:
+        # Not a 2xx, so the provider delivers it again later (Stripe: for up to three days).
+        return JsonResponse(
+            {
+                "error": "payment_not_found_yet",
+                "field": "data.object.metadata.magpie_payment_id",
+                "message": "The payment this event names is not recorded yet; retry later.",
+                "received": True,
+                "result": record.result,
+            },
+            status=409,
+        )
     return JsonResponse({"received": True, "result": record.result})

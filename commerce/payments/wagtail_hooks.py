@@ -8,15 +8,18 @@ from .models import PaymentEvent
 
 
 class OutcomeFilter(SimpleListFilter):
-    """Applied, ignored or failed (a malformed event, kept with its reason), from ``result``."""
+    """Applied, ignored or failed (a malformed event, kept with its reason), from ``result``; or
+    waiting: naming a payment of ours not recorded yet, unprocessed until a retry finds it."""
 
     title = "outcome"
     parameter_name = "outcome"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("applied", "Applied"), ("ignored", "Ignored"), ("failed", "Failed")]
+        return [("applied", "Applied"), ("ignored", "Ignored"), ("failed", "Failed"), ("waiting", "Waiting")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[PaymentEvent]) -> QuerySet[PaymentEvent]:
+        if self.value() == "waiting":
+            return queryset.waiting()
         if self.value() in {"applied", "ignored", "failed"}:
             return queryset.filter(result__startswith=f"{self.value()}:")
         return queryset

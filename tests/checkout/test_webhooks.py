@@ -1,13 +1,17 @@
 """Webhooks: signed, stored once, applied once, in whatever order they arrive."""
 
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
+from commerce.checkout.services import checkout_place_order
 from commerce.orders.models import Order
 from commerce.payments.models import Payment, PaymentEvent
+from commerce.payments.tasks import retry_waiting_payment_events
 from tests.factories import stock_of
 from tests.localstripe import signed_event
 
@@ -156,3 +160,120 @@ def test_an_unknown_intent_is_stored_and_ignored(client, payment):
     assert response.status_code == 200
     assert PaymentEvent.objects.get().result.startswith("ignored")
     assert Order.objects.get().payment_status == "unpaid"
+
+
+# -- an event that arrives before its payment's row is visible (issue 18, webhook race) ----------
+
+LATE_PAYMENT = 900_000_001  # our id in the intent's metadata; the row is not there yet
+
+
+def our_intent_event(event_id: str, *, payment_id: int | str = LATE_PAYMENT, intent: str = "pi_race_1") -> dict:
+    """A PaymentIntent event carrying the metadata Magpie puts on every intent it creates."""
+    event = intent_event(event_id, "payment_intent.succeeded", intent=intent)
+    event["data"]["object"]["metadata"] = {"magpie_payment_id": str(payment_id), "magpie_order": "1001"}
+    return event
+
+
+def payment_row_commits(order: Order, pk: int = LATE_PAYMENT) -> Payment:
+    """What ``payment_create_for_order`` writes, under the id the event already named."""
+    return Payment.objects.create(
+        pk=pk,
+        order=order,
+        idempotency_key=f"magpie-order-{order.pk}-attempt-1",
+        amount=order.amount_due_by_card,
+        currency=order.currency,
+    )
+
+
+def age(event_id: str, hours: int) -> None:
+    PaymentEvent.objects.filter(event_id=event_id).update(received_at=F("received_at") - timedelta(hours=hours))
+
+
+@pytest.fixture
+def placed_order(ready_checkout, stripe_gateway) -> Order:
+    return checkout_place_order(checkout=ready_checkout(2))
+
+
+@pytest.mark.security
+def test_an_event_before_its_payment_waits_with_a_409_and_the_retry_applies_it(client, placed_order):
+    event = our_intent_event("evt_early")
+
+    early = post(client, event)
+
+    assert early.status_code == 409
+    assert early.json()["error"] == "payment_not_found_yet"
+    assert early.json()["field"] == "data.object.metadata.magpie_payment_id"
+    stored = PaymentEvent.objects.get()
+    assert stored.is_waiting and stored.processed_at is None
+    assert stored.result == f"waiting: payment {LATE_PAYMENT} not found yet"
+    assert Order.objects.get().payment_status == "unpaid"
+    assert post(client, event).status_code == 409  # Stripe's next try, still too early: still waiting
+
+    payment_row_commits(placed_order)
+    retried = post(client, event)
+
+    assert (retried.status_code, retried.json()["result"]) == (200, "applied: paid")
+    order = Order.objects.get()
+    assert (order.status, order.payment_status, order.amount_paid) == ("paid", "paid", Decimal("45.00"))
+    stored.refresh_from_db()
+    assert (stored.processed_at is not None, stored.payment_id, stored.order_id) == (True, LATE_PAYMENT, order.pk)
+    assert Payment.objects.get().intent_id == "pi_race_1"
+    again = post(client, event)  # a duplicate after that: 2xx, nothing applied twice
+    assert (again.status_code, PaymentEvent.objects.count()) == (200, 1)
+    assert order.events.filter(type="payment_succeeded").count() == 1
+
+
+@pytest.mark.security
+def test_an_event_still_waiting_after_a_day_is_ignored_with_the_reason(client, placed_order):
+    event = our_intent_event("evt_orphan")
+    assert post(client, event).status_code == 409
+
+    age("evt_orphan", 23)
+    assert post(client, event).status_code == 409  # under a day: Stripe keeps trying
+    age("evt_orphan", 2)
+    answer = post(client, event)
+
+    assert answer.status_code == 200
+    stored = PaymentEvent.objects.get()
+    assert stored.processed_at is not None and not stored.is_waiting
+    assert stored.result == f"ignored: payment {LATE_PAYMENT} still not found after 24 hours"
+    payment_row_commits(placed_order)  # turning up after we gave up changes nothing
+    assert post(client, event).status_code == 200
+    assert Order.objects.get().payment_status == "unpaid"
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    "metadata",
+    [{}, {"order_id": "5", "shop": "another system"}, {"magpie_payment_id": "abc"}, {"magpie_payment_id": "9" * 25}],
+    ids=["none", "someone-elses", "not-a-number", "too-large"],
+)
+def test_an_event_naming_nothing_of_ours_is_ignored_at_once(client, placed_order, metadata):
+    event = intent_event("evt_other", "payment_intent.succeeded", intent="pi_elsewhere")
+    event["data"]["object"]["metadata"] = metadata
+
+    response = post(client, event)
+
+    assert (response.status_code, response.json()["result"]) == (200, "ignored: no matching payment")
+    assert PaymentEvent.objects.get().processed_at is not None
+    assert not PaymentEvent.objects.waiting().exists()
+
+
+@pytest.mark.security
+def test_the_maintenance_job_applies_waiting_events_and_gives_up_on_old_ones(client, placed_order):
+    """localstripe never retries; ``maintain_store``'s job does, from the stored event."""
+    assert post(client, our_intent_event("evt_now")).status_code == 409
+    assert post(client, our_intent_event("evt_old", payment_id=LATE_PAYMENT + 1, intent="pi_old")).status_code == 409
+    age("evt_old", 25)
+    payment_row_commits(placed_order)
+
+    settled = retry_waiting_payment_events.enqueue().return_value
+
+    results = dict(PaymentEvent.objects.values_list("event_id", "result"))
+    assert settled == 2
+    assert results == {
+        "evt_now": "applied: paid",
+        "evt_old": f"ignored: payment {LATE_PAYMENT + 1} still not found after 24 hours",
+    }
+    assert Order.objects.get().payment_status == "paid"
+    assert post(client, our_intent_event("evt_now")).json()["result"] == "applied: paid"  # Stripe's late retry

@@ -15,8 +15,9 @@ from django.utils import timezone
 from commerce.accounts.models import User
 from commerce.insights.metrics import customer_mix, sales_summary
 from commerce.insights.metrics_scope import Period
-from commerce.orders.models import Order
-from demo.order_history import HISTORY_PER_STORE
+from commerce.orders.models import Order, OrderLine
+from demo.order_history import HISTORY_PER_STORE, orders_bulk_add
+from demo.seed import demo_main_store
 from tests.demo.conftest import TEST_IMAGE_SIZE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
@@ -76,3 +77,16 @@ def test_orders_n_adds_exactly_n_consistent_orders_with_progress(seeded):
     total_orders = sum(row.orders for row in sales_summary(user=owner, period=year))
     assert total_orders == Order.objects.count()  # the past from the summary seed_demo rebuilt, today live
     assert customer_mix(user=owner, period=year).returning_customers > 0
+
+
+def test_bulk_orders_leave_planner_statistics_that_count_them(seeded):
+    """The rows are written in bulk inside the caller's transaction and their tables analysed at
+    once (as the owner, through ``magpie_analyze``): the summary rebuild and the reports that come
+    next plan for thousands of rows. Stale statistics (``reltuples`` 0 over hundreds of pages,
+    read as one row) made them nest loops into the reports' statement timeout."""
+    orders_bulk_add(store=demo_main_store(), count=700)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname IN ('orders_order', 'orders_orderline')")
+        estimated = dict(cursor.fetchall())
+    assert estimated == {"orders_order": Order.objects.count(), "orders_orderline": OrderLine.objects.count()}

@@ -56,3 +56,21 @@ def test_an_event_can_be_inspected_but_not_changed(superuser_client, events):
     for action in ("create", "edit", "delete"):
         with pytest.raises(NoReverseMatch):
             reverse(f"payments_paymentevent_modeladmin_{action}")
+
+
+@pytest.mark.backoffice
+def test_the_waiting_filter_lists_events_that_wait_for_their_payment(superuser_client, events):
+    """Issue 18 (webhook race): an event naming a payment of ours not recorded yet is unprocessed
+    with a ``waiting:`` result; unprocessed events that merely crashed mid-way are not "waiting"."""
+    PaymentEvent.objects.create(
+        event_id="evt_early",
+        type="payment_intent.succeeded",
+        payload={"id": "evt_early"},
+        result="waiting: payment 41 not found yet",
+    )
+
+    response = superuser_client.get(LIST_URL, {"outcome": "waiting"})
+
+    assert response.status_code == 200
+    assert [event.event_id for event in response.context["object_list"]] == ["evt_early"]
+    assert "Waiting" in response.content.decode()

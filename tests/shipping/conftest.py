@@ -6,37 +6,16 @@ import pytest
 
 from commerce.core.addresses import PostalAddress
 from commerce.inventory.services import default_location
-from commerce.shipping.fake_shippo import FakeShippo
 from commerce.shipping.models import ShippingMethod
+from tests.conftest import SHIPPO_WEBHOOK_SECRET
 from tests.factories import ProductPageFactory
 
 DESTINATION = PostalAddress(
     full_name="Ada Shopper", line1="1 Main St", city="Springfield", postal_code="62701", country="US", region="IL"
 )
-WEBHOOK_SECRET = "test-shippo-hook-secret"
-
-
-@pytest.fixture(scope="session")
-def fake_shippo_server():
-    server = FakeShippo().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake_shippo(fake_shippo_server, settings):
-    """The fake, emptied, with this process's Shippo settings pointing at it (1 s timeout)."""
-    from commerce.shipping.provider import _build
-
-    fake_shippo_server.reset()
-    settings.SHIPPO_API_KEY = "shippo_test_key"
-    settings.SHIPPO_API_BASE = fake_shippo_server.url
-    settings.SHIPPO_TIMEOUT_SECONDS = 1.0
-    settings.SHIPPO_WEBHOOK_SECRET = WEBHOOK_SECRET
-    _build.cache_clear()
-    yield fake_shippo_server
-    fake_shippo_server.reset()
-    _build.cache_clear()
+# The fake Shippo fixtures (``fake_shippo``, ``fake_shippo_server``) live in tests/conftest.py:
+# the browser journeys use them too.
+WEBHOOK_SECRET = SHIPPO_WEBHOOK_SECRET
 
 
 @pytest.fixture
