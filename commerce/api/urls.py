@@ -11,9 +11,11 @@ from .views import (
     cart,
     catalog,
     checkout,
+    staff_customers,
     staff_discounts,
     staff_gift_cards,
     staff_inventory,
+    staff_orders,
     staff_token,
 )
 
@@ -49,6 +51,22 @@ checkout_paths = [
     path("me/addresses/", addresses.MyAddressesView.as_view(), name="my_addresses"),
     path("me/addresses/<int:pk>/", addresses.MyAddressView.as_view(), name="my_address"),
     path("me/addresses/<int:pk>/default/", addresses.MyDefaultAddressView.as_view(), name="my_address_default"),
+]
+
+# Staff: orders and customers (issue 18, api-staff-orders).
+staff_orders_urls = [
+    path("orders/", staff_orders.StaffOrderListView.as_view(), name="staff_orders"),
+    path("orders/<int:pk>/", staff_orders.StaffOrderDetailView.as_view(), name="staff_order"),
+    path("orders/<int:pk>/fulfil/", staff_orders.StaffOrderFulfilView.as_view(), name="staff_order_fulfil"),
+    path(
+        "orders/<int:pk>/fulfilments/<int:fulfilment_id>/ship/",
+        staff_orders.StaffFulfilmentShipView.as_view(),
+        name="staff_fulfilment_ship",
+    ),
+    path("orders/<int:pk>/refunds/", staff_orders.StaffOrderRefundView.as_view(), name="staff_order_refund"),
+    path("orders/<int:pk>/notes/", staff_orders.StaffOrderNotesView.as_view(), name="staff_order_notes"),
+    path("customers/", staff_customers.StaffCustomerListView.as_view(), name="staff_customers"),
+    path("customers/<int:pk>/", staff_customers.StaffCustomerDetailView.as_view(), name="staff_customer"),
 ]
 
 # API tokens (issue 18): the calling token describes itself.
@@ -115,6 +133,7 @@ urlpatterns = [
     path("v1/staff/", include(staff_inventory_urls)),
     path("v1/staff/", include(staff_discounts_urls)),
     path("v1/staff/", include(staff_gift_cards_urls)),
+    path("v1/staff/", include(staff_orders_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file (?script), so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

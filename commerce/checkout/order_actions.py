@@ -17,8 +17,8 @@ from commerce.core.money import Money
 from commerce.orders.audit import order_log_staff_action
 from commerce.orders.models import Order, OrderEvent, OrderStatus
 from commerce.orders.stock import stock_restock
-from commerce.payments.models import Payment
-from commerce.payments.refunds import RefundLineRequest, refund_check_allowed
+from commerce.payments.models import Payment, Refund
+from commerce.payments.refunds import RefundLineRequest, refund_check_allowed, refund_idempotency_key
 
 from .lifecycle import order_abandon, order_refund, order_refund_to_gift_card
 
@@ -69,6 +69,17 @@ def order_staff_refund(
         data={"to": to, "request_key": request_key},
     )
     return order
+
+
+def refund_request_seen(*, order: Order, request_key: str) -> str | None:
+    """What ``order_staff_refund`` already did with this request key on ``order``: ``TO_CARD`` (a
+    refund row carries its idempotency key), ``TO_GIFT_CARD`` (the timeline entry carries the key)
+    or None (a new request)."""
+    if Refund.objects.filter(idempotency_key=refund_idempotency_key(order=order, request_key=request_key)).exists():
+        return TO_CARD
+    if order.events.filter(data__request_key=request_key).exists():
+        return TO_GIFT_CARD
+    return None
 
 
 def _card_money_left(order: Order) -> Decimal:

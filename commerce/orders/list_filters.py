@@ -2,7 +2,8 @@
 
 Each is one ``EXISTS`` (or a column test) on the page's single query, so filtering never adds a
 query per order. Fulfilment status is read from the lines, not from ``Order.status``: a shipped
-order that was later partly refunded is still shipped."""
+order that was later partly refunded is still shipped. The ``orders_*`` functions are the filters
+themselves; the admin's list filters and the staff API (``commerce.api``) both call them."""
 
 from __future__ import annotations
 
@@ -32,6 +33,47 @@ def _open_lines() -> Exists:
     )
 
 
+FULFILMENT_STATES = ("unfulfilled", "partial", "fulfilled")
+RETURNS_WAITING = ("open", *ReturnRequest.OPEN)
+
+
+def orders_by_fulfilment(queryset: QuerySet, value: str | None) -> QuerySet:
+    """``unfulfilled`` (paid, nothing shipped yet), ``partial`` or ``fulfilled``; anything else: all."""
+    shipped = _lines(quantity_fulfilled__gt=0)
+    if value == "unfulfilled":
+        return queryset.filter(Q(payment_status__in=PAID) & _open_lines() & ~shipped)
+    if value == "partial":
+        return queryset.filter(_open_lines() & shipped)
+    if value == "fulfilled":
+        return queryset.filter(shipped & ~_open_lines())
+    return queryset
+
+
+def orders_with_returns_waiting(queryset: QuerySet, value: str | None) -> QuerySet:
+    """``open`` (any return not closed) or one open return status; anything else: all."""
+    if value == "open":
+        statuses = list(ReturnRequest.OPEN)
+    elif value in ReturnRequest.OPEN:
+        statuses = [value]
+    else:
+        return queryset
+    return queryset.filter(Exists(ReturnRequest.objects.filter(order=OuterRef("pk"), status__in=statuses)))
+
+
+def orders_by_discount(queryset: QuerySet, discounted: bool | None) -> QuerySet:
+    if discounted is None:
+        return queryset
+    return queryset.filter(discount_total__gt=0) if discounted else queryset.filter(discount_total=0)
+
+
+def orders_search(queryset: QuerySet, query: str) -> QuerySet:
+    """The list's search box: every word must match the order number or the email (case-insensitive),
+    as the admin's ``search_fields = ("number", "email")`` does."""
+    for word in query.split()[:10]:
+        queryset = queryset.filter(Q(number__icontains=word) | Q(email__icontains=word))
+    return queryset
+
+
 class FulfilmentStatusFilter(SimpleListFilter):
     title = "fulfilment"
     parameter_name = "fulfilment"
@@ -40,14 +82,7 @@ class FulfilmentStatusFilter(SimpleListFilter):
         return [("unfulfilled", "To fulfil"), ("partial", "Partially fulfilled"), ("fulfilled", "Fulfilled")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        shipped = _lines(quantity_fulfilled__gt=0)
-        if self.value() == "unfulfilled":
-            return queryset.filter(Q(payment_status__in=PAID) & _open_lines() & ~shipped)
-        if self.value() == "partial":
-            return queryset.filter(_open_lines() & shipped)
-        if self.value() == "fulfilled":
-            return queryset.filter(shipped & ~_open_lines())
-        return queryset
+        return orders_by_fulfilment(queryset, self.value())
 
 
 class ReturnsWaitingFilter(SimpleListFilter):
@@ -63,14 +98,7 @@ class ReturnsWaitingFilter(SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        if value == "open":
-            statuses = list(ReturnRequest.OPEN)
-        elif value in ReturnRequest.OPEN:
-            statuses = [value]
-        else:
-            return queryset
-        return queryset.filter(Exists(ReturnRequest.objects.filter(order=OuterRef("pk"), status__in=statuses)))
+        return orders_with_returns_waiting(queryset, self.value())
 
 
 class HasDiscountFilter(SimpleListFilter):
@@ -81,8 +109,4 @@ class HasDiscountFilter(SimpleListFilter):
         return [("yes", "With a discount"), ("no", "Without")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.filter(discount_total__gt=0)
-        if self.value() == "no":
-            return queryset.filter(discount_total=0)
-        return queryset
+        return orders_by_discount(queryset, {"yes": True, "no": False}.get(self.value() or ""))

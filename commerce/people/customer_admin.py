@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -28,7 +28,7 @@ from commerce.core.exceptions import CommerceError
 from commerce.stores.admin_scope import scope_queryset
 from commerce.stores.models import Store
 
-from .selectors import customer_for, customer_page, customers_for
+from .selectors import customer_for, customer_page, customers_for, customers_ordered_from, customers_search
 from .services import customer_anonymise, customer_data_export, customer_note_add
 
 VIEW_CUSTOMERS = "accounts.view_user"
@@ -54,7 +54,7 @@ class CustomerFilterSet(WagtailFilterSet):
         return queryset.filter(order_count__gt=0) if value else queryset.filter(order_count=0)
 
     def filter_store(self, queryset: QuerySet[User], name: str, value: Store | None) -> QuerySet[User]:
-        return queryset.filter(orders__store=value).distinct() if value else queryset
+        return customers_ordered_from(queryset, value) if value else queryset
 
 
 def customer_name(user: User) -> str:
@@ -69,13 +69,7 @@ class CustomerIndexView(IndexView):
         return customers_for(self.request.user)
 
     def search_queryset(self, queryset: QuerySet[User]) -> QuerySet[User]:
-        # Email and name, case-insensitive, in the database (no search index holds customers).
-        if not self.search_query:
-            return queryset
-        query = Q()
-        for word in self.search_query.split()[:5]:
-            query &= Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        return queryset.filter(query)
+        return customers_search(queryset, self.search_query) if self.search_query else queryset
 
     def get_edit_url(self, instance: User) -> str:
         return reverse("people_customers:detail", args=[instance.pk])

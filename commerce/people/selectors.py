@@ -39,6 +39,20 @@ def customers_for(viewer: Any) -> QuerySet[User]:
     ).order_by("email")
 
 
+def customers_search(queryset: QuerySet[User], query: str) -> QuerySet[User]:
+    """Email and name, case-insensitive, in the database (no search index holds customers): every
+    word (the first five) must match one of them."""
+    condition = Q()
+    for word in query.split()[:5]:
+        condition &= Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return queryset.filter(condition)
+
+
+def customers_ordered_from(queryset: QuerySet[User], store: Any) -> QuerySet[User]:
+    """Customers with at least one order from ``store``."""
+    return queryset.filter(orders__store=store).distinct()
+
+
 def customer_for(viewer: Any, customer_id: int) -> User | None:
     return customers_for(viewer).filter(pk=customer_id).first()
 

@@ -448,10 +448,17 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commerce.api.schema.positive_path_ids",
     ],
-    # Choice sets whose field names other models share (staff catalogue endpoints).
+    # Choice sets whose field names other models share (staff endpoints, issue 18).
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "commerce.orders.models.OrderStatus",
         "PaymentOutcomeStatusEnum": "commerce.api.serializers.checkout.PAYMENT_OUTCOMES",
+        "PaymentStatusEnum": "commerce.orders.models.PaymentStatus",  # an order's payment_status
+        "CardPaymentStatusEnum": "commerce.payments.models.Payment.Status",
+        "RefundStatusEnum": "commerce.payments.models.Refund.Status",
+        "FulfilmentStatusEnum": "commerce.orders.fulfilment_models.Fulfilment.Status",
+        "ReturnStatusEnum": "commerce.orders.fulfilment_models.ReturnRequest.Status",
+        "ReturnReasonEnum": "commerce.orders.models.ReturnReason",
+        "StockAdjustmentReasonEnum": "commerce.inventory.models.AdjustmentReason",
         "StockMovementKindEnum": "commerce.inventory.models.MovementKind",
         "DiscountKindEnum": "commerce.promotions.models.Discount.Kind",
         "DiscountStatusEnum": "commerce.promotions.models.Discount.Status",
