@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
@@ -16,6 +16,12 @@ def _points(values: Sequence[Decimal], top: Decimal) -> str:
     return " ".join(
         f"{PAD + i * step:.1f},{HEIGHT - PAD - float(v / top) * (HEIGHT - 2 * PAD):.1f}" for i, v in enumerate(values)
     )
+
+
+def charts_join(charts: Iterable[SafeString]) -> SafeString:
+    """Several charts one after the other, still safe HTML: a plain ``"".join`` of safe strings
+    is an ordinary string, which the template would escape into visible markup."""
+    return format_html_join("", "{}", ((chart,) for chart in charts))
 
 
 def line_chart(
