@@ -163,6 +163,7 @@ def test_a_manager_fulfils_and_refunds_a_line_sees_the_timeline_and_opens_a_repo
     demo_shop, manager, journey_order, stripe_gateway, chromium
 ):
     from commerce.orders.models import Order
+    from commerce.stores.models import Store
 
     order = Order.objects.select_related("store").get(pk=journey_order.order_id)
     fulfil_line = order.lines.get(pk=journey_order.fulfil_line_id)
@@ -195,6 +196,10 @@ def test_a_manager_fulfils_and_refunds_a_line_sees_the_timeline_and_opens_a_repo
         page.locator(".date-range-filter").get_by_role("button", name="Apply").click()
         page.wait_for_url(re.compile(rf"created_at__date__gte={day}"))
         journey.shot("orders-filtered")
+        # Limited to one store, the manager is offered no other store's name to filter by.
+        other_stores = Store.objects.exclude(pk=order.store_id).values_list("name", flat=True)
+        filters = page.locator(".changelist-filter").inner_text()
+        assert other_stores and not any(name in filters for name in other_stores), filters
         rows = page.locator("table.listing tbody tr")
         assert rows.count() >= 1
         for text in rows.all_inner_texts():
