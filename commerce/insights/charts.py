@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -55,10 +56,15 @@ def line_chart(
     summary = f"{title}: from {labels[0]} to {labels[-1]}, highest {max(current)}, total {sum(current)}"
     if previous:
         summary += f"; previous period total {sum(previous)} (dashed)"
+    # A page may hold several charts (one per currency, one per answer): ids from the content
+    # keep each chart's aria-labelledby pointing at its own title, the same chart twice alike.
+    key = hashlib.blake2s(f"{title}\n{summary}".encode(), digest_size=4).hexdigest()
     return format_html(
         '<svg class="magpie-chart" role="img" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
-        'aria-labelledby="chart-title chart-desc"><title id="chart-title">{t}</title><desc id="chart-desc">{d}</desc>'
+        'aria-labelledby="chart-title-{k} chart-desc-{k}"><title id="chart-title-{k}">{t}</title>'
+        '<desc id="chart-desc-{k}">{d}</desc>'
         '<line x1="{p}" y1="{b}" x2="{r}" y2="{b}" stroke="#ccc"/>{lines}{axis}</svg>',
+        k=key,
         w=WIDTH,
         h=HEIGHT,
         p=PAD,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -122,7 +123,12 @@ def test_exports_hold_exactly_the_rows_shown_with_a_chart_on_the_page(roles, sal
     )
 
     assert charts_shown(page) == 2  # one line per currency, as markup rather than escaped text
-    assert '<title id="chart-title">Net sales in USD</title>' in page.content.decode()
+    html = page.content.decode()
+    titles = re.findall(r'<title id="(chart-title-\w+)">(Net sales in \w+)</title>', html)
+    assert sorted(title for _id, title in titles) == ["Net sales in EUR", "Net sales in USD"]
+    assert len({chart_id for chart_id, _title in titles}) == 2  # each chart labelled by its own title
+    for chart_id, _title in titles:
+        assert f'aria-labelledby="{chart_id} ' in html
     assert rows[0][:4] == ["Period", "Currency", "Orders", "Net sales (before refunds)"]
     assert len(rows) - 1 == len(page.context["object_list"]) == 6  # 3 days × 2 currencies
     todays = [r for r in rows[1:] if r[0] == str(today)]
