@@ -125,11 +125,13 @@ def journey_order(demo_shop, manager, stripe_gateway) -> JourneyOrder:
     outcome = checkout_pay(checkout=checkout)
     order = Order.objects.get(pk=outcome.order.pk)
     assert (order.status, order.payment_status) == ("paid", "paid")
+    paid_on = order.paid_at.astimezone(ZoneInfo(store.time_zone)).date()
+    assert paid_on == today, "paid just after the store's midnight: the day's figures were read for the day before"
     lines = list(order.lines.order_by("pk"))
     return JourneyOrder(
         order_id=order.pk,
         number=order.number,
-        paid_on=order.paid_at.astimezone(ZoneInfo(store.time_zone)).date(),
+        paid_on=paid_on,
         fulfil_line_id=lines[0].pk,
         refund_line_id=lines[1].pk,
         day_before=day_before,
