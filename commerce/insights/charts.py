@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,12 @@ def _points(values: Sequence[Decimal], top: Decimal) -> str:
     return " ".join(
         f"{PAD + i * step:.1f},{HEIGHT - PAD - float(v / top) * (HEIGHT - 2 * PAD):.1f}" for i, v in enumerate(values)
     )
+
+
+def charts_join(charts: Iterable[SafeString]) -> SafeString:
+    """Several charts one after the other, still safe HTML: a plain ``"".join`` of safe strings
+    is an ordinary string, which the template would escape into visible markup."""
+    return format_html_join("", "{}", ((chart,) for chart in charts))
 
 
 def line_chart(
@@ -49,10 +56,15 @@ def line_chart(
     summary = f"{title}: from {labels[0]} to {labels[-1]}, highest {max(current)}, total {sum(current)}"
     if previous:
         summary += f"; previous period total {sum(previous)} (dashed)"
+    # A page may hold several charts (one per currency, one per answer): ids from the content
+    # keep each chart's aria-labelledby pointing at its own title, the same chart twice alike.
+    key = hashlib.blake2s(f"{title}\n{summary}".encode(), digest_size=4).hexdigest()
     return format_html(
         '<svg class="magpie-chart" role="img" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
-        'aria-labelledby="chart-title chart-desc"><title id="chart-title">{t}</title><desc id="chart-desc">{d}</desc>'
+        'aria-labelledby="chart-title-{k} chart-desc-{k}"><title id="chart-title-{k}">{t}</title>'
+        '<desc id="chart-desc-{k}">{d}</desc>'
         '<line x1="{p}" y1="{b}" x2="{r}" y2="{b}" stroke="#ccc"/>{lines}{axis}</svg>',
+        k=key,
         w=WIDTH,
         h=HEIGHT,
         p=PAD,

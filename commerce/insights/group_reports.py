@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.safestring import SafeString
 from wagtail.admin.ui.tables import Column
 
 from .catalog_metrics import GroupSales, top_categories, top_collections
-from .charts import bar_chart
+from .charts import bar_chart, charts_join
 from .metrics import customer_mix
 from .report_filters import PeriodFilterSet
 from .report_views import MetricReportView
@@ -39,9 +40,9 @@ GROUP_COLUMNS = [
 ]
 
 
-def per_currency_bars(rows: list[Any], *, title: str, label: str, value: str, compare: bool) -> str:
+def per_currency_bars(rows: list[Any], *, title: str, label: str, value: str, compare: bool) -> SafeString:
     """One bar chart per currency (money is never charted across currencies)."""
-    return "".join(
+    return charts_join(
         bar_chart(
             title=f"{title} in {currency}",
             labels=[getattr(row, label) for row in rows if row.currency == currency],
@@ -88,7 +89,7 @@ class GroupReportView(MetricReportView):
             )
         return rows
 
-    def chart(self, rows: list[GroupRow]) -> str:
+    def chart(self, rows: list[GroupRow]) -> SafeString:
         return per_currency_bars(
             rows, title=f"Revenue by {self.noun}", label="name", value="revenue", compare=self.previous() is not None
         )
@@ -148,7 +149,7 @@ class CustomersReportView(MetricReportView):
             for kind, attr in (("New", "new"), ("Returning", "returning"))
         ]
 
-    def chart(self, rows: list[CustomerRow]) -> str:
+    def chart(self, rows: list[CustomerRow]) -> SafeString:
         return bar_chart(
             title="Customers, new and returning",
             labels=[row.kind for row in rows],

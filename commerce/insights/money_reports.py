@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.safestring import SafeString
 from wagtail.admin.ui.tables import Column
 
 from .group_reports import per_currency_bars
@@ -80,7 +81,7 @@ class MoneyReportView(MetricReportView):
     def current(self, metric: Callable[..., Sequence[Any]]) -> Sequence[Any]:
         return metric(user=self.request.user, period=self.period, store_ids=self.filters.store_ids())
 
-    def chart(self, rows: list[Any]) -> str:
+    def chart(self, rows: list[Any]) -> SafeString:
         return per_currency_bars(
             rows, title=self.chart_title, label="name", value=self.chart_value, compare=self.previous() is not None
         )

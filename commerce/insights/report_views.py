@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.safestring import SafeString
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .charts import bar_chart, line_chart
+from .charts import bar_chart, charts_join, line_chart
 from .metrics import top_products
 from .metrics_scope import Period
 from .models import ReportAccess
@@ -62,7 +63,8 @@ class MetricReportView(ReportView):
     def rows(self) -> list[Any]:
         raise NotImplementedError
 
-    def chart(self, rows: list[Any]) -> str:
+    def chart(self, rows: list[Any]) -> SafeString:
+        """The chart above the table, as safe HTML (several joined with ``charts_join``)."""
         raise NotImplementedError
 
     def get_context_data(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -105,7 +107,7 @@ class SalesReportView(MetricReportView):
             compare=self.filters.comparing(),
         )
 
-    def chart(self, rows: list[SalesRow]) -> str:
+    def chart(self, rows: list[SalesRow]) -> SafeString:
         currencies = sorted({row.currency for row in rows})
         charts = []
         for currency in currencies:
@@ -120,7 +122,7 @@ class SalesReportView(MetricReportView):
                     else None,
                 )
             )
-        return "".join(charts)
+        return charts_join(charts)
 
 
 class ProductsReportView(MetricReportView):
@@ -143,8 +145,8 @@ class ProductsReportView(MetricReportView):
             )
         ]
 
-    def chart(self, rows: list[ProductRow]) -> str:
-        return "".join(
+    def chart(self, rows: list[ProductRow]) -> SafeString:
+        return charts_join(
             bar_chart(
                 title=f"Revenue by product in {currency}",
                 labels=[row.title for row in rows if row.currency == currency],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.safestring import SafeString
 from wagtail.admin.ui.tables import Column
 
 from .charts import bar_chart
@@ -33,7 +34,7 @@ class LowStockReportView(MetricReportView):
     def rows(self) -> list[LowStock]:
         return low_stock(user=self.request.user, store_ids=self.filters.store_ids(), limit=200)
 
-    def chart(self, rows: list[LowStock]) -> str:
+    def chart(self, rows: list[LowStock]) -> SafeString:
         shown = rows[:20]
         return bar_chart(
             title="Available units of the lowest variants (the first 20)",
@@ -59,7 +60,7 @@ class StockValueReportView(MetricReportView):
     def rows(self) -> list[StockValue]:
         return stock_value(user=self.request.user, store_ids=self.filters.store_ids())
 
-    def chart(self, rows: list[StockValue]) -> str:
+    def chart(self, rows: list[StockValue]) -> SafeString:
         return per_currency_bars(
             rows, title="Retail value of stock", label="currency", value="retail_value", compare=False
         )

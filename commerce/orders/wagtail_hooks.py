@@ -15,7 +15,7 @@ from commerce.stores.admin_scope import scope_queryset
 
 from . import fulfilment_views as views
 from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, ViewOnlyModelAdmin
-from .list_filters import FulfilmentStatusFilter, HasDiscountFilter, ReturnsWaitingFilter
+from .list_filters import FulfilmentStatusFilter, HasDiscountFilter, ReturnsWaitingFilter, StoreFilter
 from .models import Order
 
 # modeladmin's export shows a falsy value as its "empty value": a zero amount stays a number.
@@ -42,7 +42,7 @@ class OrderAdmin(ViewOnlyModelAdmin):
     list_filter = (
         "status",
         "payment_status",
-        "store",
+        ("store", StoreFilter),
         ("created_at", DateRangeFilter),
         FulfilmentStatusFilter,
         ReturnsWaitingFilter,

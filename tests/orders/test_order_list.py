@@ -77,6 +77,32 @@ def test_filter_by_store(superuser_client, place_order, other_store):
     assert listed(superuser_client.get(LIST_URL, {"store__id__exact": here.store_id})) == [here.number]
 
 
+@pytest.mark.backoffice
+@pytest.mark.api
+def test_the_store_filter_offers_only_the_stores_a_member_of_staff_works_in(
+    client, make_staff, place_order, store, other_store
+):
+    # Given a manager limited to the main store, with an order in each store and a third store
+    from commerce.accounts.models import StaffProfile
+    from tests.factories import StoreFactory
+
+    third = StoreFactory(name="Third Shop", hostname="third.example.com")
+    here = place_order(email="here@example.com")
+    place_order(email="there@example.com", variants=[ProductPageFactory(store=other_store, stock=5).variants.get()])
+    manager = make_staff("scoped@example.com", "view_order")
+    StaffProfile.objects.create(user=manager, all_stores=False).stores.add(store, third)
+    client.force_login(manager)
+
+    # When they open the list
+    response = client.get(LIST_URL)
+
+    # Then the list and its store filter hold their stores only: another store's name is not shown
+    assert listed(response) == [here.number]
+    store_filter = next(spec for spec in response.context["view"].filter_specs if spec.field_path == "store")
+    assert [name for _pk, name in store_filter.lookup_choices] == ["Magpie Test Shop", "Third Shop"]
+    assert other_store.name not in response.content.decode()
+
+
 def test_filter_by_flagged_for_review(superuser_client, place_order):
     fine = pay(place_order(email="fine@example.com"))
     flagged = pay(place_order(email="flagged@example.com"), amount=Decimal("1.00"))
