@@ -124,32 +124,63 @@ def assert_card_shows_rendition_and_from_price(card, prices: list[str]) -> None:
     assert card.locator(".price").inner_text().strip() == f"From {prices[0]}"
 
 
+def shopper_visits(shopper, *, base_url: str) -> dict[str, str]:
+    """Home → Staff picks through the menu → a search for "tidewater", as an anonymous shopper; the
+    page cache's answer (``X-Magpie-Page-Cache``: HIT or MISS) for the collection and the search."""
+    shopper.goto(f"{base_url}/")
+    with shopper.expect_response(re.compile(r"/staff-picks/$")) as collection:
+        shopper.locator("#site-nav").get_by_role("link", name=COLLECTION, exact=True).click()
+    shopper.locator(".product-card").first.wait_for()
+    shopper.locator("#site-search-q").fill("tidewater")
+    with shopper.expect_response(re.compile(r"/search/\?q=tidewater$")) as search:
+        shopper.locator("form.site-search button[type=submit]").click()
+    shopper.locator("h1").first.wait_for()
+    return {
+        "collection": collection.value.headers.get("x-magpie-page-cache", ""),
+        "search": search.value.headers.get("x-magpie-page-cache", ""),
+    }
+
+
 def test_a_marketer_uploads_an_image_publishes_two_variants_and_shoppers_find_them(
-    demo_shop, journey_marketer, chromium, tmp_path
+    demo_shop, journey_marketer, chromium, tmp_path, settings
 ):
+    """With the anonymous page cache on, as in production: a shopper's cached collection and search
+    pages must show the product as soon as it is published."""
+    from django.core.cache import caches
+
     assert not journey_marketer.is_superuser
+    settings.MAGPIE_PAGE_CACHE_SECONDS = 300
+    caches["pages"].clear()
     prices = [f"${price}" for _, _, price in VARIANTS]
-    context = chromium.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    journey = Journey(page)
+    staff = chromium.new_context(viewport={"width": 1440, "height": 1000})
+    anonymous = chromium.new_context(viewport={"width": 1440, "height": 1000})
+    page, shopper = staff.new_page(), anonymous.new_page()
+    for tab in (page, shopper):
+        tab.set_default_timeout(20000)
+    journey = Journey(shopper)
     try:
+        assert shopper_visits(shopper, base_url=demo_shop.base_url) == {"collection": "MISS", "search": "MISS"}
+        assert shopper_visits(shopper, base_url=demo_shop.base_url) == {"collection": "HIT", "search": "HIT"}
+        assert shopper.get_by_role("link", name=PRODUCT).count() == 0
+        journey.shot("search-before")
+
+        journey.page = page
         admin_add_product(
             page, journey, base_url=demo_shop.base_url, email=journey_marketer.email, photo=product_photo(tmp_path)
         )
 
-        shopper = context.new_page()  # the storefront in a tab of its own; the same cookies do not matter
         journey.page = shopper
-        shopper.set_default_timeout(20000)
         shopper.goto(f"{demo_shop.base_url}/")
-        shopper.locator("#site-nav").get_by_role("link", name=COLLECTION, exact=True).click()
-        shopper.wait_for_url(re.compile(r"/staff-picks/"))
+        with shopper.expect_response(re.compile(r"/staff-picks/$")) as collection:
+            shopper.locator("#site-nav").get_by_role("link", name=COLLECTION, exact=True).click()
+        assert collection.value.headers.get("x-magpie-page-cache") == "MISS"  # publishing retired the copy
         assert_card_shows_rendition_and_from_price(card_of(shopper, PRODUCT), prices)
         journey.shot("collection-page")
 
         shopper.locator("#site-search-q").fill("tidewater")
-        shopper.locator("form.site-search button[type=submit]").click()
-        shopper.wait_for_url(re.compile(r"/search/\?q=tidewater"))
+        with shopper.expect_response(re.compile(r"/search/\?q=tidewater$")) as search:
+            shopper.locator("form.site-search button[type=submit]").click()
+        assert search.value.headers.get("x-magpie-page-cache") == "MISS"
         card = card_of(shopper, PRODUCT)
         assert_card_shows_rendition_and_from_price(card, prices)
         journey.shot("search-results")
@@ -173,7 +204,8 @@ def test_a_marketer_uploads_an_image_publishes_two_variants_and_shoppers_find_th
         journey.shot("failed")
         raise
     finally:
-        context.close()
+        staff.close()
+        anonymous.close()
 
     from wagtail.images import get_image_model
 
