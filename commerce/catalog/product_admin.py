@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -198,21 +197,13 @@ class ProductIndexView(IndexView):
 
     def get_add_url(self) -> str | None:
         """Straight to the new product's form when the staff member has one shop to add it to
-        (Wagtail asks for the parent page first otherwise). Once saved, the editor comes back to this
-        screen, with its filters, where the new product is listed (Wagtail's default is the page
-        explorer of the shop, a screen the marketer never opened)."""
+        (Wagtail asks for the parent page first otherwise)."""
         url = super().get_add_url()
         roots = store_root_q(request_stores(self.request))
         shops = list(ProductIndexPage.objects.filter(roots).only("pk", "path", "depth")[:2])
         if url and len(shops) == 1 and shops[0].permissions_for_user(self.request.user).can_add_subpage():
-            add = reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shops[0].pk])
-            return f"{add}?{urlencode({'next': self.products_url()})}"
+            return reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shops[0].pk])
         return url
-
-    def products_url(self) -> str:
-        """This screen's address with the request's filters, search and sort (never the results-only URL)."""
-        query = self.request.GET.urlencode()
-        return reverse(self.index_url_name) + (f"?{query}" if query else "")
 
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from decimal import Decimal
-from html import unescape
-from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from commerce.catalog.models import CollectionProduct, ProductPage
-from tests.catalog.admin_forms import variant_data
 from tests.catalog.helpers import add_variant, categorise, set_variants
 from tests.factories import CollectionPageFactory, ProductPageFactory
 
@@ -184,49 +179,3 @@ QUERIES = 33  # Wagtail's admin (session, user, permissions, menus, workflow sta
 def test_add_goes_straight_to_the_new_products_form_in_the_marketers_shop(marketer_client, store, shop_index):
     html = marketer_client.get(URL).content.decode()
     assert reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shop_index.pk]) in html
-
-
-def add_link(response) -> str:
-    """The href of the screen's *Add product* button."""
-    assert response.status_code == 200
-    match = re.search(r'href="(/admin/pages/add/catalog/productpage/\d+/[^"]*)"', response.content.decode())
-    assert match, "no Add product link"
-    return unescape(match.group(1))
-
-
-def test_a_product_added_from_the_screen_brings_the_marketer_back_to_it_with_its_filters(
-    marketer_client, store, shop_index, products
-):
-    """Found by the marketer's browser journey: Wagtail's editor sends a new page's author to the
-    shop's page explorer after publishing, a screen they never opened; they come back here instead."""
-    link = add_link(marketer_client.get(URL, {"status": "live", "q": "an"}))
-    path, query = link.split("?", 1)
-    assert path == reverse("wagtailadmin_pages:add", args=["catalog", "productpage", shop_index.pk])
-    back = parse_qs(query)["next"][0]
-    assert back.startswith(URL) and parse_qs(back.split("?", 1)[1]) == {"status": ["live"], "q": ["an"]}
-
-    data = nested_form_data(
-        {
-            "title": "Storm hat",
-            "slug": "storm-hat",
-            "summary": "",
-            "gallery_images": inline_formset([]),
-            "description": streamfield([]),
-            "option1_name": "",
-            "option2_name": "",
-            "variants": inline_formset([variant_data(sku="STORM-HAT", price="30.00")], min=1),
-            "tags": "",
-            "seo_title": "",
-            "search_description": "",
-            "social_image": "",
-            "go_live_at": "",
-            "expire_at": "",
-            "action-publish": "action-publish",
-        }
-    )
-    response = marketer_client.post(link, data)
-
-    assert response.status_code == 302
-    assert response["Location"] == back
-    assert ProductPage.objects.get(slug="storm-hat").live
-    assert "Storm hat" in listed(marketer_client.get(URL))
