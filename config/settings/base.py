@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last: it runs the admin's page-create view itself, in a transaction holding the parent's row
+    "commerce.core.page_creation.SerialPageCreationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
