@@ -98,11 +98,25 @@ def admin_add_product(page, journey: Journey, *, base_url: str, email: str, phot
     page.get_by_label(COLLECTION, exact=True).check()
     journey.shot("filled-editor")
 
+    # Wagtail 8 autosaves the new page as a draft half a second after the last change and moves the
+    # editor to its edit URL; a person reads the form over before publishing, and so does the test.
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
+    journey.shot("autosaved-draft")
+
     page.get_by_role("button", name=re.compile(r"^\s*Publish", re.I)).first.click()
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/"))
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))  # the shop's page explorer
     message = page.locator(".messages").inner_text()
-    assert "published" in message.lower(), message
-    journey.shot("published")
+    assert f"'{PRODUCT}' has been published" in message, message
+    page.locator("a.sidebar-menu-item__link", has_text="Products").first.click()
+    page.wait_for_url(re.compile(r"/admin/products/$"))
+    row = page.locator("tbody tr", has=page.get_by_role("link", name=PRODUCT))
+    thumbnail = row.locator("td.product-thumbnail img")
+    page.wait_for_function(IMAGE_LOADED, arg=thumbnail.element_handle())
+    cells = [text.strip() for text in row.locator("td").all_inner_texts()]
+    status, price_range, available, variant_count, collections = cells[3:8]  # the screen's columns, in order
+    assert status.endswith("LIVE") and price_range == "$34.00 – $38.00", cells
+    assert (available, variant_count, collections) == ("0", "2", COLLECTION), cells  # stock is Inventory's
+    journey.shot("products-screen")
 
 
 def card_of(page, title: str):
