@@ -1,10 +1,12 @@
 """The marketer's journey of issue 18 in real Chromium on the demo shop: a Marketer (the role, not a
 superuser) signs in to the Wagtail admin, adds a product with two variants typed into the editor's
 variants table, uploads a new image through the gallery's image chooser, ticks a collection and
-publishes; then, as a shopper, finds the product in that collection (through the storefront's menu)
-and through the search box, each time with its image's rendition and its "From" price, and sees
-each variant's price on the product page. The test asserts what the browser shows and what the
-database holds; a screenshot of every step is kept in ``var/e2e/journeys/``.
+publishes (after Wagtail's autosave of the draft) and sees it on the Products screen; then an
+anonymous shopper, whose collection and search pages were in the page cache (on, as in production),
+finds the product in that collection (through the storefront's menu) and through the search box,
+each time with its image's rendition and its "From" price, and sees each variant's price on the
+product page. The test asserts what the browser shows and what the database holds; a screenshot of
+every step is kept in ``var/e2e/journeys/``.
 
 The issue 17 journey (``test_catalogue_journey_browser.py``) covers the variant builder and a
 library image; this one covers the inline variant rows, a real upload and the shopper's side."""
