@@ -110,8 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # last: it runs the admin's page-create view itself, in a transaction holding the parent's row
-    "commerce.core.page_creation.SerialPageCreationMiddleware",
+    # last: it runs the admin's page create and edit views itself, in a transaction holding a page row
+    "commerce.core.page_writes.SerialPageWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
