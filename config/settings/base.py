@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last: it runs the admin's page create and edit views itself, in a transaction holding a page row
+    "commerce.core.page_writes.SerialPageWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -75,3 +75,25 @@ def chromium() -> Iterator:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# The staff journeys' people: real roles through the role groups, never superusers.
+JOURNEY_PASSWORD = "journey-password-123"
+
+
+@pytest.fixture
+def journey_marketer(demo_shop, django_user_model):
+    """A Marketer limited to the demo's main store, committed so the live server sees it."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from commerce.accounts.models import StaffProfile
+    from commerce.accounts.roles import MARKETER, role_groups_sync
+    from commerce.stores.models import Store
+
+    role_groups_sync(apps)
+    store = Store.objects.get(site=Site.objects.get(is_default_site=True))
+    user = django_user_model.objects.create_user(email="maya@example.com", password=JOURNEY_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=MARKETER))
+    StaffProfile.objects.create(user=user, all_stores=False).stores.add(store)
+    return user
