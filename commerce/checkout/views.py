@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.cart.session import remember_count
 from commerce.core.exceptions import CommerceError
 from commerce.core.throttle import throttled, throttled_response
-from commerce.orders.links import order_from_guest_token, order_guest_token
+from commerce.orders.links import order_from_guest_token, order_guest_token, order_page_path
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError
 from commerce.payments.services import IN_FLIGHT, PaymentOutcome, payment_sync
@@ -233,6 +234,7 @@ def confirm(request: HttpRequest) -> JsonResponse:
     return _outcome_response(request, outcome)
 
 
+@never_cache  # private, no-store: it links to this shopper's order page, so no shared cache may keep it
 def thank_you(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation page; its signed link is also the guest's way back to the order."""
     order = order_from_guest_token(token, store=store_for_request(request))
@@ -244,7 +246,8 @@ def thank_you(request: HttpRequest, token: str) -> HttpResponse:
             with contextlib.suppress(PaymentError):  # the webhook settles it if the provider is away
                 payment_sync(payment=payment)
                 order.refresh_from_db()
-    return render(request, "checkout/thank_you.html", {"order": order, "lines": order.lines.all()})
+    context = {"order": order, "lines": order.lines.all(), "order_url": order_page_path(order, user=request.user)}
+    return render(request, "checkout/thank_you.html", context)
 
 
 def start(request: HttpRequest) -> HttpResponseRedirect:

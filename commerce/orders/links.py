@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core import signing
 from django.urls import reverse
 
@@ -10,6 +12,10 @@ from commerce.core.rls import grant, granted
 from commerce.stores.models import Store
 
 from .models import Order
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 _SALT = "magpie.orders.guest-link"
 
@@ -47,3 +53,12 @@ def order_guest_path(order: Order) -> str:
 
 def order_guest_url(order: Order) -> str:
     return site_url(order.store.site, order_guest_path(order))
+
+
+def order_page_path(order: Order, *, user: AbstractBaseUser | AnonymousUser) -> str:
+    """Where the thank-you page sends a shopper to see ``order``: its own signed-in customer to the
+    account order page, anyone else to the signed guest link the confirmation email carries (the
+    holder of the thank-you link holds that token already: no other order is revealed)."""
+    if user.is_authenticated and order.customer_id == user.pk:
+        return reverse("orders:detail", kwargs={"number": order.number})
+    return order_guest_path(order)
