@@ -1,4 +1,5 @@
-"""Filters of the Orders list: store, fulfilment status, returns waiting, has a discount.
+"""Filters of the Orders list: fulfilment status, returns waiting, has a discount (the store
+filter, shared with other lists, is ``commerce.stores.admin_scope.StoreFilter``).
 
 Each is one ``EXISTS`` (or a column test) on the page's single query, so filtering never adds a
 query per order. Fulfilment status is read from the lines, not from ``Order.status``: a shipped
@@ -9,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.admin import RelatedFieldListFilter, SimpleListFilter
+from django.contrib.admin import SimpleListFilter
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.http import HttpRequest
-
-from commerce.stores.admin_scope import scope_queryset
-from commerce.stores.models import Store
 
 from .models import OrderLine, PaymentStatus, ReturnRequest
 
@@ -75,15 +73,6 @@ def orders_search(queryset: QuerySet, query: str) -> QuerySet:
     for word in query.split()[:10]:
         queryset = queryset.filter(Q(number__icontains=word) | Q(email__icontains=word))
     return queryset
-
-
-class StoreFilter(RelatedFieldListFilter):
-    """By store, offering only the stores this member of staff works in: the list itself is
-    already scoped, and another store's name is not theirs to see."""
-
-    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
-        stores = scope_queryset(Store.objects.order_by("name"), request.user)
-        return [(store.pk, str(store)) for store in stores]
 
 
 class FulfilmentStatusFilter(SimpleListFilter):

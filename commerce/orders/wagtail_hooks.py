@@ -11,11 +11,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from commerce.core.money_format import format_amount
-from commerce.stores.admin_scope import scope_queryset
+from commerce.stores.admin_scope import StoreFilter, scope_queryset
 
 from . import fulfilment_views as views
 from .admin_views import SALES_MENU_HOOK, DateRangeFilter, OrderInspectView, ViewOnlyModelAdmin
-from .list_filters import FulfilmentStatusFilter, HasDiscountFilter, ReturnsWaitingFilter, StoreFilter
+from .list_filters import FulfilmentStatusFilter, HasDiscountFilter, ReturnsWaitingFilter
 from .models import Order
 
 # modeladmin's export shows a falsy value as its "empty value": a zero amount stays a number.

@@ -31,7 +31,7 @@ from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
 from commerce.orders.admin_views import LenientIndexView, ViewOnlyModelAdmin, ViewOnlyPermissionHelper
 from commerce.orders.admin_views import register_in_sales_menu as _register_in_sales_menu
-from commerce.stores.admin_scope import StoreScopedFormMixin, scope_queryset
+from commerce.stores.admin_scope import StoreFilter, StoreScopedFormMixin, scope_queryset
 from commerce.stores.models import Store
 
 from .gift_card_selectors import gift_card_ledger, gift_cards_search, gift_cards_unexpired
@@ -316,7 +316,7 @@ class GiftCardAdmin(ViewOnlyModelAdmin):
     inspect_template_name = "promotions/admin/gift_card_inspect.html"
     inspect_view_fields = ["store", "currency", "expires_at", "is_active", "created_at"]  # never the code
     list_display = ("masked", "store", "currency", "initial", "current_balance", "expires_at", "owner", "is_active")
-    list_filter = ("store", "is_active", ExpiredFilter)
+    list_filter = (("store", StoreFilter), "is_active", ExpiredFilter)
     search_handler_class = GiftCardSearchHandler
     search_fields = ("recipient_email",)  # shows the search box; GiftCardSearchHandler decides the rest
     ordering = ("-created_at", "-pk")

@@ -8,6 +8,9 @@
 - ``StoreScopedSnippetViewSet`` applies both to a snippet's index, add/edit/delete/copy/history/
   usage/inspect views (another store's object: 404) and to its chooser.
 - ``StoreScopedFormMixin`` does the same for a hand-written ``FormView``.
+- ``ScopedFiltersMixin`` does it for an index's filters (the snippet viewset's ``list_filter``
+  or ``filterset_class``); ``StoreFilter`` is the same for a modeladmin ``list_filter``: a
+  filter offers neither another store's name nor another store's object (a discount).
 - ``ScopedLogEntriesView`` leaves other stores' objects out of the site history report.
 
 Row-level security underneath refuses other stores' orders, customers and gift cards whatever
@@ -21,12 +24,14 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.contrib.admin import RelatedFieldListFilter
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.forms import BaseForm
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils.functional import cached_property
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -44,6 +49,7 @@ OBJECT_VIEWS = (
     "inspect_view_class",
 )
 FORM_VIEWS = ("add_view_class", "edit_view_class", "copy_view_class")
+INDEX_VIEWS = ("index_view_class",)
 
 
 def store_field(model: type[Model]) -> str | None:
@@ -102,6 +108,28 @@ class StoreScopedFormMixin:
         return scope_form(super().get_form(*args, **kwargs), self.request.user)
 
 
+class ScopedFiltersMixin:
+    """For index views: the filters' choices are the user's stores and their objects only. The
+    form is scoped before it validates, so another store's id in the query string filters nothing."""
+
+    @cached_property
+    def filters(self) -> Any:
+        filterset = super().filters
+        if filterset is not None:
+            scope_form(filterset.form, self.request.user)
+        return filterset
+
+
+class StoreFilter(RelatedFieldListFilter):
+    """A modeladmin ``list_filter`` by store offering only the stores this member of staff works
+    in (``("store", StoreFilter)``): the list itself is scoped, and another store's name is not
+    theirs to see."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        stores = scope_queryset(Store.objects.order_by("name"), request.user)
+        return [(store.pk, str(store)) for store in stores]
+
+
 class ScopedChooserMixin(PermissionCheckedChooserMixin):
     def get_object_list(self) -> QuerySet:
         return scope_queryset(super().get_object_list(), self.request.user)
@@ -119,19 +147,24 @@ StoreChooserViewSet = chooser_viewset_with(ScopedChooserMixin, check_permission=
 
 
 class StoreScopedSnippetViewSet(SnippetViewSet):
-    """A snippet viewset for Store or a store-owned model, scoped in every view and its chooser."""
+    """A snippet viewset for Store or a store-owned model, scoped in every view (the index's
+    filters included) and its chooser."""
 
     chooser_viewset_class = StoreScopedChooserViewSet
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for attribute in {*OBJECT_VIEWS, *FORM_VIEWS}:
+        for attribute in {*OBJECT_VIEWS, *FORM_VIEWS, *INDEX_VIEWS}:
             base = getattr(cls, attribute, None)
             if base is None or getattr(base, "_store_scoped", False):
                 continue
             mixins = tuple(
                 mixin
-                for mixin, names in ((ScopedObjectMixin, OBJECT_VIEWS), (StoreScopedFormMixin, FORM_VIEWS))
+                for mixin, names in (
+                    (ScopedObjectMixin, OBJECT_VIEWS),
+                    (StoreScopedFormMixin, FORM_VIEWS),
+                    (ScopedFiltersMixin, INDEX_VIEWS),
+                )
                 if attribute in names
             )
             setattr(cls, attribute, type(f"StoreScoped{base.__name__}", (*mixins, base), {"_store_scoped": True}))

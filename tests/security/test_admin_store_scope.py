@@ -22,7 +22,7 @@ from commerce.shipping.models import ShippingMethod
 from commerce.stores.models import Store
 from tests.accounts.test_roles import admin_routes, concrete
 from tests.conftest import ensure_wagtail_roots
-from tests.factories import ProductPageFactory, place_order
+from tests.factories import ProductPageFactory, StoreFactory, place_order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
@@ -99,6 +99,8 @@ def test_every_admin_url_refuses_another_stores_objects(manager, theirs):
     for route, _name in admin_routes():
         if "failwhale" in route:  # Wagtail's deliberate 500, for testing error reporting
             continue
+        if "logout" in route:  # a GET signs the manager out: every later list would be a redirect
+            continue
         target = next((obj for key, obj in theirs.items() if key in route), None)
         if "<" in route or "(?P" in route:
             if target is not None:
@@ -121,6 +123,7 @@ def test_every_admin_url_refuses_another_stores_objects(manager, theirs):
             shown[url] = leaked
 
     assert len(with_ids) > 30 and len(lists) > 40  # the walk reached the screens
+    assert manager.get("/admin/").status_code == 200  # still signed in: the lists were read, not redirects
     assert shown == {}
     assert snapshot() == before
     assert (Discount.objects.count(), DiscountCode.objects.count(), ShippingMethod.objects.count()) == counts
@@ -204,3 +207,61 @@ def test_a_write_refused_by_row_level_security_is_a_403_not_a_500(client, store,
 
     assert response.status_code == 403
     assert not Order.objects.filter(email="rls@example.com").exists()
+
+
+# The lists' filters: each offers the staff member's stores (and their objects) only ---------------
+
+SNIPPET_FILTERS = [
+    ("/admin/snippets/shipping/shippingmethod/", "store"),
+    ("/admin/snippets/inventory/stocklocation/", "store"),
+    ("/admin/snippets/promotions/discount/", "store"),
+    ("/admin/snippets/promotions/discountcode/", "store"),
+    ("/admin/snippets/promotions/discountcode/", "discount"),
+    ("/admin/inventory/", "store"),
+    ("/admin/customers/", "store"),
+]
+MODELADMIN_FILTERS = ["/admin/orders/order/", "/admin/promotions/giftcard/"]
+
+
+def filter_choices(client: Client, url: str, name: str) -> list[str]:
+    """The labels a list's filter offers, as the page renders them (a Wagtail filter form, or a
+    modeladmin ``list_filter``)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    view = response.context["view"]
+    if hasattr(view, "filter_specs"):
+        spec = next(spec for spec in view.filter_specs if getattr(spec, "field_path", None) == name)
+        return [label for _pk, label in spec.lookup_choices]
+    return [str(choice) for choice in view.filters.form.fields[name].queryset]
+
+
+@pytest.fixture
+def everywhere(roles) -> Client:
+    """A manager acting for every store."""
+    user = member(MANAGER, "manager-all@example.com")
+    StaffProfile.objects.create(user=user, all_stores=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.backoffice
+@pytest.mark.parametrize(("url", "name"), SNIPPET_FILTERS + [(url, "store") for url in MODELADMIN_FILTERS])
+def test_a_lists_filter_offers_only_the_managers_stores(manager, everywhere, store, theirs, url, name):
+    # Given a manager limited to two stores (a filter of one choice is not shown), one acting for
+    # all, and store 2's objects
+    third = StoreFactory(name="Third Shop", hostname="third.example.com")
+    StaffProfile.objects.get(user__email="manager-one@example.com").stores.add(third)
+    own = Discount.objects.create(store=store, name="OWN-DISCOUNT", kind="code", value_type="percentage", value=5)
+    mine = {store.name, third.name, own.name}
+    all_of_them = {*mine, "Second Shop", "STORE2-DISCOUNT"}
+
+    # When each opens the list
+    limited, unlimited = filter_choices(manager, url, name), filter_choices(everywhere, url, name)
+
+    # Then the limited manager's filter names their stores (or discount) only, and nothing of store 2
+    # appears anywhere on the page; the manager acting for all is offered store 2 as well
+    assert limited and set(limited) <= mine
+    assert not {marker for marker in MARKERS if marker in manager.get(url).content.decode()}
+    assert "Second Shop" in unlimited or "STORE2-DISCOUNT" in unlimited
+    assert set(unlimited) <= all_of_them
