@@ -211,3 +211,25 @@ def role_groups_sync(apps: Any, *, strict: bool = True) -> None:
 def role_groups_remove(apps: Any) -> None:
     """Delete the role groups (and with them their page and collection permissions)."""
     apps.get_model("auth", "Group").objects.filter(name__in=ROLE_NAMES).delete()
+
+
+def app_permissions_grant(apps: Any, *, app_label: str, grants: dict[str, tuple[str, ...]]) -> None:
+    """Give each role group in ``grants`` its codenames of ``app_label`` (for an app whose tables
+    are migrated after the role groups exist; ``commerce.orders.roles``, ``commerce.api.roles``)."""
+    permissions_create_all(apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in grants.items():
+        permissions = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        for group in Group.objects.filter(name=name):
+            group.permissions.add(*permissions)
+
+
+def app_permissions_revoke(apps: Any, *, app_label: str, grants: dict[str, tuple[str, ...]]) -> None:
+    """Undo :func:`app_permissions_grant`: every codename in ``grants`` leaves every group named there."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = {codename for granted in grants.values() for codename in granted}
+    permissions = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    for group in Group.objects.filter(name__in=list(grants)):
+        group.permissions.remove(*permissions)

@@ -8,25 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from commerce.accounts.roles import MANAGER, OWNER, permissions_create_all
+from commerce.accounts.roles import MANAGER, OWNER, app_permissions_grant, app_permissions_revoke
 
 GRANTS: dict[str, tuple[str, ...]] = {OWNER: ("manage_apitoken",), MANAGER: ("manage_apitoken",)}
 
 
 def token_permissions_grant(apps: Any) -> None:
-    permissions_create_all(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        permissions = Permission.objects.filter(content_type__app_label="api", codename__in=codenames)
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(*permissions)
+    app_permissions_grant(apps, app_label="api", grants=GRANTS)
 
 
 def token_permissions_revoke(apps: Any) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = {codename for granted in GRANTS.values() for codename in granted}
-    permissions = Permission.objects.filter(content_type__app_label="api", codename__in=codenames)
-    for group in Group.objects.filter(name__in=list(GRANTS)):
-        group.permissions.remove(*permissions)
+    app_permissions_revoke(apps, app_label="api", grants=GRANTS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, OWNER, permissions_create_all
+from commerce.accounts.roles import CUSTOMER_SERVICE, MANAGER, OWNER, app_permissions_grant, app_permissions_revoke
 
 FULFIL = "orders.add_fulfilment"  # create fulfilments and mark them shipped
 MANAGE_RETURNS = "orders.change_returnrequest"  # create, approve, reject, receive and refund returns
@@ -35,19 +35,8 @@ GRANTS: dict[str, tuple[str, ...]] = {
 
 
 def fulfilment_permissions_grant(apps: Any) -> None:
-    permissions_create_all(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        permissions = Permission.objects.filter(content_type__app_label="orders", codename__in=codenames)
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(*permissions)
+    app_permissions_grant(apps, app_label="orders", grants=GRANTS)
 
 
 def fulfilment_permissions_revoke(apps: Any) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = {codename for granted in GRANTS.values() for codename in granted}
-    permissions = Permission.objects.filter(content_type__app_label="orders", codename__in=codenames)
-    for group in Group.objects.filter(name__in=list(GRANTS)):
-        group.permissions.remove(*permissions)
+    app_permissions_revoke(apps, app_label="orders", grants=GRANTS)

@@ -94,6 +94,47 @@ def test_the_migration_creates_the_groups_idempotently_and_reverses(db):
 
 
 @pytest.mark.parametrize(
+    ("migration", "roles_module", "app_label"),
+    [
+        ("commerce.api.migrations.0002_token_permission", "commerce.api.roles", "api"),
+        ("commerce.orders.migrations.0009_role_permissions_fulfilment_returns", "commerce.orders.roles", "orders"),
+    ],
+)
+def test_a_later_apps_migration_grants_its_roles_permissions_and_takes_back_only_those(
+    roles, migration: str, roles_module: str, app_label: str
+):
+    grants = importlib.import_module(roles_module).GRANTS
+    granted = {codename for codenames in grants.values() for codename in codenames}
+    module = importlib.import_module(migration)
+
+    names = {f"{app_label}.{codename}" for codename in granted}
+
+    def held() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Each role's permissions among those the migration grants, and all its others."""
+        codes = {
+            group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+            for group in Group.objects.filter(name__in=ROLE_NAMES)
+        }
+        return {name: c & names for name, c in codes.items()}, {name: c - names for name, c in codes.items()}
+
+    # Given the role groups without the permissions this migration grants
+    module.revoke(django_apps, None)
+    before, others = held()
+    assert not any(before.values())
+
+    # When the migration runs (twice: nothing doubled)
+    module.grant(django_apps, None)
+    module.grant(django_apps, None)
+
+    # Then each role holds exactly its grants, of this app only, and nothing else changed
+    assert held() == ({name: {f"{app_label}.{code}" for code in grants.get(name, ())} for name in ROLE_NAMES}, others)
+
+    # And reversing takes back those grants only
+    module.revoke(django_apps, None)
+    assert held() == ({name: set() for name in ROLE_NAMES}, others)
+
+
+@pytest.mark.parametrize(
     ("role", "has", "lacks"),
     [
         (

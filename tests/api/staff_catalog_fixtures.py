@@ -1,7 +1,8 @@
 """Staff callers for the staff catalogue endpoints (inventory, discounts, gift cards): members of
 the role groups as the migrations make them, limited to one store or acting for all, each with a
 signed-in test client. Requests go through the whole middleware stack, so they run under the RLS
-context the HTML views get, as the runtime database role (never a superuser)."""
+context the HTML views get, as the runtime database role (never a superuser). ``post``/``patch``
+send a JSON body."""
 
 from __future__ import annotations
 
@@ -54,3 +55,11 @@ def field_of(response) -> str | None:
     body = response.json()
     assert set(body) == {"error", "message", "field", "fields"}, body
     return body["field"]
+
+
+def post(client: Client, path: str, body: dict | None = None):
+    return client.post(path, body or {}, content_type="application/json")
+
+
+def patch(client: Client, path: str, body: dict):
+    return client.patch(path, body, content_type="application/json")

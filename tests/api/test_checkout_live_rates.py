@@ -9,17 +9,9 @@ from tests.api.checkout_steps import ok, send
 
 # The shipping tests' fixtures (a warehouse, a heavy product, a rate table); the fake Shippo
 # server's fixtures are the whole suite's (tests/conftest.py).
-from tests.shipping.conftest import heavy_product, table_rate, warehouse  # noqa: F401
+from tests.shipping.conftest import ADDRESS, heavy_product, table_rate, warehouse  # noqa: F401
 
 pytestmark = [pytest.mark.api, pytest.mark.shipping, pytest.mark.django_db]
-ADDRESS = {
-    "full_name": "Ada Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postal_code": "62701",
-    "region": "IL",
-    "country": "US",
-}
 
 
 @pytest.fixture

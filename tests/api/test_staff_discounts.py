@@ -13,7 +13,7 @@ from commerce.api.views import staff_discounts
 from commerce.cart.services import cart_apply_discount_code
 from commerce.core.exceptions import CommerceError
 from commerce.promotions.models import Discount, DiscountCode
-from tests.api.staff_catalog_fixtures import field_of
+from tests.api.staff_catalog_fixtures import field_of, patch, post
 from tests.factories import ProductPageFactory
 from tests.promotions.conftest import make_discount
 
@@ -24,14 +24,6 @@ LIST = "/api/v1/staff/discounts/"
 
 def url(discount, tail: str = "") -> str:
     return f"{LIST}{discount.pk}/{tail}"
-
-
-def post(client, path: str, body: dict | None = None):
-    return client.post(path, body or {}, content_type="application/json")
-
-
-def patch(client, path: str, body: dict):
-    return client.patch(path, body, content_type="application/json")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from commerce.core.exceptions import CommerceError
 from commerce.core.money import Money
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import GiftCard, GiftCardTransaction
-from tests.api.staff_catalog_fixtures import field_of
+from tests.api.staff_catalog_fixtures import field_of, post
 
 pytestmark = [pytest.mark.api, pytest.mark.django_db]
 
@@ -25,10 +25,6 @@ LIST = "/api/v1/staff/gift-cards/"
 
 def url(card, tail: str = "") -> str:
     return f"{LIST}{card.pk}/{tail}"
-
-
-def post(client, path: str, body: dict | None = None):
-    return client.post(path, body or {}, content_type="application/json")
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from tests.factories import ProductPageFactory
 DESTINATION = PostalAddress(
     full_name="Ada Shopper", line1="1 Main St", city="Springfield", postal_code="62701", country="US", region="IL"
 )
+# DESTINATION as the checkout's address step (page or API) takes it: its filled-in fields.
+ADDRESS = {name: value for name, value in DESTINATION.as_dict().items() if value}
 # The fake Shippo fixtures (``fake_shippo``, ``fake_shippo_server``) live in tests/conftest.py:
 # the browser journeys use them too.
 WEBHOOK_SECRET = SHIPPO_WEBHOOK_SECRET

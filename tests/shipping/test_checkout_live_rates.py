@@ -6,18 +6,11 @@ from commerce.checkout.models import Checkout
 from commerce.checkout.services import checkout_place_order
 from commerce.orders.models import Order
 from commerce.shipping.fake_shippo import INVALID_STREET
+from tests.shipping.conftest import ADDRESS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shipping]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-ADDRESS = {
-    "full_name": "Ada Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postal_code": "62701",
-    "region": "IL",
-    "country": "US",
-}
 
 
 @pytest.fixture

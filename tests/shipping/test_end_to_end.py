@@ -11,18 +11,10 @@ from commerce.orders.links import order_guest_url
 from commerce.orders.models import Order
 from commerce.shipping.models import Shipment, ShipmentStatus
 from tests.localstripe import browser_confirms_card
-from tests.shipping.conftest import WEBHOOK_SECRET
+from tests.shipping.conftest import ADDRESS, WEBHOOK_SECRET
 
 pytestmark = [pytest.mark.shipping, pytest.mark.django_db(transaction=True)]
 JSON = {"HTTP_ACCEPT": "application/json"}
-ADDRESS = {
-    "full_name": "Ada Shopper",
-    "line1": "1 Main St",
-    "city": "Springfield",
-    "postal_code": "62701",
-    "region": "IL",
-    "country": "US",
-}
 
 
 def test_live_rate_purchase_then_label_tracking_and_delivered_email(

@@ -10,13 +10,17 @@ from rest_framework import serializers
 
 from commerce.catalog.models import Category, CollectionPage, ProductPage
 from commerce.promotions.discount_codes import MIN_LENGTH
-from commerce.promotions.discount_editing import CODE_MAX_LENGTH
+from commerce.promotions.discount_editing import CODE_MAX_LENGTH, DISCOUNT_FIELDS, TARGET_FIELDS
 from commerce.promotions.models import Discount, DiscountCode
 from commerce.stores.admin_scope import scope_queryset
 from commerce.stores.models import Store
 
 # One call generates at most this many codes (the admin's screen allows more, as a download).
 GENERATE_MAX = 1000
+
+# What a discount is written with: the service's fields, its targets listed after ``target``.
+_AFTER_TARGET = DISCOUNT_FIELDS.index("target") + 1
+WRITABLE_FIELDS = (*DISCOUNT_FIELDS[:_AFTER_TARGET], *TARGET_FIELDS, *DISCOUNT_FIELDS[_AFTER_TARGET:])
 
 
 class DiscountSerializer(serializers.ModelSerializer):
@@ -35,25 +39,7 @@ class DiscountSerializer(serializers.ModelSerializer):
             "store",
             "store_name",
             "currency",
-            "name",
-            "kind",
-            "value_type",
-            "value",
-            "target",
-            "products",
-            "collections",
-            "categories",
-            "min_subtotal",
-            "min_quantity",
-            "starts_at",
-            "ends_at",
-            "requires_login",
-            "first_order_only",
-            "usage_limit",
-            "once_per_customer",
-            "combinable",
-            "priority",
-            "is_active",
+            *WRITABLE_FIELDS,
             "status",
             "times_used",
             "code_count",
@@ -84,27 +70,7 @@ class DiscountUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Discount
-        fields = [
-            "name",
-            "kind",
-            "value_type",
-            "value",
-            "target",
-            "products",
-            "collections",
-            "categories",
-            "min_subtotal",
-            "min_quantity",
-            "starts_at",
-            "ends_at",
-            "requires_login",
-            "first_order_only",
-            "usage_limit",
-            "once_per_customer",
-            "combinable",
-            "priority",
-            "is_active",
-        ]
+        fields = list(WRITABLE_FIELDS)
         extra_kwargs = {"is_active": {"help_text": "Published (live). Needs the publish permission."}}
         # The model's constraints are checked by the service, which names the field at fault.
         validators: list = []

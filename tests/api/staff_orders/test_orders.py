@@ -50,6 +50,20 @@ def snapshot(order: Order) -> tuple:
     )
 
 
+def with_line_id(body: dict, order: Order) -> dict:
+    """``body`` with each ``"LINE"`` placeholder in its lines made the order's line id (a copy:
+    the parametrized bodies are shared between runs)."""
+    if "lines" not in body:
+        return body
+    line_id = order.lines.get().pk
+    return {
+        **body,
+        "lines": [
+            {**item, "line_id": line_id if item["line_id"] == "LINE" else item["line_id"]} for item in body["lines"]
+        ],
+    }
+
+
 # -- who ----------------------------------------------------------------------------------------
 
 
@@ -352,9 +366,7 @@ def test_fulfil_one_unit_with_tracking_then_the_rest(staff, paid_order, django_c
 def test_bad_fulfilments_name_the_field_and_change_nothing(staff, paid_order, body, field):
     client, _ = staff(MANAGER)
     order = paid_order(2)
-    line = order.lines.get()
-    for item in body.get("lines", []):
-        item["line_id"] = line.pk if item["line_id"] == "LINE" else item["line_id"]
+    body = with_line_id(body, order)
     before = snapshot(order)
 
     response = post(client, url(order, "fulfil"), body)
@@ -473,9 +485,7 @@ def test_store_credit_is_given_once_per_key(staff, paid_order):
 def test_bad_refunds_name_the_field_and_change_nothing(staff, paid_order, body, key, field):
     client, _ = staff(MANAGER)
     order = paid_order(2)
-    line = order.lines.get()
-    for item in body.get("lines", []):
-        item["line_id"] = line.pk if item["line_id"] == "LINE" else item["line_id"]
+    body = with_line_id(body, order)
     before = snapshot(order)
 
     response = refund(client, order, body, key=key)
