@@ -105,9 +105,7 @@ WITH src AS (
 """
 
 # The card part of a tender order; store credit back to the card counts as refunded on the order.
-CARD_ORDERS_SQL = (
-    CARD_PLAN
-    + """
+CARD_ORDERS_SQL = f"""{CARD_PLAN}
 UPDATE orders_order o
    SET gift_card_total = f.redeemed, amount_paid = o.total - f.redeemed, amount_refunded = f.back,
        payment_status = CASE WHEN f.back = 0 THEN o.payment_status
@@ -115,12 +113,9 @@ UPDATE orders_order o
        status = CASE WHEN f.back = 0 THEN o.status WHEN f.back = o.total THEN 'refunded' ELSE 'partially_refunded' END
   FROM fates f
  WHERE o.id = f.order_id AND f.redeemed > 0
-"""
-)
+"""  # noqa: S608 - CARD_PLAN is this module's constant
 
-CARDS_SQL = (
-    CARD_PLAN
-    + """, cards AS (
+CARDS_SQL = f"""{CARD_PLAN}, cards AS (
     INSERT INTO promotions_giftcard (store_id, code, currency, initial_value, balance, expires_at, customer_id,
         recipient_email, source_order_id, is_active, created_by_id, created_at)
     SELECT %(store)s, f.code, f.currency, f.value, f.value - f.redeemed + f.back + f.goodwill - f.expired,
@@ -141,8 +136,7 @@ SELECT c.id, e.kind, e.amount, sum(e.amount) OVER (PARTITION BY c.id ORDER BY e.
        (5, 'expiry', -f.expired, NULL, 'Expired', f.expires_at)
  ) AS e(step, kind, amount, order_id, reason, at)
  WHERE e.amount <> 0
-"""
-)
+"""  # noqa: S608 - CARD_PLAN is this module's constant
 
 TIMES_USED_SQL = (
     """
@@ -173,4 +167,3 @@ def discount_uses_recount(discounts: HistoryDiscounts) -> None:
     with connection.cursor() as cursor:
         for statement in TIMES_USED_SQL:
             cursor.execute(statement, {"discount_ids": discounts.discount_ids, "code_ids": discounts.code_ids})
-

@@ -64,7 +64,8 @@ def test_history_keeps_the_services_invariants(seeded):
     # a card's balance is its ledger; every running balance is the sum so far and never negative
     assert one(
         """SELECT count(*) FROM promotions_giftcard c
-            WHERE c.balance <> (SELECT sum(t.amount) FROM promotions_giftcardtransaction t WHERE t.gift_card_id = c.id)"""
+            WHERE c.balance <> (SELECT sum(t.amount) FROM promotions_giftcardtransaction t
+                                 WHERE t.gift_card_id = c.id)"""
     ) == (0,)
     assert one(
         """SELECT count(*) FROM (
@@ -76,7 +77,8 @@ def test_history_keeps_the_services_invariants(seeded):
     assert one(
         """SELECT count(*) FROM orders_order o
             WHERE o.gift_card_total > 0 AND (o.amount_paid + o.gift_card_total <> o.total OR o.gift_card_total <> -(
-                  SELECT sum(t.amount) FROM promotions_giftcardtransaction t WHERE t.order_id = o.id AND t.kind = 'redeem'))"""
+                  SELECT sum(t.amount) FROM promotions_giftcardtransaction t
+                   WHERE t.order_id = o.id AND t.kind = 'redeem'))"""
     ) == (0,)
     # cards and redemptions carry their order's store and currency
     assert one(
@@ -97,7 +99,8 @@ def test_history_keeps_the_services_invariants(seeded):
     assert one("SELECT count(*) FROM orders_order WHERE amount_refunded > amount_paid + gift_card_total") == (0,)
     assert one(
         """SELECT count(*) FROM payments_payment p
-            WHERE p.amount_refunded <> (SELECT coalesce(sum(r.amount), 0) FROM payments_refund r WHERE r.payment_id = p.id)"""
+            WHERE p.amount_refunded <> (SELECT coalesce(sum(r.amount), 0) FROM payments_refund r
+                                         WHERE r.payment_id = p.id)"""
     ) == (0,)
     # returns are of shipped units, asked for after shipping, their steps in order
     assert one(
@@ -140,13 +143,13 @@ def test_reports_on_the_history_equal_direct_sql(owner, year):
                  FROM promotions_giftcardtransaction t JOIN promotions_giftcard c ON c.id = t.gift_card_id
                  JOIN stores_store s ON s.id = c.store_id
                 WHERE (t.created_at AT TIME ZONE s.time_zone)::date BETWEEN %s AND %s GROUP BY c.currency""",
-                [year.start, year.end],
+            [year.start, year.end],
         )
     }
     assert {g.currency: (g.issued, g.redeemed, g.refunded_to_cards, g.expired_or_adjusted) for g in liability} == (
         expected
     )
-    owed = dict(rows("SELECT currency, sum(balance) FROM promotions_giftcard WHERE created_at <= now() GROUP BY 1"))
+    owed = dict(rows("SELECT currency, sum(balance) FROM promotions_giftcard GROUP BY 1"))
     assert {g.currency: g.liability for g in liability} == owed  # nothing in the ledger after today
 
     refunds = refund_summary(user=owner, period=year)
@@ -207,3 +210,39 @@ def test_a_second_seed_adds_no_promotions_or_returns(seeded):
         sorted(Discount.objects.values_list("pk", "times_used")),
     )
     assert Decimal(0) < one("SELECT sum(balance) FROM promotions_giftcard")[0]
+
+
+def test_report_timings_gets_every_report_its_year_and_export_and_the_dashboard_over_http(owner):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from commerce.insights.wagtail_hooks import REPORTS
+
+    output = StringIO()
+    call_command("report_timings", "--runs", "1", "--email", owner.email, "--metrics", stdout=output)
+
+    lines = output.getvalue().splitlines()
+    assert lines[0].endswith(f"GET as {owner.email} through the middleware, best of 1:")
+    timed = {line.split(": ")[0].strip(): line for line in lines if line.startswith("  ") and "[/" in line}
+    assert timed["Admin home (dashboard)"].split(": ")[1].endswith("]") and " ms" in timed["Admin home (dashboard)"]
+    for _slug, _view, label, _order in REPORTS:
+        assert " ms  [/" in timed[label] and " ms  [/" in timed[f"{label}, CSV"]
+    assert "export=csv" in timed["Discounts, CSV"]
+    assert "interval=day" in timed["Sales over time, a year"] and "start=" in timed["Gift cards, a year"]
+    assert "Low stock, a year" not in timed  # no period: its default view and export only
+    assert not [line for line in lines if "FAILED" in line]
+    assert "  year's daily sales series: " in output.getvalue() and "  returns (a year and the year before): " in (
+        output.getvalue()
+    )
+    assert lines[-1].startswith(f"{len(timed)} URLs timed: slowest ") and lines[-1].endswith(" 0 failed.")
+
+
+def test_report_timings_refuses_bad_input(owner):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--runs must be 1 or more"):
+        call_command("report_timings", "--runs", "0")
+    with pytest.raises(CommandError, match="No such user"):
+        call_command("report_timings", "--email", "nobody@example.com")
