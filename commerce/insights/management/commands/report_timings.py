@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -40,6 +41,21 @@ from commerce.orders.models import Order
 logger = logging.getLogger(__name__)
 SLOW_SECONDS = 2.0
 HOST = "localhost"  # a host every settings module allows; the demo's main store
+REQUEST_LOGGERS = ("django_structlog", "django.request")  # a line (or a traceback) per request
+
+
+@contextmanager
+def _requests_unlogged() -> Iterator[None]:
+    """The per-request log lines would bury the progress lines; a failure is reported on its own line."""
+    loggers = [logging.getLogger(name) for name in REQUEST_LOGGERS]
+    levels = [each.level for each in loggers]
+    for each in loggers:
+        each.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for each, level in zip(loggers, levels, strict=True):
+            each.setLevel(level)
 
 
 @dataclass(frozen=True)
@@ -105,11 +121,12 @@ class Command(BaseCommand):
         urls = [("Admin home (dashboard)", reverse("wagtailadmin_home")), *report_urls(year=year)]
         self.stdout.write(f"{orders:,} orders; GET as {user.email} through the middleware, best of {runs}:")
         timed = []
-        for label, url in urls:
-            result = self._best(label, url, runs, lambda url=url: http_time(client, url))
-            timed.append(result)
-            shown = f"{result.seconds * 1000:,.0f} ms" if result.seconds is not None else f"FAILED ({result.problem})"
-            self.stdout.write(f"  {label}: {shown}  [{url}]")
+        with _requests_unlogged():
+            for label, url in urls:
+                result = self._best(label, url, runs, lambda url=url: http_time(client, url))
+                timed.append(result)
+                shown = f"FAILED ({result.problem})" if result.seconds is None else f"{result.seconds * 1000:,.0f} ms"
+                self.stdout.write(f"  {label}: {shown}  [{url}]")
         if metrics:
             self._metrics(user=user, year=year, runs=runs)
         done = [t for t in timed if t.seconds is not None]
