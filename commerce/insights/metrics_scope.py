@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import DateField, F, Func, Q
 
 from commerce.core.rls.context import use_context
@@ -26,7 +27,19 @@ from commerce.stores.models import Store
 
 Interval = Literal["day", "week", "month"]
 INTERVALS: tuple[Interval, ...] = ("day", "week", "month")
-STATEMENT_TIMEOUT_MS = 5000
+STATEMENT_TIMEOUT_MS = 5000  # the default; ``settings.INSIGHTS_STATEMENT_TIMEOUT_MS`` overrides it
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled (here: by the timeout)
+
+
+class MetricTimedOut(OperationalError):
+    """A metric's query ran past the statement timeout and PostgreSQL cancelled it. Nothing was
+    written (the savepoint was read-only and is rolled back); the request's transaction goes on.
+    An ``OperationalError``, so code catching database errors in general still catches it."""
+
+
+def statement_timeout_ms() -> int:
+    """The metrics' statement timeout in milliseconds (a setting, so a test can make it tiny)."""
+    return int(getattr(settings, "INSIGHTS_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS))
 
 
 @dataclass(frozen=True)
@@ -136,14 +149,22 @@ def metric_query(*, user: Any) -> Iterator[None]:
     """Read as ``user`` (their RLS context) in a read-only savepoint with a statement timeout.
 
     Everything the block reads must be materialised inside it. The savepoint is rolled back at the
-    end, which also undoes ``SET LOCAL`` (nothing was written: the transaction was read-only)."""
-    with use_context(context_for_user(user)), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('transaction_read_only', 'on', true), set_config('statement_timeout', %s, true)",
-                [str(STATEMENT_TIMEOUT_MS)],
-            )
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
+    end, which also undoes ``SET LOCAL`` (nothing was written: the transaction was read-only).
+    A statement cancelled by the timeout raises :class:`MetricTimedOut` once the savepoint is gone."""
+    try:
+        with use_context(context_for_user(user)), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('transaction_read_only', 'on', true), set_config('statement_timeout', %s, true)",
+                    [str(statement_timeout_ms())],
+                )
+            try:
+                yield
+            finally:
+                transaction.set_rollback(True)
+    except MetricTimedOut:
+        raise  # from a metric_query nested inside this one
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
+            raise MetricTimedOut(f"cancelled by the {statement_timeout_ms():,} ms statement timeout") from error
+        raise

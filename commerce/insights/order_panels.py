@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db.models import Count, Min
 from django.urls import NoReverseMatch, reverse
-from wagtail.admin.ui.components import Component
 
 from commerce.orders.models import Order, OrderStatus
 from commerce.stores.admin_scope import scope_queryset
 
 from .metrics_scope import metric_query
+from .panel_guard import TimeoutGuardedPanel
 
 TO_FULFIL = (OrderStatus.PAID, OrderStatus.PARTIALLY_FULFILLED)
 ORDER_PAGE = "orders_order_modeladmin_inspect"
@@ -68,8 +68,9 @@ def order_url(pk: int) -> str:
         return ""
 
 
-class OrdersPanel(Component):
+class OrdersPanel(TimeoutGuardedPanel):
     name = "orders"
+    heading = "Orders"
     order = 60
     template_name = "insights/orders_panel.html"
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
 
 from .metrics import sales_summary
 from .metrics_scope import Period
+from .panel_guard import TimeoutGuardedPanel
 
 
 def _compare(user: Any, period: Period) -> list[dict[str, Any]]:
@@ -23,8 +23,9 @@ def _compare(user: Any, period: Period) -> list[dict[str, Any]]:
     ]
 
 
-class SalesPanel(Component):
+class SalesPanel(TimeoutGuardedPanel):
     name = "sales"
+    heading = "Sales"
     order = 50
     template_name = "insights/sales_panel.html"
 

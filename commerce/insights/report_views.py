@@ -3,10 +3,12 @@ metrics, a server-rendered chart above the table, and CSV/XLSX of exactly the ro
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.safestring import SafeString
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
@@ -14,10 +16,16 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from .charts import bar_chart, charts_join, line_chart
 from .metrics import top_products
-from .metrics_scope import Period
+from .metrics_scope import MetricTimedOut, Period
 from .models import ReportAccess
 from .report_filters import ReportFilterSet
+from .report_table import report_table
 from .sales_rows import SalesRow, sales_rows
+
+logger = logging.getLogger(__name__)
+
+TIMED_OUT = "This range took too long to compute; choose a shorter range or fewer stores."
+TIMED_OUT_STATUS = 503  # the request was fine; the server could not answer it in time
 
 
 class ReportAccessPolicy(ModelPermissionPolicy):
@@ -49,9 +57,22 @@ class MetricReportView(ReportView):
         cls.list_export = [column.name for column in cls.columns]
         cls.export_headings = {column.name: column.label for column in cls.columns}
 
+    timed_out = False  # the metrics were cancelled by their statement timeout
+
     def get_filtered_queryset(self) -> list[Any]:
         self.period: Period | None = self.filters.period() if self.uses_period else None
-        return self.rows()
+        try:
+            return self.rows()
+        except MetricTimedOut:
+            logger.warning(
+                "report %s timed out (period %s, stores %s)",
+                self.slug,
+                self.period,
+                self.filters.store_ids(),
+                exc_info=True,
+            )
+            self.timed_out = True
+            return []
 
     def previous(self) -> Period | None:
         """The comparison period when the asker wants one."""
@@ -69,10 +90,25 @@ class MetricReportView(ReportView):
 
     def get_context_data(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(*args, **kwargs)
-        context["chart"] = self.chart(context["object_list"])
+        rows = context["object_list"]
+        context["chart"] = self.chart(rows)
         context["period"] = self.period
         context["report_note"] = self.note
+        context["timed_out"] = TIMED_OUT if self.timed_out else ""
+        context["report_table"] = report_table(caption=self.page_title, columns=self.columns, rows=rows)
         return context
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        """A timed-out report: the page with the filters and the message (503), or for an export the
+        message as text (an empty file would read as "no sales"). The results fragment the filters
+        fetch answers 200, so the admin swaps the message in."""
+        if not self.timed_out:
+            return super().render_to_response(context, **response_kwargs)
+        if self.is_export:
+            return HttpResponse(TIMED_OUT, status=TIMED_OUT_STATUS, content_type="text/plain; charset=utf-8")
+        if not self.results_only:
+            response_kwargs["status"] = TIMED_OUT_STATUS
+        return super().render_to_response(context, **response_kwargs)
 
 
 @dataclass(frozen=True)

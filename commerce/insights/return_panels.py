@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Sum
-from wagtail.admin.ui.components import Component
 
 from commerce.orders.fulfilment_models import ReturnRequest
 from commerce.orders.models import Order
@@ -17,6 +16,7 @@ from commerce.stores.admin_scope import scope_queryset
 
 from .metrics_scope import metric_query
 from .order_panels import order_url
+from .panel_guard import TimeoutGuardedPanel
 
 WAITING = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED)
 
@@ -63,8 +63,9 @@ def returns_waiting(*, user: Any, shown: int = 8) -> ReturnsWaiting:
     return ReturnsWaiting(total=total, oldest=oldest)
 
 
-class ReturnsWaitingPanel(Component):
+class ReturnsWaitingPanel(TimeoutGuardedPanel):
     name = "returns_waiting"
+    heading = "Returns waiting"
     order = 65
     template_name = "insights/returns_panel.html"
 

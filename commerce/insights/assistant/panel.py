@@ -22,6 +22,8 @@ class AssistantPanel(Component):
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         return {
+            # the panel's forms post: the home's token, which a component's own context lacks
+            "csrf_token": (parent_context or {}).get("csrf_token"),
             "ask_url": reverse("insights_assistant:index"),
             "suggestions": suggested_questions(self.user)[:4],
             "latest": InsightQuestion.objects.filter(asked_by=self.user).order_by("-asked_at", "-pk").first(),

@@ -1,0 +1,134 @@
+"""Issue 13 at a million orders: a report or dashboard panel whose query runs past the metrics'
+statement timeout says so (never a 500) and writes nothing; the report table is one cheap loop with
+its caption and column headers; the admin home's forms get their CSRF token."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import warnings
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from commerce.accounts.roles import OWNER
+from commerce.insights.models import DailySales
+from commerce.insights.report_views import TIMED_OUT, SalesReportView
+from commerce.orders.models import Order
+from tests.insights.conftest import client_for, paid_order, staff
+
+pytestmark = [pytest.mark.django_db, pytest.mark.reports]
+
+MANY = 40_000  # enough of today's orders that summing them takes well over a millisecond
+
+
+@pytest.fixture
+def busy_today(roles, store):
+    """``MANY`` orders paid today in the store, copied in one statement from one made by the helper
+    (today is read from the orders, not the summary)."""
+    paid_at = timezone.now() - timedelta(minutes=5)
+    template = paid_order(store, paid_at=paid_at)
+    columns = [f.column for f in Order._meta.concrete_fields if not f.primary_key and f.column != "checkout_token"]
+    chosen = ", ".join(f'"{c}"' for c in columns)
+    copied = ", ".join("o.number || '-' || g" if c == "number" else f'o."{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Order._meta.db_table} ({chosen}) SELECT {copied} "
+            f"FROM {Order._meta.db_table} o, generate_series(1, %s) g WHERE o.id = %s",
+            [MANY, template.pk],
+        )
+        cursor.execute(f"ANALYZE {Order._meta.db_table}")
+    return store, paid_at
+
+
+def today_query(paid_at) -> str:
+    today = timezone.localdate(paid_at)
+    return f"?start={today - timedelta(days=1)}&end={today}&compare=true"
+
+
+def written() -> tuple[int, int]:
+    return Order.objects.count(), DailySales.objects.count()
+
+
+def test_a_report_past_the_statement_timeout_says_so_with_503_and_writes_nothing(busy_today, settings, caplog):
+    _store, paid_at = busy_today
+    client = client_for(staff(OWNER, "owner@example.com"))
+    url = reverse("insights_reports:sales") + today_query(paid_at)
+    assert client.get(url).status_code == 200  # at the real timeout the fixture is an ordinary report
+    before = written()
+
+    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 1
+    with caplog.at_level(logging.WARNING, logger="commerce.insights.report_views"):
+        page = client.get(url)
+        export = client.get(url + "&export=csv")
+        fragment = client.get(reverse("insights_reports:sales_results") + today_query(paid_at))
+
+    assert page.status_code == 503
+    html = page.content.decode()
+    assert TIMED_OUT in html and 'role="alert"' in html
+    assert 'name="start"' in html  # the filters are still there, to choose a shorter range
+    assert "<tbody>" not in html  # no table of made-up zeros
+    assert export.status_code == 503
+    assert export["Content-Type"].startswith("text/plain")
+    assert export.content.decode() == TIMED_OUT
+    assert fragment.status_code == 200 and TIMED_OUT in fragment.content.decode()  # swapped in by the filters
+    assert sum("report sales timed out" in r.getMessage() for r in caplog.records) == 3
+    assert written() == before
+    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 5000
+    assert client.get(url).status_code == 200  # the connection and the session go on
+
+
+def test_a_dashboard_panel_past_the_timeout_says_so_and_the_home_still_renders(busy_today, settings, caplog):
+    client = client_for(staff(OWNER, "owner@example.com"))
+    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 1
+
+    with caplog.at_level(logging.WARNING, logger="commerce.insights.panel_guard"):
+        home = client.get(reverse("wagtailadmin_home"))
+
+    assert home.status_code == 200
+    html = home.content.decode()
+    sales = html[html.index('id="sales-panel-heading"') :]
+    sales = sales[: sales.index("</section>")]
+    assert "took too long to compute" in sales
+    assert "insights-panel-heading" in html  # the assistant's panel, which reads no metric, is there
+    assert any("dashboard panel sales timed out" in r.getMessage() for r in caplog.records)
+
+
+def test_the_report_table_is_the_exports_columns_with_a_caption_and_column_headers(roles, store):
+    paid_at = timezone.now() - timedelta(minutes=5)
+    paid_order(store, paid_at=paid_at, subtotal="1234.50")
+    client = client_for(staff(OWNER, "owner@example.com"))
+    url = reverse("insights_reports:sales") + today_query(paid_at)
+
+    html = client.get(url).content.decode()
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(url + "&export=csv").streaming_content).decode())))
+
+    table = html[html.index('<table class="listing">') : html.index("</table>")]
+    assert re.search(r'<caption class="w-sr-only">\s*Sales over time\s*</caption>', table)
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    assert headings == rows[0] == [str(column.label) for column in SalesReportView.columns]
+    cells = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    assert len(cells) == len(rows) - 1 == 2  # two days, one currency
+    today = next(cell for cell in cells if cell[2] == "1")
+    assert today[1:4] == ["USD", "1", "1234.50"]  # integers and money as Wagtail shows them
+    assert today[4] != "" and today[5] == "0"  # the previous day beside it
+
+
+def test_the_admin_home_gives_the_assistant_panel_its_csrf_token(roles, store, settings):
+    settings.DEBUG = True  # Django warns about a missing token only when debugging
+    client = client_for(staff(OWNER, "owner@example.com"))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert not [w for w in caught if "csrf_token" in str(w.message)]
+    panel = html[html.index('id="insights-panel-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert panel.count('name="csrfmiddlewaretoken"') == panel.count("<form")
+    assert panel.count("<form") >= 1
