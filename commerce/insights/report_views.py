@@ -66,7 +66,7 @@ class MetricReportView(ReportView):
         except MetricTimedOut:
             logger.warning(
                 "report %s timed out (period %s, stores %s)",
-                self.slug,
+                self.page_title,
                 self.period,
                 self.filters.store_ids(),
                 exc_info=True,
