@@ -3,8 +3,8 @@
 Wagtail's ``Table`` renders a small template per cell: a year by day (365 rows × 7 columns, with the
 headers and rows' own components) spent about a second there. Here each cell is formatted in Python,
 the way Wagtail's ``Column`` shows it (integers unlocalised, everything else localised as a template
-would, ``None`` blank), and one template loops over the strings. Headings come from the same
-``columns`` as the CSV and XLSX exports, so the table and the exports keep one list of fields."""
+would, ``None`` blank) and escaped into one ``<td>`` run per row, so the template loops over rows
+only. Headings come from the same ``columns`` as the CSV and XLSX exports: one list of fields."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import localize
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from wagtail.admin.ui.tables import Column
 
 
@@ -20,7 +22,12 @@ from wagtail.admin.ui.tables import Column
 class ReportTable:
     caption: str
     headings: list[str]
-    rows: list[list[str]]
+    rows: list[list[str]]  # the cells' text, unescaped
+
+    @property
+    def row_cells_html(self) -> list[SafeString]:
+        """Each row's cells as ``<td>`` elements, escaped: what the template puts in each ``<tr>``."""
+        return [format_html_join("", "<td>{}</td>", ((cell,) for cell in row)) for row in self.rows]
 
 
 def cell_text(column: Column, row: Any) -> str:
