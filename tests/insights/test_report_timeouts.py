@@ -19,10 +19,20 @@ from django.utils import timezone
 from commerce.accounts.roles import OWNER
 from commerce.insights.models import DailySales
 from commerce.insights.report_views import TIMED_OUT, SalesReportView
+from commerce.insights.roles import assistant_permissions_grant
 from commerce.orders.models import Order
 from tests.insights.conftest import client_for, paid_order, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
+
+
+@pytest.fixture(autouse=True)
+def assistant_granted(roles):
+    """The assistant's panel is on the home (a transactional test elsewhere may have flushed the grant)."""
+    from django.apps import apps
+
+    assistant_permissions_grant(apps)
+
 
 MANY = 40_000  # enough of today's orders that summing them takes well over a millisecond
 
