@@ -1,0 +1,89 @@
+"""A committed state of the test database kept as a PostgreSQL template database, put back in a
+few seconds instead of being rebuilt (``seed_demo`` takes minutes).
+
+A test that uses the live server is a transactional one: its data must be committed for the
+server's thread to see it, and the database is flushed after it. ``snapshot_take`` copies the
+test database, as it is, into ``<test database>_<label>`` (``CREATE DATABASE ... TEMPLATE``);
+``snapshot_restore`` drops the test database and creates it again from that copy, so the next
+test starts from exactly the committed state the first one built, whatever the previous test
+changed. Both run as the owner role (the one that created the test database), from the server's
+``postgres`` database; PostgreSQL refuses to copy or drop a database anyone is connected to, so
+this process's connections are closed first and the live server's (closed after each request)
+are waited for.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import psycopg
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from psycopg import sql
+
+IDLE_TIMEOUT_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class DatabaseSnapshot:
+    alias: str
+    database: str  # the test database
+    template: str  # its copy
+
+
+def _maintenance_connection(alias: str) -> psycopg.Connection:
+    """The owner role (or the connection's own role without a separate owner) on ``postgres``."""
+    db = connections[alias].settings_dict
+    owner = db.get("OWNER_USER") or None
+    return psycopg.connect(
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=owner or db.get("USER") or None,
+        password=(db.get("OWNER_PASSWORD") if owner else db.get("PASSWORD")) or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _wait_until_unused(conn: psycopg.Connection, database: str) -> None:
+    """Close this process's connections and wait for the other sessions on ``database`` to end."""
+    connections.close_all()
+    deadline = time.monotonic() + IDLE_TIMEOUT_SECONDS
+    while True:
+        others = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+        ).fetchone()[0]
+        if not others:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{others} session(s) still use {database} after {IDLE_TIMEOUT_SECONDS:.0f} s")
+        time.sleep(0.1)
+
+
+def _copy(conn: psycopg.Connection, *, source: str, target: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(target)))
+    conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(target), sql.Identifier(source)))
+
+
+def snapshot_take(*, label: str, alias: str = "default") -> DatabaseSnapshot:
+    """Copy the test database as it is now (commit what it must hold first)."""
+    database = connections[alias].settings_dict["NAME"]
+    snapshot = DatabaseSnapshot(alias=alias, database=database, template=f"{database}_{label}")
+    with _maintenance_connection(alias) as conn:
+        _wait_until_unused(conn, database)
+        _copy(conn, source=database, target=snapshot.template)
+    return snapshot
+
+
+def snapshot_restore(snapshot: DatabaseSnapshot) -> None:
+    """Put the test database back to the snapshot; in-process caches of row ids are cleared."""
+    with _maintenance_connection(snapshot.alias) as conn:
+        _wait_until_unused(conn, snapshot.database)
+        _copy(conn, source=snapshot.template, target=snapshot.database)
+    ContentType.objects.clear_cache()  # a flush and post_migrate since may have renumbered them
+
+
+def snapshot_drop(snapshot: DatabaseSnapshot) -> None:
+    with _maintenance_connection(snapshot.alias) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(snapshot.template)))
