@@ -15,6 +15,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
+from tests.db_snapshot import snapshot_drop, snapshot_restore, snapshot_take  # also remembers connections
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
@@ -35,8 +37,6 @@ class DemoShop:
 def _demo_shop_store(tmp_path_factory) -> Iterator[dict]:
     """What survives between the tests of a run: the database snapshot taken after the first
     ``seed_demo`` and the media folder its images were written to."""
-    from tests.db_snapshot import snapshot_drop
-
     kept = {"media": tmp_path_factory.mktemp("demo-shop-media"), "snapshot": None}
     yield kept
     if kept["snapshot"] is not None:
@@ -55,7 +55,6 @@ def demo_shop(transactional_db, live_server, settings, _demo_shop_store) -> Demo
     from commerce.core.rls import system_context
     from home.models import ContentPage
     from tests.conftest import ensure_wagtail_roots
-    from tests.db_snapshot import snapshot_restore, snapshot_take
 
     port = urlsplit(live_server.url).port
     settings.MEDIA_ROOT = _demo_shop_store["media"]
