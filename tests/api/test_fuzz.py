@@ -2,8 +2,7 @@
 
 Bounded (three generated cases an operation) so it runs in about a minute. Callers: anonymous, a
 signed-in customer and a staff member (their session cookies; an unsafe call from a session
-without the CSRF token must be the documented 403, never a 500). Every caller gets each
-operation's first case; the later cases go to one caller each, in turn (tests/api/fuzz_callers.py).
+without the CSRF token must be the documented 403, never a 500).
 """
 
 from importlib import import_module
@@ -25,7 +24,6 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 
 from commerce.cart.services import cart_add_line, cart_create
 from commerce.cart.session import request_cart
-from tests.api.fuzz_callers import fuzz_operation
 from tests.factories import ProductPageFactory
 
 pytestmark = [pytest.mark.api, pytest.mark.django_db]
@@ -96,13 +94,16 @@ def callers(store, settings, client, django_user_model, stripe_gateway):
 def test_api_never_errors_and_matches_its_schema(api_schema, callers):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 12
+    for operation in operations:
 
-    def call(case, cookies):
-        headers = {"X-CSRFToken": cookies["csrftoken"]} if "csrftoken" in cookies else None
-        case.call_and_validate(headers=headers, cookies=cookies, excluded_checks=EXCLUDED)
+        @BOUND
+        @given(case=operation.as_strategy())
+        def check(case):
+            for cookies in callers.values():
+                headers = {"X-CSRFToken": cookies["csrftoken"]} if "csrftoken" in cookies else None
+                case.call_and_validate(headers=headers, cookies=cookies, excluded_checks=EXCLUDED)
 
-    for number, operation in enumerate(operations):
-        fuzz_operation(operation, callers=list(callers.values()), call=call, bound=BOUND, start=number)
+        check()
 
 
 STAFF_CATALOG_PATHS = ("/api/v1/staff/inventory/", "/api/v1/staff/discounts/", "/api/v1/staff/gift-cards/")
@@ -135,13 +136,15 @@ def test_staff_catalog_endpoints_never_error_and_match_their_schema(api_schema, 
         result.ok() for result in api_schema.get_all_operations() if result.ok().path.startswith(STAFF_CATALOG_PATHS)
     ]
     assert len(operations) >= 20
+    for operation in operations:
 
-    def call(case, caller):
-        cookies, headers = caller
-        case.call_and_validate(cookies=cookies, headers=headers, excluded_checks=EXCLUDED)
+        @BOUND
+        @given(case=operation.as_strategy())
+        def check(case):
+            for cookies, headers in catalog_staff_callers.values():
+                case.call_and_validate(cookies=cookies, headers=headers, excluded_checks=EXCLUDED)
 
-    for number, operation in enumerate(operations):
-        fuzz_operation(operation, callers=list(catalog_staff_callers.values()), call=call, bound=BOUND, start=number)
+        check()
 
 
 # -- staff orders and customers (issue 18, api-staff-orders) ---------------------------------------
