@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
 
 from commerce.catalog.availability import in_stock_q
 from commerce.catalog.listing_refresh import listings_rebuild
@@ -196,3 +197,35 @@ def test_two_stock_changes_on_one_products_variants_committing_in_parallel_leave
     assert results == [None, None]
     assert row(product).in_stock is False
     assert_summary_matches(store)
+
+
+LISTING_VARIANTS = [
+    {},
+    {"sort": "newest"},
+    {"sort": "price_asc", "in_stock": "on"},
+    {"sort": "price_desc", "min_price": "12", "max_price": "400"},
+    {"sort": "featured", "category": "knitwear", "tag": "wool"},
+    {"sort": "price_asc", "page": "2"},
+]
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("params", LISTING_VARIANTS, ids=lambda params: "-".join(params.values()) or "plain")
+def test_listing_queries_do_not_grow_with_the_catalogue_for_each_sort_and_filter(
+    client, store, shop_index, categories, params
+):
+    """The same page (three products a page) of a store of 8 and of 24 products costs the same queries."""
+    ProductIndexPage.objects.filter(pk=shop_index.pk).update(products_per_page=3)
+    url = shop_index.url
+    counts = []
+    for size in (8, 24):
+        for number in range(ProductPage.objects.descendant_of(shop_index).count(), size):
+            product = ProductPageFactory(store=store, price=f"{10 + number}.00")
+            categorise(product, categories["knitwear"])
+            tag(product, "Wool")
+        client.get(url, params)  # warm: routing, renditions, facets
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200 and len(response.context["cards"]) == 3
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
