@@ -432,3 +432,6 @@ class CollectionProduct(Orderable):
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")]
+
+
+from .listing_models import ProductListing  # noqa: E402, F401  (registers the model; it points at ProductPage)
