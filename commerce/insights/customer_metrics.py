@@ -30,13 +30,17 @@ class CustomerMix:
 
 
 # ``{live}``: the windows read from the orders (today); ``{days}``: the past days of the daily
-# rows; ``{ranges}``: the same days against each email's returning days. A returning customer of
-# both parts is counted once (UNION).
+# rows; ``{ranges}``: the same days against each email's returning days (``{seen}``: the same test on
+# a live order's own first-order row, so a customer returning in both parts is counted once).
 CUSTOMER_MIX = """
 WITH live AS (
-    SELECT o.store_id, o.email, coalesce(o.paid_at > f.first_paid_at, false) AS is_returning
+    SELECT o.store_id, o.email, coalesce(o.paid_at > f.first_paid_at, false) AS is_returning,
+           coalesce(f.seen_before, false) AS seen_before
       FROM orders_order o
-      LEFT JOIN insights_customerfirstorder f ON f.store_id = o.store_id AND f.email = o.email
+      LEFT JOIN LATERAL (  -- a lookup by the unique (store, email) key per order, not a scan of every customer
+           SELECT f.first_paid_at, {seen} AS seen_before FROM insights_customerfirstorder f
+            WHERE f.store_id = o.store_id AND f.email = o.email LIMIT 1  -- LIMIT: kept a per-order lookup
+      ) f ON true
      WHERE {live}
 ), past AS (
     SELECT coalesce(sum(new_customers), 0) AS customers, coalesce(sum(new_orders), 0) AS new_orders,
@@ -44,9 +48,8 @@ WITH live AS (
       FROM insights_dailycustomersales WHERE {days}
 )
 SELECT past.customers + (SELECT count(DISTINCT (store_id, email)) FROM live WHERE NOT is_returning),
-       (SELECT count(*) FROM (
-            SELECT store_id, email FROM insights_customerfirstorder WHERE {ranges}
-             UNION SELECT store_id, email FROM live WHERE is_returning) AS back),
+       (SELECT count(*) FROM insights_customerfirstorder WHERE {ranges})
+       + (SELECT count(DISTINCT (store_id, email)) FROM live WHERE is_returning AND NOT seen_before),
        past.new_orders + (SELECT count(*) FROM live WHERE NOT is_returning),
        past.returning_orders + (SELECT count(*) FROM live WHERE is_returning)
   FROM past
@@ -75,14 +78,15 @@ def customer_mix(*, user: Any, period: Period, store_ids: Sequence[int] | None =
             ]
         )
         days, day_params = _conditions([("(store_id = %s AND day BETWEEN %s AND %s)", list(p)) for p in past])
-        ranges, range_params = _conditions(
-            [("(store_id = %s AND returning_days && daterange(%s, %s, '[]'))", list(p)) for p in past]
-        )
+        returned = "({table}store_id = %s AND {table}returning_days && daterange(%s, %s, '[]'))"
+        ranges, range_params = _conditions([(returned.format(table=""), list(p)) for p in past])
+        seen, seen_params = _conditions([(returned.format(table="f."), list(p)) for p in past])
         if not stores:
             return CustomerMix(0, 0, 0, 0)
         with connection.cursor() as cursor:
             cursor.execute(
-                CUSTOMER_MIX.format(live=live, days=days, ranges=ranges), [*live_params, *day_params, *range_params]
+                CUSTOMER_MIX.format(seen=seen, live=live, days=days, ranges=ranges),
+                [*seen_params, *live_params, *day_params, *range_params],
             )
             new_customers, returning_customers, new_orders, returning_orders = cursor.fetchone()
     return CustomerMix(
