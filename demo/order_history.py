@@ -9,7 +9,11 @@ for the refunded ones), in batches of ``BATCH`` orders with progress after each.
   rounded cumulative shares, so the days add up to exactly N.
 * Customers: emails drawn with a skew (``random()^2``), so some buy often (returning) and most once.
 * Every order is paid; one line of a random active variant of its store, 1–3 units; one in five has
-  a 10 % discount; about one in 25 is refunded (part or all), with its payment and refund rows.
+  a 10 % discount, with its discount redemption; about one in 25 is refunded (part or all), with its
+  payment and refund rows (a refund in full with its refund line: every unit back).
+* Gift cards (issued, used as tenders, refunded to, adjusted, expired) and discount redemptions:
+  ``demo/history_promotions.py``; returns through their steps with their events and refunds:
+  ``demo/history_returns.py``.
 * Orders paid over two days ago are fulfilled; the last two days' are waiting or partly shipped.
   What has shipped is a fulfilment record (from the store's first location, UPS with a tracking
   number), as the order screen shows it.
@@ -28,6 +32,16 @@ from django.db import connection, transaction
 
 from commerce.core.table_stats import tables_analyze
 from commerce.stores.models import Store
+
+from .history_promotions import (
+    CARD_ORDERS_SQL,
+    CARDS_SQL,
+    REDEMPTIONS_SQL,
+    discount_uses_recount,
+    history_discounts_ensure,
+    promotion_params,
+)
+from .history_returns import RETURN_STATEMENTS, return_params
 
 BATCH = 100_000
 HISTORY_PER_STORE = 1500
@@ -85,7 +99,8 @@ SELECT o.id, v.id, p.title, '', v.sku, q.qty, round(o.subtotal / q.qty, 2), o.su
 PAYMENTS_SQL = """
 INSERT INTO payments_payment (order_id, provider, idempotency_key, amount, currency, status, amount_received,
     amount_refunded, failure_message, created_at, updated_at)
-SELECT o.id, 'stripe', 'history-' || o.id, o.total, o.currency, 'succeeded', o.total, 0, '', o.paid_at, o.paid_at
+SELECT o.id, 'stripe', 'history-' || o.id, o.total, o.currency, 'succeeded', o.total,
+       CASE WHEN o.id %% 2 = 0 THEN o.total ELSE round(o.total / 2, 2) END, '', o.paid_at, o.paid_at
   FROM orders_order o WHERE o.store_id = %(store)s AND o.number LIKE %(prefix_like)s AND o.id %% 25 = 0
 """
 
@@ -101,6 +116,21 @@ INSERT INTO payments_refund (payment_id, order_id, amount, currency, reason, ide
 SELECT pay.id, r.id, r.amount_refunded, r.currency, 'Demo history', 'history-refund-' || r.id, 'succeeded',
        least(r.paid_at + interval '3 days', now())
   FROM refunded r JOIN payments_payment pay ON pay.order_id = r.id
+"""
+
+# A refund in full gives back every unit of the line: its refund line (the Refunds report's units).
+REFUND_LINES_SQL = """
+WITH lines AS (
+    INSERT INTO payments_refundline (refund_id, order_line_id, quantity, restock)
+    SELECT r.id, l.id, l.quantity, false
+      FROM orders_order o
+      JOIN payments_refund r ON r.order_id = o.id
+      JOIN orders_orderline l ON l.order_id = o.id
+     WHERE o.store_id = %(store)s AND o.number LIKE %(prefix_like)s AND o.status = 'refunded'
+       AND r.idempotency_key = 'history-refund-' || o.id
+    RETURNING order_line_id, quantity
+)
+UPDATE orders_orderline l SET quantity_refunded = lines.quantity FROM lines WHERE l.id = lines.order_line_id
 """
 
 # Fulfilment: orders paid more than two days ago have shipped (all units); of the last two days'
@@ -154,13 +184,16 @@ def orders_bulk_add(
 ) -> HistoryResult:
     """Add ``count`` paid orders over the last year to ``store`` (see the module docstring)."""
     from commerce.inventory.models import StockLocation
-    from commerce.orders.models import Fulfilment, FulfilmentLine, Order, OrderLine
-    from commerce.payments.models import Payment, Refund
+    from commerce.orders.fulfilment_models import ReturnLine, ReturnRequest
+    from commerce.orders.models import Fulfilment, FulfilmentLine, Order, OrderEvent, OrderLine
+    from commerce.payments.models import Payment, Refund, RefundLine
+    from commerce.promotions.models import DiscountRedemption, GiftCard, GiftCardTransaction
 
     variants = _variant_ids(store)
     if not variants:
         raise ValueError(f"{store.name} has no active variants to sell.")
     location = StockLocation.objects.filter(store=store).values_list("pk", flat=True).first()  # by priority
+    discounts = history_discounts_ensure(store)
     done = batches = 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(DISTINCT split_part(number, '-', 1)) FROM orders_order WHERE number LIKE 'H%%-%%'")
@@ -178,17 +211,38 @@ def orders_bulk_add(
             "customers": max(size // 3, 10),
             "variants": variants,
             "location": location,
+            **promotion_params(discounts),
+            **return_params(),
         }
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(ORDERS_SQL, params)
-            for statement in (LINES_SQL, PAYMENTS_SQL, REFUNDS_SQL, FULFIL_SQL):
+            for statement in (LINES_SQL, CARD_ORDERS_SQL, PAYMENTS_SQL, REFUNDS_SQL, REFUND_LINES_SQL, FULFIL_SQL):
                 cursor.execute(statement, params)
             if location is not None:
                 cursor.execute(FULFILMENTS_SQL, params)
+            for statement in (CARDS_SQL, REDEMPTIONS_SQL, *RETURN_STATEMENTS):
+                cursor.execute(statement, params)
         done += size
         batches += 1
         progress(done, count)
-    tables_analyze([Order, OrderLine, Payment, Refund, Fulfilment, FulfilmentLine])
+    discount_uses_recount(discounts)
+    tables_analyze(
+        [
+            Order,
+            OrderLine,
+            OrderEvent,
+            Payment,
+            Refund,
+            RefundLine,
+            Fulfilment,
+            FulfilmentLine,
+            ReturnRequest,
+            ReturnLine,
+            DiscountRedemption,
+            GiftCard,
+            GiftCardTransaction,
+        ]
+    )
     return HistoryResult(orders=done, batches=batches)
 
 
