@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from commerce.core.table_stats import tables_analyze
 from commerce.stores.models import Store
 
 from .daily_summary import customer_first_orders_refresh, daily_sales_range, daily_sales_refresh
@@ -52,4 +53,13 @@ def daily_sales_rebuild(
             if progress:
                 progress(store, start, end, written)
             start = end + timedelta(days=1)
+    if done_stores:
+        customer_shipping_analyze()
     return RebuildResult(stores=done_stores, days=days, rows=rows)
+
+
+def customer_shipping_analyze() -> None:
+    """Fresh planner statistics for the customers' and shipping summaries after a bulk rebuild."""
+    from .models import CustomerFirstOrder, DailyCustomerSales, DailyShippingSales
+
+    tables_analyze([CustomerFirstOrder, DailyCustomerSales, DailyShippingSales])

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .summary_models import DailyCustomerSales, DailyShippingSales, DateMultiRangeField  # noqa: F401 - models
+
 
 class ReportAccess(models.Model):
     """No table: carries the ``view_reports`` permission (Owners and Managers, see ``roles.py``)."""
@@ -123,6 +125,9 @@ class CustomerFirstOrder(models.Model):
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
     first_paid_at = models.DateTimeField()
+    # The local days (store time zone) this email paid again after its first order: how many
+    # customers returned in a period is a count of rows, exact over any number of days.
+    returning_days = DateMultiRangeField(db_default=models.Value("{}"), editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "email"], name="customer_first_order_once")]

@@ -155,7 +155,7 @@ QUERIES = {
     "gift-cards": 31,
     "refunds": 31,
     "returns": 31,
-    "shipping": 29,
+    "shipping": 30,
     "low-stock": 21,
     "stock-value": 21,
 }

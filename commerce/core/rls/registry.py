@@ -206,6 +206,8 @@ STAFF_ONLY: tuple[Protected, ...] = (
     Protected(
         "insights.CustomerFirstOrder", staff_of_store(), "when each email first paid in a store: staff of the store"
     ),
+    Protected("insights.DailyCustomerSales", staff_of_store(), "a store's new and returning orders per day: staff"),
+    Protected("insights.DailyShippingSales", staff_of_store(), "a store's shipping charged per day: staff"),
 )
 
 # Staff's own rows: the insights assistant's question log and AI budget. Not customer data (the
