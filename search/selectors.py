@@ -27,6 +27,8 @@ from commerce.catalog.models import Category, ProductIndexPage, ProductPage, Pro
 from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
 from commerce.stores.selectors import currency_for_request
 
+from .product_search import matching_product_ids
+
 MAX_PRODUCT_HITS = 500
 PRODUCTS_PER_PAGE = 24
 MAX_CONTENT_RESULTS = 10
@@ -68,18 +70,15 @@ def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS)
 
     Full text first (SKUs are indexed whole, split and joined, so "MO-010-M" and "BULK-000973"
     match); when that finds nothing, the words as prefixes (typing "stonew" finds "Stoneware");
-    when that finds nothing either, trigram similarity ("sweter" finds "Sweater"). One query when
-    the words match, at most three otherwise."""
-    products = ProductPage.objects.live().public().descendant_of(root).only("pk")
-    for search in (products.search, products.autocomplete, _fuzzy_search(products)):
-        ids = [product.pk for product in search(query)[:limit]]
+    when that finds nothing either, trigram similarity ("sweter" finds "Sweater"). The first two are
+    one SQL query each on the search index (``search.product_search``); so one query when the words
+    match, at most four otherwise."""
+    for autocomplete in (False, True):
+        ids = matching_product_ids(root=root, query=query, autocomplete=autocomplete, limit=limit)
         if ids:
             return ids
-    return []
-
-
-def _fuzzy_search(products: QuerySet[ProductPage]):
-    return lambda query: products.search(Fuzzy(query, unaccent=True))
+    products = ProductPage.objects.live().public().descendant_of(root).only("pk")
+    return [product.pk for product in products.search(Fuzzy(query, unaccent=True))[:limit]]
 
 
 def filtered_product_ids(
