@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import models
+from django.db.models import Avg, F
+from django.db.models.functions import Length
 from modelsearch.backends.database.postgres.postgres import PostgresIndex, PostgresSearchBackend
 
 from . import bulk_index
@@ -25,6 +27,17 @@ class BulkProductIndex(PostgresIndex):
         written = bulk_index.entries_write(model, [obj.pk for obj in objs], backend=self.backend)
         if written and bulk_index.title_norms_refresh_due():
             self._refresh_title_norms()
+
+    def _refresh_title_norms(self, full: bool = False) -> None:
+        """modelsearch's refresh (each entry's title norm is the average title length over its own),
+        writing only the entries whose norm changes: rewriting an unchanged row rewrites its entries
+        in every GIN index of the table, which made the end of a full ``update_index`` slow."""
+        lengths = self.entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
+        average = lengths.aggregate(Avg("title_length"))["title_length__avg"]
+        if average is None:
+            return
+        stale = lengths if full else lengths.filter(title_norm=1.0)
+        stale.exclude(title_norm=average / F("title_length")).update(title_norm=average / F("title_length"))
 
 
 class MagpieSearchBackend(PostgresSearchBackend):

@@ -35,6 +35,7 @@ from modelsearch.index import AutocompleteField, FilterField, RelatedFields, Sea
 from modelsearch.utils import get_content_type_pk
 
 from commerce.catalog.models import ProductPage, ProductVariant, sku_search_text_for
+from commerce.core.table_stats import tables_analyze
 
 TITLE, BODY, AUTOCOMPLETE = "title", "body", "autocomplete"
 AUTOCOMPLETE_WEIGHT = "D"  # modelsearch gives AutocompleteField no boost: weight D
@@ -190,6 +191,9 @@ def _vector_sql(config: str | None) -> str:
 def entries_write(model: type[models.Model], ids: Sequence[int], *, backend: Any) -> int:
     """Insert or update the index entries of ``ids`` (objects of ``model``) in one statement.
 
+    An entry whose vectors and texts are unchanged is not rewritten (its title norm is kept: it is
+    what a refresh would compute again), so re-indexing an indexed catalogue writes almost nothing.
+
     ``backend`` is modelsearch's PostgreSQL backend (its text search configurations). The title
     norms are not refreshed here: the caller does that once (``PostgresIndex._refresh_title_norms``)."""
     ids = list(dict.fromkeys(ids))
@@ -231,7 +235,8 @@ def entries_write(model: type[models.Model], ids: Sequence[int], *, backend: Any
                        FILTER (WHERE kind = 'autocomplete') AS autocomplete
             FROM parts GROUP BY object_id
         )
-        INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
+        INSERT INTO {table} AS t
+            (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
         SELECT %s, o.object_id, COALESCE(v.title, ''), COALESCE(v.autocomplete, ''), COALESCE(v.body, ''), 1.0,
                o.title_text, o.body_text
         FROM unnest(%s::text[], %s::text[], %s::text[]) AS o(object_id, title_text, body_text)
@@ -239,6 +244,9 @@ def entries_write(model: type[models.Model], ids: Sequence[int], *, backend: Any
         ON CONFLICT (content_type_id, object_id)
         DO UPDATE SET title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,
                       body = EXCLUDED.body, title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text
+        WHERE (t.title, t.body, t.autocomplete, t.title_text, t.body_text)
+              IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.body, EXCLUDED.autocomplete, EXCLUDED.title_text,
+                                EXCLUDED.body_text)
     """  # noqa: S608
     params = [
         object_ids,
@@ -296,4 +304,6 @@ def queryset_index(
             progress(total)
     for backend in backends:
         backend.get_index_for_model(model)._refresh_title_norms()
+    if total:  # the search query plans with the new entries, not the statistics of an emptier table
+        tables_analyze([get_app_config().get_model("IndexEntry")])
     return total
