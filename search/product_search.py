@@ -1,4 +1,4 @@
-"""The full-text and as-you-type match of products, as one SQL query on Wagtail's search index.
+"""The full-text and as-you-type match of products (and content pages), as one SQL query on the index.
 
 modelsearch's queryset joins every page to its index entry (``page.id::text = object_id``) and
 filters on ``title || body`` without an index for it, so a search read every product of the
@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.database.postgres.weights import get_sql_weights
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search.models import IndexEntry
 
@@ -39,8 +40,29 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
 
     ``autocomplete=False``: the words against ``title || body`` with the backend's configuration;
     ``True``: against ``autocomplete`` with ``simple``, the last word a prefix ("stonew"). One query."""
+    product_type = ContentType.objects.get_for_model(ProductPage).pk
+    return matching_page_ids(
+        root=root, query=query, autocomplete=autocomplete, limit=limit, content_types=[product_type], inclusive=False
+    )
+
+
+def matching_content_ids(*, root: Page, query: str, limit: int) -> list[int]:
+    """Ids of the live, public pages of the store other than products (``root`` included) whose
+    entry matches ``query`` in full text, best first. One query: the content types' few entries
+    are intersected with the index's matches (a BitmapAnd), so matching products cost nothing."""
+    product_type = ContentType.objects.get_for_model(ProductPage).pk
+    content_types = [pk for pk in get_descendants_content_types_pks(Page) if pk != product_type]
+    return matching_page_ids(
+        root=root, query=query, autocomplete=False, limit=limit, content_types=content_types, inclusive=True
+    )
+
+
+def matching_page_ids(
+    *, root: Page, query: str, autocomplete: bool, limit: int, content_types: list[int], inclusive: bool
+) -> list[int]:
+    """Ids of live, public pages of ``content_types`` under ``root`` whose entry matches, best first."""
     text = tsquery_text(query, last_is_prefix=autocomplete)
-    if not text:
+    if not text or not content_types:
         return []
     backend = get_search_backend()
     config = backend.autocomplete_config if autocomplete else backend.config
@@ -56,15 +78,15 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
     page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
     # Identifiers come from model metadata and the fixed strings above; every value is a parameter.
     # The tsquery is computed once (MATERIALIZED): inlined, PostgreSQL parsed it again for every row.
-    # Product entries' object ids are page ids, so the cast runs on product entries only.
+    # Page entries' object ids are page ids, so the cast runs on page entries only.
     sql = f"""
         WITH q AS MATERIALIZED (SELECT {tsquery} AS q)
         SELECT p.id
         FROM q
         JOIN {quote(IndexEntry._meta.db_table)} e ON {match}
         JOIN {page} p ON p.id = e.object_id::integer
-        WHERE e.content_type_id = %(content_type)s
-          AND p.live AND p.path LIKE %(root_path)s AND p.depth > %(root_depth)s
+        WHERE e.content_type_id = ANY(%(content_types)s)
+          AND p.live AND p.path LIKE %(root_path)s AND p.depth {">=" if inclusive else ">"} %(root_depth)s
           AND NOT EXISTS (
               SELECT 1 FROM {restriction} r JOIN {page} rp ON rp.id = r.page_id
               WHERE p.path LIKE rp.path || '%%'
@@ -76,7 +98,7 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
         "config": config,
         "query": text,
         "weights": get_sql_weights(),
-        "content_type": ContentType.objects.get_for_model(ProductPage).pk,
+        "content_types": content_types,
         "root_path": root.path + "%",
         "root_depth": root.depth,
         "limit": limit,
