@@ -41,26 +41,28 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
     ``autocomplete=False``: the words against ``title || body`` with the backend's configuration;
     ``True``: against ``autocomplete`` with ``simple``, the last word a prefix ("stonew"). One query."""
     product_type = ContentType.objects.get_for_model(ProductPage).pk
-    return matching_page_ids(
+    rows = _matching_pages(
         root=root, query=query, autocomplete=autocomplete, limit=limit, content_types=[product_type], inclusive=False
     )
+    return [page.pk for page in rows]
 
 
-def matching_content_ids(*, root: Page, query: str, limit: int) -> list[int]:
-    """Ids of the live, public pages of the store other than products (``root`` included) whose
-    entry matches ``query`` in full text, best first. One query: the content types' few entries
-    are intersected with the index's matches (a BitmapAnd), so matching products cost nothing."""
+def matching_content_pages(*, root: Page, query: str, limit: int) -> list[Page]:
+    """The live, public pages of the store other than products (``root`` included) whose entry
+    matches ``query`` in full text, best first, as plain ``Page`` objects with what a search result
+    shows (title, URL, search description). One query: the content types' few entries are
+    intersected with the index's matches (a BitmapAnd), so matching products cost nothing."""
     product_type = ContentType.objects.get_for_model(ProductPage).pk
     content_types = [pk for pk in get_descendants_content_types_pks(Page) if pk != product_type]
-    return matching_page_ids(
+    return _matching_pages(
         root=root, query=query, autocomplete=False, limit=limit, content_types=content_types, inclusive=True
     )
 
 
-def matching_page_ids(
+def _matching_pages(
     *, root: Page, query: str, autocomplete: bool, limit: int, content_types: list[int], inclusive: bool
-) -> list[int]:
-    """Ids of live, public pages of ``content_types`` under ``root`` whose entry matches, best first."""
+) -> list[Page]:
+    """Live, public pages of ``content_types`` under ``root`` whose entry matches, best first."""
     text = tsquery_text(query, last_is_prefix=autocomplete)
     if not text or not content_types:
         return []
@@ -81,7 +83,7 @@ def matching_page_ids(
     # Page entries' object ids are page ids, so the cast runs on page entries only.
     sql = f"""
         WITH q AS MATERIALIZED (SELECT {tsquery} AS q)
-        SELECT p.id
+        SELECT p.id, p.title, p.url_path, p.path, p.depth, p.search_description, p.locale_id
         FROM q
         JOIN {quote(IndexEntry._meta.db_table)} e ON {match}
         JOIN {page} p ON p.id = e.object_id::integer
@@ -105,4 +107,6 @@ def matching_page_ids(
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    fields = ("id", "title", "url_path", "path", "depth", "search_description", "locale_id")
+    return [Page(**dict(zip(fields, row, strict=True))) for row in rows]

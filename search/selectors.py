@@ -27,7 +27,7 @@ from commerce.catalog.models import Category, ProductIndexPage, ProductPage, Pro
 from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
 from commerce.stores.selectors import currency_for_request
 
-from .product_search import matching_content_ids, matching_product_ids
+from .product_search import matching_content_pages, matching_product_ids
 
 MAX_PRODUCT_HITS = 500
 PRODUCTS_PER_PAGE = 24
@@ -124,15 +124,10 @@ def search_content(
     *, root: Page, query: str, request: HttpRequest, limit: int = MAX_CONTENT_RESULTS
 ) -> list[ContentResult]:
     """The store's live, public pages other than products (home, content, collection and shop
-    pages) matching ``query``, best match first (two queries: the match on the index, the pages)."""
-    ids = matching_content_ids(root=root, query=query, limit=limit)
-    if not ids:
-        return []
-    pages = Page.objects.filter(pk__in=ids).only("pk", "title", "url_path", "path", "depth", "search_description")
-    by_id = {page.pk: page for page in pages}
+    pages) matching ``query``, best match first (one query)."""
     return [
         ContentResult(title=page.title, url=page.get_url(request) or "", description=page.search_description)
-        for page in (by_id[pk] for pk in ids if pk in by_id)
+        for page in matching_content_pages(root=root, query=query, limit=limit)
     ]
 
 
