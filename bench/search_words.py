@@ -17,11 +17,14 @@ import sys
 import time
 from urllib.parse import urlencode, urlsplit
 
-from demo.bulk import ADJECTIVES, NOUNS
-
 from .server import BASE_DIR, gunicorn, production_env
 
-WORDS = [word.lower() for word in (*ADJECTIVES, *NOUNS[:10])]
+# The bulk catalogue's title words (demo/bulk.py's ADJECTIVES and the first ten NOUNS; not imported:
+# importing models needs Django set up, and this process only sends requests).
+WORDS = [
+    *("alpine", "harbour", "field", "summit", "cabin", "coastal", "forest", "prairie", "canyon", "tundra"),
+    *("jacket", "tee", "sweater", "mug", "blanket", "bottle", "backpack", "beanie", "lantern", "tote"),
+]
 PARAMS = {"in_stock": "on", "sort": "price_asc"}
 
 
