@@ -10,7 +10,7 @@ pages, variants, gallery images, categories) and one ``numchild`` update, whatev
 * ``url_path`` is the shop's ``url_path`` + slug + "/", so Wagtail routes to the pages; they are live
   and carry ``first_published_at`` but have no revision (the editor creates one on first save).
 * Products are numbered on from the store's highest ``BULK-nnnnnn`` SKU, so every run ADDS N products.
-* Bulk products get no search index entry (run ``manage.py update_index`` to index them) and no
+* ``seed_demo`` indexes bulk products for search afterwards (``search.bulk_index``); they get no
   reference index entry (``manage.py rebuild_references_index``); they list in the shop and in
   collections, which read the database.
 * Columns this module does not set take the model field's default, read from the model, so a new

@@ -6,6 +6,7 @@ These are declarations. Reads live in ``selectors.py``, SKU/store checks in ``fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -66,6 +67,17 @@ class ProductIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_context(request, page=self))
         return context
+
+
+def sku_search_text_for(skus: Iterable[str]) -> str:
+    """Each SKU as typed, split at its punctuation and run together ("MO-010-M MO 010 M MO010M"):
+    PostgreSQL's parser reads "MO-010-M" as "mo", "-010", "m", so a SKU with digits needs all three.
+    Shared by ``ProductPage.sku_search_text`` and the bulk indexer (``search.bulk_index``)."""
+    terms: list[str] = []
+    for sku in skus:
+        parts = [part for part in re.split(r"[^0-9A-Za-z]+", sku) if part]
+        terms += [sku, *parts, "".join(parts)]
+    return " ".join(dict.fromkeys(terms))
 
 
 class ProductPage(Page):
@@ -145,13 +157,8 @@ class ProductPage(Page):
         return super().get_indexed_objects().prefetch_related("categories")
 
     def sku_search_text(self) -> str:
-        """Each SKU as typed, split at its punctuation and run together ("MO-010-M MO 010 M MO010M"):
-        PostgreSQL's parser reads "MO-010-M" as "mo", "-010", "m", so a SKU with digits needs all three."""
-        terms: list[str] = []
-        for variant in self.variants.all():
-            parts = [part for part in re.split(r"[^0-9A-Za-z]+", variant.sku) if part]
-            terms += [variant.sku, *parts, "".join(parts)]
-        return " ".join(dict.fromkeys(terms))
+        """The variants' SKUs as search text (``sku_search_text_for``)."""
+        return sku_search_text_for(variant.sku for variant in self.variants.all())
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import product_detail
