@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from taggit.models import Tag
 from wagtail.images.models import Image
@@ -151,6 +151,12 @@ def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
     )
 
 
+# What templates/catalog/product_page.html shows: the gallery (main image srcset, full-size links and
+# thumbnails) and the share image (og:image, structured data).
+GALLERY_RENDITIONS = ("width-600", "width-900", "width-1200", "fill-160x160")
+SHARE_RENDITIONS = ("fill-1200x630", "width-1200")
+
+
 @dataclass(frozen=True)
 class _ProductContent:
     """What the product page shows that only a publish (or a move, or an image edit) changes."""
@@ -167,14 +173,19 @@ def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -
     cache under the store's generation for a live page, read afresh for a preview or a draft."""
 
     def read() -> _ProductContent:
-        images = page.gallery_images.select_related("image").prefetch_related("image__renditions")
+        # to_attr lists (where Wagtail's image tags look first) survive the cache's pickling
+        images = page.gallery_images.select_related("image").prefetch_related(
+            Prefetch("image__renditions", to_attr="prefetched_renditions")
+        )
         return _ProductContent(
             breadcrumbs=_breadcrumbs(page, root_id=store.site.root_page_id, request=request),
             images=tuple(images.order_by("sort_order")),
             categories=tuple(page.categories.all()),
             tags=tuple(page.tags.order_by("name")),
             social_image=(
-                Image.objects.prefetch_related("renditions").filter(pk=page.social_image_id).first()
+                Image.objects.prefetch_related(Prefetch("renditions", to_attr="prefetched_renditions"))
+                .filter(pk=page.social_image_id)
+                .first()
                 if page.social_image_id
                 else None
             ),
@@ -182,11 +193,23 @@ def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -
 
     if getattr(request, "is_preview", False) or not page.pk or not page.live:
         return read()
+
+    def read_with_renditions() -> _ProductContent:
+        """The content with every rendition product_page.html shows, made now if missing, so the
+        kept copy carries them all and a warm page reads no rendition."""
+        content = read()
+        for item in content.images:
+            item.image.get_renditions(*GALLERY_RENDITIONS)
+        share = content.social_image or (content.images[0].image if content.images else None)
+        if share is not None:
+            share.get_renditions(*SHARE_RENDITIONS)
+        return content
+
     cache = caches[STORE_CACHE]
     key = f"magpie.product_content:{store.site_id}:{store_generation(store.site_id)}:{page.pk}"
     content = cache.get(key)
     if content is None:
-        content = read()
+        content = read_with_renditions()
         cache.set(key, content, timeout=KEPT_SECONDS)
     return content
 
