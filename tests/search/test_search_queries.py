@@ -7,9 +7,10 @@ from tests.factories import CategoryFactory, ContentPageFactory, ProductPageFact
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
 # Site; store; then, each after reading the page view restrictions: the ranked product search and
-# the filtered, annotated ids; cards (products, variants, gallery images, renditions); again after
+# the filtered, annotated ids; cards (products, variants, gallery images; warm card fragments need no
+# renditions); again after
 # the restrictions: the content search; the filter's categories; the main menu.
-SEARCH_PAGE_QUERIES = 14
+SEARCH_PAGE_QUERIES = 13
 
 
 @pytest.fixture
