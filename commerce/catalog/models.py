@@ -21,6 +21,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from commerce.core.page_routing import CachedViewRestrictionsMixin
 from commerce.stores.models import Store
 
 from .blocks import ProductDescriptionBlock
@@ -50,7 +51,7 @@ class ProductTag(TaggedItemBase):
     content_object = ParentalKey("catalog.ProductPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ProductIndexPage(Page):
+class ProductIndexPage(CachedViewRestrictionsMixin, Page):
     """The shop: every product of the store lives below it and it lists them all with filters."""
 
     intro = models.TextField(blank=True)
@@ -80,7 +81,7 @@ def sku_search_text_for(skus: Iterable[str]) -> str:
     return " ".join(dict.fromkeys(terms))
 
 
-class ProductPage(Page):
+class ProductPage(CachedViewRestrictionsMixin, Page):
     summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences shown on product cards.")
     description = StreamField(ProductDescriptionBlock(), blank=True, use_json_field=True)
     categories = ParentalManyToManyField(Category, blank=True, related_name="products")
@@ -354,7 +355,7 @@ class ProductVariant(Orderable):
         return "in_stock"
 
 
-class CollectionPage(Page):
+class CollectionPage(CachedViewRestrictionsMixin, Page):
     """A curated list of products: hand-picked, matched by rules, or both."""
 
     SORT_CHOICES = [

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "commerce.core.page_cache.PageCacheMiddleware",  # anonymous pages: after CSRF, before auth and RLS
+    "commerce.core.page_routing.SiteRoutingMiddleware",  # the host's Site and a page's route, per store generation
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
     "commerce.core.log_context.BindUserMiddleware",  # user_id on every line from here on

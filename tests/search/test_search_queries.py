@@ -8,9 +8,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
 # Site; store; the ranked product search (one query on the index, view restrictions included); after
 # reading the page view restrictions, the filtered, annotated ids; cards (products, variants, gallery
-# images, renditions); the content search (one query on the index, with the pages' fields); the
-# filter's categories; the main menu.
-SEARCH_PAGE_QUERIES = 12
+# images; warm card fragments need no renditions); the content search (one query on the index, with
+# the pages' fields); the filter's categories; the main menu.
+SEARCH_PAGE_QUERIES = 11
 
 
 @pytest.fixture
