@@ -22,10 +22,11 @@ pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 CART_PAGE_QUERIES = 11
 # 28 since inventory: the low-stock check reads the reserved variants' thresholds and summed stock (one query).
 PLACE_ORDER_QUERIES = 28
-# The payment POST of the storefront, with localstripe: session, RLS context, checkout summary, placing the
-# order (28 of them, savepoints included: the test runs inside a transaction), the Payment row committed
-# before the provider call, order_mark_paid with the sold movements, the cart deleted and the session saved.
-PAY_QUERIES = 88
+# The payment POST of the storefront, with localstripe: session, RLS context, the checkout summary (read once
+# by the view and handed to checkout_pay: 88 when the service read it again), placing the order (28 of them,
+# savepoints included: the test runs inside a transaction), the Payment row committed before the provider call,
+# order_mark_paid with the sold movements, the cart deleted and the session saved.
+PAY_QUERIES = 82
 
 
 def fill_cart(client, store, lines: int) -> None:
