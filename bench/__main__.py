@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only", choices=("pages", "checkout"), help="measure only the pages or only the checkout scenario"
     )
     parser.add_argument("--checkout", action="store_const", dest="only", const="checkout", help="= --only checkout")
-    parser.add_argument("--buyers", type=int, default=120, help="checkout: buyers in all (default 120)")
+    parser.add_argument("--buyers", type=int, default=80, help="checkout: buyers in all (default 80)")
     parser.add_argument("--clients", type=int, default=8, help="checkout: buyers at a time (default 8)")
     parser.add_argument("--race-products", type=int, default=4, help="checkout: contested products (default 4)")
     parser.add_argument(
