@@ -143,7 +143,9 @@ class Buyer:
             raise _Unexpected(f"localstripe answered {status} for the test card")
         paid = self._json_post("/checkout/payment/", {})
         body = paid.json()
-        if paid.status_code == 400 and body.get("field") == "cart":
+        if paid.status_code == 400 and (
+            body.get("error") == "out_of_stock" or body.get("field") in {"cart", "quantity"}
+        ):
             raise _Refused(f"payment: {body.get('message', '')}")
         if body.get("status") != "paid":
             raise _Unexpected(f"payment answered {paid.status_code}: {body}")
