@@ -139,8 +139,9 @@ def activity_refresh_times(*, store: Store, moments: Iterable[datetime], parts: 
 
 
 def activity_range(*, store: Store) -> tuple[date, date] | None:
-    """The first and last local days of ``store``'s return events and gift-card ledger (refunds are
-    in :func:`~commerce.insights.daily_summary.daily_sales_range` already); None when there are none."""
+    """The first and last local days of ``store``'s returns (opened, or taking a step) and gift-card
+    ledger (refunds are in :func:`~commerce.insights.daily_summary.daily_sales_range` already); None
+    when there are none."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(t.created_at), max(t.created_at) FROM promotions_giftcardtransaction t"
@@ -152,6 +153,12 @@ def activity_range(*, store: Store) -> tuple[date, date] | None:
             "SELECT min(e.created_at), max(e.created_at) FROM orders_orderevent e"
             " JOIN orders_order o ON o.id = e.order_id WHERE o.store_id = %s AND e.type IN"
             " ('return_requested', 'return_approved', 'return_received', 'return_rejected', 'return_refunded')",
+            [store.pk],
+        )
+        moments += list(cursor.fetchone())
+        cursor.execute(
+            "SELECT min(r.created_at), max(r.created_at) FROM orders_returnrequest r"
+            " JOIN orders_order o ON o.id = r.order_id WHERE o.store_id = %s",
             [store.pk],
         )
         moments += list(cursor.fetchone())

@@ -62,24 +62,25 @@ def refund_summary(*, user: Any, period: Period, store_ids: Sequence[int] | None
         parts = []
         if split.has_past:
             parts.append(
-                DailyRefundOrder.objects.filter(split.past).values_list(
-                    "currency", "order_id", "refunds", "refunded", "units"
-                )
+                DailyRefundOrder.objects.filter(split.past)
+                .order_by()
+                .values_list("currency", "order_id", "refunds", "refunded", "units")
             )
         if split.live:
             units = RefundLine.objects.filter(refund=OuterRef("pk")).values("refund").annotate(n=Sum("quantity"))
             parts.append(
                 refunds_in(split.live)
+                .order_by()
                 .annotate(one=Value(1), units=Coalesce(Subquery(units.values("n")), 0))
                 .values_list("currency", "order_id", "one", "amount", "units")
             )
         if not parts:
             return []
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        inner, params = union.order_by().query.sql_with_params()
+        inner, params = union.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT currency, sum(refunds), count(DISTINCT order_id), sum(units), sum(refunded)"  # noqa: S608 - ORM-built SQL
+                "SELECT currency, sum(refunds)::bigint, count(DISTINCT order_id), sum(units)::bigint, sum(refunded)"  # noqa: S608 - ORM-built SQL
                 f" FROM ({inner}) AS r (currency, order_id, refunds, refunded, units) GROUP BY 1 ORDER BY 1",
                 params,
             )

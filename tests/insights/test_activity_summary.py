@@ -234,6 +234,7 @@ def test_each_metric_equals_sql_over_summary_days_and_today(history, store, othe
         ("EUR", 3, 2, 1, Decimal("22.00")),
         ("USD", 3, 2, 1, Decimal("22.00")),
     ]
+    assert all(type(count) is int for row in got["refunds"] for count in row[1:4])  # counts, not decimals
     assert ("USD", "return_rejected", 1) in got["steps"]
     assert ("USD", "size", 2, 1) in got["reasons"]  # the rejected return's unit is out
     assert got["owed"] == [("EUR", Decimal("22.00"), 1), ("USD", Decimal("22.00"), 1)]  # 40 − 30 + 12 on one card
