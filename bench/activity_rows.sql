@@ -2,7 +2,6 @@
 -- whose bulk history has refunds but no returns or gift cards (README, Reports: the measured figures):
 -- psql (as the owner or a superuser) -f bench/activity_rows.sql, then `manage.py rebuild_daily_sales`.
 -- A refund line per refund, a return for one paid order in 20 (with its timeline), 30,000 gift cards with a year of ledger.
--- return for one paid order in 20 (with its timeline), 30,000 gift cards with a year of ledger.
 \timing on
 BEGIN;
 INSERT INTO payments_refundline (quantity, restock, order_line_id, refund_id)
