@@ -132,8 +132,8 @@ def gift_card_liability(
 
     Past days come from ``insights.DailyGiftCards``: its movements in the period, and its net
     movement and change in cards holding a balance summed from the first day (one query). Today
-    comes from the ledger, per card touched today: its balance before today and at the period's end
-    (one more query when the period reaches today)."""
+    comes from the ledger: the cards touched today (one query when the period reaches today), then per
+    card its balance before today and at the period's end (one more when there are any)."""
     now = timezone.now()
     with metric_query(user=user):
         stores = stores_in_scope(user=user, store_ids=store_ids)
@@ -158,11 +158,13 @@ def gift_card_liability(
             for window in live:
                 to_end |= Q(gift_card__store_id=window.store_id, created_at__lt=window.ends_at)
                 before |= Q(gift_card__store_id=window.store_id, created_at__lt=window.starts_at)
-            touched = GiftCardTransaction.objects.filter(
-                in_windows(live, field="created_at", store="gift_card__store_id")
-            ).values("gift_card_id")
+            touched = set(  # a list, not a subquery: the per-card sums then walk each card's ledger by its key
+                GiftCardTransaction.objects.filter(
+                    in_windows(live, field="created_at", store="gift_card__store_id")
+                ).values_list("gift_card_id", flat=True)
+            )
             cards = list(
-                GiftCardTransaction.objects.filter(to_end, gift_card_id__in=touched)
+                GiftCardTransaction.objects.filter(to_end, gift_card_id__in=sorted(touched))
                 .values("gift_card_id", "gift_card__currency")
                 .annotate(
                     **{move: Sum("amount", filter=inside & kind) for move, kind in _ledger_kinds().items()},

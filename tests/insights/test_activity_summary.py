@@ -37,6 +37,7 @@ from commerce.promotions.gift_cards import (
 )
 from commerce.promotions.models import GiftCard, GiftCardTransaction
 from tests.insights.conftest import a_return, paid_order, refund, staff, summarise
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -362,6 +363,28 @@ def test_a_refund_a_return_step_and_gift_card_movements_refresh_after_commit(
     assert figures(owner, [store], period) == direct([store], period)
 
 
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_gift_card_movements_committing_at_the_same_moment_all_reach_the_summary(store):
+    order = paid_order(store, paid_at=timezone.now() - timedelta(days=1), subtotal="500.00")
+    cards = [gift_card_issue(store=store, value=Money(Decimal("50.00"), "USD")) for _ in range(4)]
+    ten = Money(Decimal("10.00"), "USD")
+
+    results = run_together(
+        [lambda c=c: gift_card_redeem(gift_card=c, order=order, amount=ten) for c in cards], atomic=True
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(store.time_zone)).date()
+    row = DailyGiftCards.objects.get(store=store, day=today)
+    assert (row.issued, row.redeemed, row.net, row.cards_with_balance) == (
+        Decimal("200.00"),
+        Decimal("-40.00"),
+        Decimal("160.00"),
+        4,
+    )
+
+
 @pytest.mark.rls
 def test_row_level_security_shows_a_stores_summaries_to_its_staff_only(history, store, other_store):
     from commerce.core.rls import RlsContext, use_context
@@ -390,8 +413,8 @@ def test_row_level_security_shows_a_stores_summaries_to_its_staff_only(history, 
 
 # Each with the asker's context, the read-only savepoint and the stores in scope: refunds one union
 # query; returns two summary queries and four live ones (steps, reasons, refunded value); gift cards
-# one summary query and one over the cards touched today.
-QUERIES = {"refunds": 6, "returns": 10, "gift_cards": 7}
+# one summary query, the cards touched today and their ledgers.
+QUERIES = {"refunds": 6, "returns": 10, "gift_cards": 8}
 
 
 def grow(store, orders: list[Order], total: int) -> None:
