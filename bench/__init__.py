@@ -7,6 +7,12 @@ report (``docs/benchmarks.md``). Every figure is also given as a ratio to the ba
 measured by the same server in the same run, so the load other processes put on the machine
 largely cancels out.
 
+The same run measures a checkout scenario on the uncached server (``bench/checkout_buyers.py``):
+parallel buyers go from a product page to a paid order with the card on localstripe, racing for a
+few products' limited stock (``bench/checkout_stock.py`` sets it and checks the database for
+oversold units afterwards); ``--only checkout`` runs it alone. ``make locust`` (``bench/load.py``)
+runs the Locust scenario ``bench/locustfile.py`` against the same kind of server.
+
 The baseline view (``bench/views.py``) is routed only when ``MAGPIE_BENCH_BASELINE`` is on; the
 runner turns it on for its own gunicorn and nothing else does.
 """

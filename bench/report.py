@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .checkout_buyers import CheckoutRun
 from .wrk import Measurement
 
+CHECKOUT_TARGET = 0.1  # completed checkouts/s over B's requests/s
 # The issue's targets, as a fraction of B's requests/s in the same run (uncached, cached).
 TARGETS: dict[str, tuple[float, float]] = {
     "shop": (0.3, 0.8),
@@ -26,12 +28,36 @@ LABELS = {
 
 
 @dataclass
+class CheckoutResult:
+    """The checkout scenario: parallel buyers racing for a few products' limited stock, B around it,
+    and what the database says afterwards (``bench.checkout_stock verify``)."""
+
+    run: CheckoutRun
+    baseline: Measurement
+    stock: dict[str, object]
+    products: int
+
+    @property
+    def ratio(self) -> float:
+        return self.run.per_second / self.baseline.per_second if self.baseline.per_second else 0.0
+
+    @property
+    def oversold(self) -> int:
+        return int(self.stock["oversold"]) + int(self.stock["negative_levels"]) + int(self.stock["lost_or_invented"])
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio >= CHECKOUT_TARGET and not self.run.errors() and self.oversold == 0
+
+
+@dataclass
 class SizeResult:
     products: int
     baseline: dict[str, Measurement] = field(default_factory=dict)  # mode -> B
     pages: dict[str, dict[str, Measurement]] = field(default_factory=dict)  # mode -> page -> figures
     single: dict[str, Measurement] = field(default_factory=dict)  # page -> one request at a time, uncached
     setup_lines: list[str] = field(default_factory=list)
+    checkout: CheckoutResult | None = None
 
 
 def _ratio(page: Measurement, baseline: Measurement) -> float:
@@ -74,6 +100,10 @@ def markdown(results: list[SizeResult], *, header: list[str]) -> str:
                     f"- B ({mode} run): {baseline.per_second:,.0f} requests/s, p50 {baseline.p50_ms:.1f} ms, "
                     f"p95 {baseline.p95_ms:.1f} ms"
                 )
+        if not result.pages:  # the checkout scenario alone (--only checkout)
+            if result.checkout is not None:
+                lines += checkout_markdown(result.checkout)
+            continue
         lines += [
             "",
             "| page | uncached req/s | p50 ms | p95 ms | vs B | cached req/s | p50 ms | p95 ms | vs B | targets |",
@@ -91,4 +121,33 @@ def markdown(results: list[SizeResult], *, header: list[str]) -> str:
                 lines.append(f"| {LABELS.get(name, name)} | {measurement.p50_ms:.1f} | {measurement.p95_ms:.1f} |")
         errors = sum(m.errors for pages in result.pages.values() for m in pages.values())
         lines += ["", f"Errors (non-2xx/3xx, socket errors) over every run: {errors}.", ""]
+        if result.checkout is not None:
+            lines += checkout_markdown(result.checkout)
     return "\n".join(lines) + "\n"
+
+
+def checkout_markdown(result: CheckoutResult) -> list[str]:
+    run, stock, b = result.run, result.stock, result.baseline
+    verdict = "met" if result.ok else "MISSED"
+    lines = [
+        "",
+        "Checkout under concurrency (uncached server; each buyer: product page, add to cart, contact, address, "
+        "shipping choice, review, payment page, card confirmed on localstripe, payment, thank-you page):",
+        "",
+        "| buyers | parallel | completed | sold out | errors | checkouts/s | p50 ms | p95 ms | B req/s | vs B "
+        "| oversold units | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| {run.buyers} | {run.clients} | {run.completed} | {run.count('sold_out')} | {run.count('error')} "
+        f"| {run.per_second:.2f} | {run.percentile_ms(50):.0f} | {run.percentile_ms(95):.0f} | {b.per_second:,.0f} "
+        f"| {result.ratio:.3f} | {result.oversold} | {verdict} ≥ {CHECKOUT_TARGET:g}, 0 oversold |",
+        "",
+        f"- Stock: {result.products} products with {stock['stock']} units between them; {stock['sold']} units sold "
+        f"(per variant {stock['sold_per_variant']}), {stock['oversold']} oversold, {stock['negative_levels']} levels "
+        f"below zero, {stock['lost_or_invented']} units lost or invented, {stock['reserved_unpaid']} still reserved "
+        "by unpaid orders (read from the database after the run).",
+        f"- {run.requests} storefront requests in {run.seconds:.1f} s; p50/p95 are a completed checkout's duration, "
+        "first page to thank-you page, under that concurrency.",
+    ]
+    if run.errors():
+        lines.append(f"- First errors: {'; '.join(run.errors()[:3])}")
+    return [*lines, ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,9 +19,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 LOG_DIR = BASE_DIR / "var" / "bench"
 
 
-def production_env(*, database: str, port: int, host: str, cache_seconds: int, workers: int) -> dict[str, str]:
+def production_env(
+    *, database: str, port: int, host: str, cache_seconds: int, workers: int, localstripe: str
+) -> dict[str, str]:
     """What the production settings need, with safe local values: a fresh random secret, plain HTTP on
-    loopback, Stripe keys that only ever reach localstripe, and the benchmark's baseline view on."""
+    loopback, Stripe keys that only ever reach localstripe (at ``localstripe``), e-mail that goes nowhere,
+    a proxy in front (the checkout's buyers each come from their own ``X-Forwarded-For`` address), and
+    the benchmark's baseline view on."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "STRIPE_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -30,6 +35,9 @@ def production_env(*, database: str, port: int, host: str, cache_seconds: int, w
         DJANGO_SECURE_COOKIES="false",
         STRIPE_SECRET_KEY=env.get("BENCH_STRIPE_SECRET_KEY", "sk_test_bench"),
         STRIPE_WEBHOOK_SECRET="whsec_bench_" + secrets.token_hex(8),
+        STRIPE_API_BASE=localstripe,
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",  # confirmations are rendered, not sent
+        MAGPIE_TRUST_PROXY_HEADERS="true",
         MAGPIE_EMBEDDED_DB_NAME=database,
         MAGPIE_BENCH_BASELINE="true",
         MAGPIE_PAGE_CACHE_SECONDS=str(cache_seconds),
@@ -100,3 +108,10 @@ def fetch(url: str, *, host: str) -> tuple[int, dict[str, str]]:
             return answer.status, dict(answer.headers)
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now (for localstripe)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -10,7 +10,7 @@ pages, variants, gallery images, categories) and one ``numchild`` update, whatev
 * ``url_path`` is the shop's ``url_path`` + slug + "/", so Wagtail routes to the pages; they are live
   and carry ``first_published_at`` but have no revision (the editor creates one on first save).
 * Products are numbered on from the store's highest ``BULK-nnnnnn`` SKU, so every run ADDS N products.
-* Bulk products get no search index entry (run ``manage.py update_index`` to index them) and no
+* ``seed_demo`` indexes bulk products for search afterwards (``search.bulk_index``); they get no
   reference index entry (``manage.py rebuild_references_index``); they list in the shop and in
   collections, which read the database.
 * Columns this module does not set take the model field's default, read from the model, so a new
@@ -30,7 +30,14 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Collection, Page
 
-from commerce.catalog.models import Category, ProductImage, ProductIndexPage, ProductPage, ProductVariant
+from commerce.catalog.models import (
+    Category,
+    ProductImage,
+    ProductIndexPage,
+    ProductListing,
+    ProductPage,
+    ProductVariant,
+)
 from commerce.core.table_stats import tables_analyze
 from commerce.inventory.models import StockLevel, StockMovement
 from commerce.inventory.services import default_location
@@ -310,6 +317,9 @@ def bulk_products_add(*, store: Store, count: int, images: list[Image]) -> BulkR
             cursor.execute(statement, params)
     Page.objects.filter(pk=shop.pk).update(numchild=F("numchild") + count)
     # Listings and the stock screens that follow plan with the new rows, not stale statistics.
-    tables_analyze([Page, ProductPage, ProductVariant, StockLevel, StockMovement, ProductImage, through_categories])
+    # (the listing summary was kept by the database's triggers, once per statement above)
+    tables_analyze(
+        [Page, ProductPage, ProductListing, ProductVariant, StockLevel, StockMovement, ProductImage, through_categories]
+    )
     sku = f"{SKU_PREFIX}{{:0{width}d}}"
     return BulkResult(created=count, first_sku=sku.format(first_number), last_sku=sku.format(last_number))

@@ -4,10 +4,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from commerce.core.page_routing import CachedViewRestrictionsMixin
+
 from .blocks import PageBodyBlock
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """A store's front page and the root of its page tree."""
 
     body = StreamField(PageBodyBlock(), blank=True, use_json_field=True)
@@ -23,7 +25,7 @@ class HomePage(Page):
     subpage_types = ["home.ContentPage", "catalog.ProductIndexPage", "catalog.CollectionPage"]
 
 
-class ContentPage(Page):
+class ContentPage(CachedViewRestrictionsMixin, Page):
     """An editorial page (about, guides, lookbooks) built from the same blocks, shoppable ones included."""
 
     intro = models.TextField(blank=True)

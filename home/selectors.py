@@ -3,13 +3,21 @@
 Every block resolves its product cards in one batch (a fixed number of queries whatever its
 number of products), and only ever shows live products of the store serving the request, so a
 block pointing at another store's page cannot leak that store's products or prices.
+
+What a block shows changes only when its store's catalogue does (a publish, unpublish or move, a
+stock status, the store itself): each block's product ids and cards are kept in the ``listings``
+cache under the store's generation (``store_generation``), so a featured collection does not sort
+its collection's products on every request and a home page reads no product rows once warm.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.core.cache import caches
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
@@ -22,8 +30,12 @@ from commerce.catalog.selectors import (
     product_cards_for_ids,
     sort_products,
 )
+from commerce.core.page_cache import store_generation
+from commerce.core.page_routing import KEPT_SECONDS, STORE_CACHE
 from commerce.stores.selectors import currency_for_request
 
+_T = TypeVar("_T")
+_MISSING = object()
 IN_STOCK = ProductFilters(in_stock=True)
 SOLD_OUT = "sold_out"
 
@@ -76,10 +88,15 @@ def featured_collection(
     root = storefront_root(request)
     if collection is None or root is None or not collection.live or not _is_within(collection, root):
         return None
-    ids = featured_collection_product_ids(
-        collection=collection, root=root, count=count, include_sold_out=include_sold_out
+    site_id = Site.find_for_request(request).pk
+    key = f"magpie.featured_ids:{site_id}:{store_generation(site_id)}:{collection.pk}:{count}:{include_sold_out}"
+    ids = _kept(
+        key,
+        lambda: featured_collection_product_ids(
+            collection=collection, root=root, count=count, include_sold_out=include_sold_out
+        ),
     )
-    cards = product_cards_for_ids(ids, currency=currency_for_request(request), request=request) if ids else []
+    cards = _cards_for_ids(ids, request=request)
     return FeaturedCollection(heading=heading or collection.title, url=collection.get_url(request) or "", cards=cards)
 
 
@@ -98,5 +115,28 @@ def product_grid_cards(
             ids.append(product.pk)
     if not ids:
         return []
-    cards = product_cards_for_ids(ids, currency=currency_for_request(request), request=request)
+    cards = _cards_for_ids(ids, request=request)
     return cards if include_sold_out else [card for card in cards if card.stock_status != SOLD_OUT]
+
+
+def _kept(key: str, read: Callable[[], _T]) -> _T:
+    """``read()``, kept in the store cache under ``key`` (which names the store's generation)."""
+    cache = caches[STORE_CACHE]
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = read()
+        cache.set(key, value, timeout=KEPT_SECONDS)
+    return value
+
+
+def _cards_for_ids(ids: list[int], *, request: HttpRequest | None) -> list[ProductCard]:
+    """Cards for live products of the request's store, in the order of ``ids``, kept per store generation."""
+    if not ids:
+        return []
+    currency = currency_for_request(request)
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return product_cards_for_ids(ids, currency=currency, request=request)
+    digest = hashlib.blake2b(repr(ids).encode(), digest_size=16).hexdigest()
+    key = f"magpie.cards:{site.pk}:{store_generation(site.pk)}:{currency}:{digest}"
+    return _kept(key, lambda: product_cards_for_ids(ids, currency=currency, request=request))

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 from wagtail.search.query import Fuzzy
@@ -26,6 +26,8 @@ from wagtail.search.query import Fuzzy
 from commerce.catalog.models import Category, ProductIndexPage, ProductPage, ProductVariant
 from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
 from commerce.stores.selectors import currency_for_request
+
+from .product_search import matching_content_pages, matching_product_ids
 
 MAX_PRODUCT_HITS = 500
 PRODUCTS_PER_PAGE = 24
@@ -68,18 +70,15 @@ def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS)
 
     Full text first (SKUs are indexed whole, split and joined, so "MO-010-M" and "BULK-000973"
     match); when that finds nothing, the words as prefixes (typing "stonew" finds "Stoneware");
-    when that finds nothing either, trigram similarity ("sweter" finds "Sweater"). One query when
-    the words match, at most three otherwise."""
-    products = ProductPage.objects.live().public().descendant_of(root).only("pk")
-    for search in (products.search, products.autocomplete, _fuzzy_search(products)):
-        ids = [product.pk for product in search(query)[:limit]]
+    when that finds nothing either, trigram similarity ("sweter" finds "Sweater"). The first two are
+    one SQL query each on the search index (``search.product_search``); so one query when the words
+    match, at most four otherwise."""
+    for autocomplete in (False, True):
+        ids = matching_product_ids(root=root, query=query, autocomplete=autocomplete, limit=limit)
         if ids:
             return ids
-    return []
-
-
-def _fuzzy_search(products: QuerySet[ProductPage]):
-    return lambda query: products.search(Fuzzy(query, unaccent=True))
+    products = ProductPage.objects.live().public().descendant_of(root).only("pk")
+    return [product.pk for product in products.search(Fuzzy(query, unaccent=True))[:limit]]
 
 
 def filtered_product_ids(
@@ -126,12 +125,9 @@ def search_content(
 ) -> list[ContentResult]:
     """The store's live, public pages other than products (home, content, collection and shop
     pages) matching ``query``, best match first (one query)."""
-    pages: QuerySet[Page] = (
-        Page.objects.live().public().descendant_of(root, inclusive=True).not_type(ProductPage).defer_streamfields()
-    )
     return [
         ContentResult(title=page.title, url=page.get_url(request) or "", description=page.search_description)
-        for page in pages.search(query)[:limit]
+        for page in matching_content_pages(root=root, query=query, limit=limit)
     ]
 
 

@@ -6,6 +6,7 @@ These are declarations. Reads live in ``selectors.py``, SKU/store checks in ``fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from commerce.core.page_routing import CachedViewRestrictionsMixin
 from commerce.stores.models import Store
 
 from .blocks import ProductDescriptionBlock
@@ -49,7 +51,7 @@ class ProductTag(TaggedItemBase):
     content_object = ParentalKey("catalog.ProductPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ProductIndexPage(Page):
+class ProductIndexPage(CachedViewRestrictionsMixin, Page):
     """The shop: every product of the store lives below it and it lists them all with filters."""
 
     intro = models.TextField(blank=True)
@@ -68,7 +70,18 @@ class ProductIndexPage(Page):
         return context
 
 
-class ProductPage(Page):
+def sku_search_text_for(skus: Iterable[str]) -> str:
+    """Each SKU as typed, split at its punctuation and run together ("MO-010-M MO 010 M MO010M"):
+    PostgreSQL's parser reads "MO-010-M" as "mo", "-010", "m", so a SKU with digits needs all three.
+    Shared by ``ProductPage.sku_search_text`` and the bulk indexer (``search.bulk_index``)."""
+    terms: list[str] = []
+    for sku in skus:
+        parts = [part for part in re.split(r"[^0-9A-Za-z]+", sku) if part]
+        terms += [sku, *parts, "".join(parts)]
+    return " ".join(dict.fromkeys(terms))
+
+
+class ProductPage(CachedViewRestrictionsMixin, Page):
     summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences shown on product cards.")
     description = StreamField(ProductDescriptionBlock(), blank=True, use_json_field=True)
     categories = ParentalManyToManyField(Category, blank=True, related_name="products")
@@ -145,13 +158,8 @@ class ProductPage(Page):
         return super().get_indexed_objects().prefetch_related("categories")
 
     def sku_search_text(self) -> str:
-        """Each SKU as typed, split at its punctuation and run together ("MO-010-M MO 010 M MO010M"):
-        PostgreSQL's parser reads "MO-010-M" as "mo", "-010", "m", so a SKU with digits needs all three."""
-        terms: list[str] = []
-        for variant in self.variants.all():
-            parts = [part for part in re.split(r"[^0-9A-Za-z]+", variant.sku) if part]
-            terms += [variant.sku, *parts, "".join(parts)]
-        return " ".join(dict.fromkeys(terms))
+        """The variants' SKUs as search text (``sku_search_text_for``)."""
+        return sku_search_text_for(variant.sku for variant in self.variants.all())
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import product_detail
@@ -347,7 +355,7 @@ class ProductVariant(Orderable):
         return "in_stock"
 
 
-class CollectionPage(Page):
+class CollectionPage(CachedViewRestrictionsMixin, Page):
     """A curated list of products: hand-picked, matched by rules, or both."""
 
     SORT_CHOICES = [
@@ -432,3 +440,6 @@ class CollectionProduct(Orderable):
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")]
+
+
+from .listing_models import ProductListing  # noqa: E402, F401  (registers the model; it points at ProductPage)

@@ -264,7 +264,9 @@ class HoldRefused(CommerceError):
         super().__init__(message, field="cart", code="hold_refused")
 
 
-def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None = None) -> PaymentOutcome:
+def checkout_pay(
+    *, checkout: Checkout, before_hold: Callable[[], None] | None = None, summary: CheckoutSummary | None = None
+) -> PaymentOutcome:
     """Charge the card the shopper confirmed on this checkout's SetupIntent for its order. Never
     charges a paid order, or one with a payment in flight, again.
 
@@ -272,7 +274,11 @@ def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None =
     is confirmed with the provider, or gift cards cover everything. Before that nothing is held,
     so posting the payment step without a card holds nothing. A hold is bounded: at most
     ``MAGPIE_HOLD_MAX_UNITS`` units, and ``before_hold`` (the view's per-visitor throttle) may
-    refuse it by raising ``HoldRefused``."""
+    refuse it by raising ``HoldRefused``.
+
+    ``summary`` is the caller's own read of this checkout in the same request (the payment view's), so
+    it is not read twice; it only decides whether a card is needed and bounds the hold. Placing the
+    order reads the checkout again under its row lock, whatever the caller passed."""
     order = Order.objects.filter(pk=checkout.order_id).first() if checkout.order_id else None
     if order is not None:
         in_flight = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
@@ -281,7 +287,8 @@ def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None =
             outcome = payment_sync(payment=payment) if payment is not None else PaymentOutcome(None, order, "paid")
             _finish(checkout, outcome)
             return outcome
-    summary = checkout_summary(checkout=checkout)
+    if summary is None or summary.checkout.pk != checkout.pk:
+        summary = checkout_summary(checkout=checkout)
     payment_method = _confirmed_card(checkout) if summary.totals.amount_due.amount > 0 else None
     _check_hold(summary, order=order, before_hold=before_hold)
     order = checkout_place_order(checkout=checkout)

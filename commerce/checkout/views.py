@@ -151,7 +151,7 @@ def payment(request: HttpRequest) -> HttpResponse:
         return state
     checkout, summary = state
     if request.method == "POST":
-        return _pay(request, checkout)
+        return _pay(request, checkout, summary)
     problems = checkout_line_problems(summary)
     if problems:
         for problem in problems:
@@ -197,11 +197,11 @@ def _outcome_response(request: HttpRequest, outcome: PaymentOutcome) -> JsonResp
     )
 
 
-def _pay(request: HttpRequest, checkout: Checkout) -> HttpResponse:
+def _pay(request: HttpRequest, checkout: Checkout, summary: CheckoutSummary) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     hold_throttle = StockHoldThrottle(request)
     try:
-        outcome = checkout_pay(checkout=checkout, before_hold=hold_throttle)
+        outcome = checkout_pay(checkout=checkout, before_hold=hold_throttle, summary=summary)
     except CommerceError as error:
         if hold_throttle.refused is not None:
             return throttled_response(request, hold_throttle.refused)

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import log_context, page_cache
+        from . import log_context, page_cache, page_routing
         from .rls import checks  # noqa: F401 - registers the database role check
         from .rls.connection import install
         from .rls.receivers import context_after_login, context_after_logout, sync_after_migrate
@@ -28,3 +28,4 @@ class CoreConfig(AppConfig):
         user_logged_out.connect(context_after_logout, dispatch_uid="magpie_rls_logout")
         log_context.connect()
         page_cache.connect()
+        page_routing.connect()

@@ -92,6 +92,11 @@ def store_generation(site_id: int) -> str:
     return f"{_generation(GENERATION_KEY)}.{_generation(_site_generation_key(site_id))}"
 
 
+def global_generation() -> int:
+    """The generation of every store at once: a Site saved or deleted, a view restriction changed."""
+    return _generation(GENERATION_KEY)
+
+
 def _generation(key: str) -> int:
     cache = caches[CACHE_ALIAS]
     generation = cache.get(key)
@@ -205,8 +210,16 @@ def _site_changed(sender: object, **kwargs: object) -> None:
     page_cache_invalidate_on_commit(reason="site changed")
 
 
+def _image_changed(sender: object, instance: object, created: bool = False, **kwargs: object) -> None:
+    """An image edited (its file replaced, its focal point moved) or deleted: pages and fragments
+    showing its renditions change in every store. A new image is shown nowhere yet."""
+    if not created:
+        page_cache_invalidate_on_commit(reason="image changed")
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
+    from wagtail.images import get_image_model
     from wagtail.models import Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -215,3 +228,6 @@ def connect() -> None:
     post_page_move.connect(_page_moved, dispatch_uid="magpie_page_cache_moved")
     post_save.connect(_site_changed, sender=Site, dispatch_uid="magpie_page_cache_site_saved")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="magpie_page_cache_site_deleted")
+    image_model = get_image_model()
+    post_save.connect(_image_changed, sender=image_model, dispatch_uid="magpie_page_cache_image_saved")
+    post_delete.connect(_image_changed, sender=image_model, dispatch_uid="magpie_page_cache_image_deleted")

@@ -7,9 +7,24 @@ class InsightsConfig(AppConfig):
     verbose_name = "Reports and insights"
 
     def ready(self) -> None:
-        from commerce.orders.signals import order_paid, order_refunded
+        from django.db.models.signals import post_save
 
-        from .receivers import on_order_paid_or_refunded
+        from commerce.orders.models import OrderEvent
+        from commerce.orders.signals import order_paid, order_refunded
+        from commerce.promotions.models import GiftCardTransaction
+        from commerce.promotions.signals import gift_cards_moved
+
+        from .receivers import (
+            on_gift_card_entry_saved,
+            on_gift_cards_moved,
+            on_order_event_saved,
+            on_order_paid_or_refunded,
+        )
 
         order_paid.connect(on_order_paid_or_refunded, dispatch_uid="magpie.insights.daily_sales_paid")
         order_refunded.connect(on_order_paid_or_refunded, dispatch_uid="magpie.insights.daily_sales_refunded")
+        # Refunds, returns and gift cards (their summaries): a return's step is a timeline event and a
+        # gift card's movement a ledger row, both saved one at a time; bulk ledger writes send their own.
+        post_save.connect(on_order_event_saved, sender=OrderEvent, dispatch_uid="magpie.insights.return_steps")
+        post_save.connect(on_gift_card_entry_saved, sender=GiftCardTransaction, dispatch_uid="magpie.insights.ledger")
+        gift_cards_moved.connect(on_gift_cards_moved, dispatch_uid="magpie.insights.ledger_bulk")

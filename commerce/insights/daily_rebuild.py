@@ -7,8 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from commerce.core.table_stats import tables_analyze
 from commerce.stores.models import Store
 
+from . import models
+from .activity_summary import activity_range, activity_refresh
 from .daily_summary import customer_first_orders_refresh, daily_sales_range, daily_sales_refresh
 
 CHUNK_DAYS = 31
@@ -35,7 +38,7 @@ def daily_sales_rebuild(
         stores = stores.filter(pk__in=list(store_ids))
     done_stores = days = rows = 0
     for store in stores:
-        known = daily_sales_range(store=store)
+        known = _widen(daily_sales_range(store=store), activity_range(store=store))
         if known is None and (since is None or until is None):
             continue
         first = since or known[0]
@@ -47,9 +50,28 @@ def daily_sales_rebuild(
         while start <= last:
             end = min(start + timedelta(days=CHUNK_DAYS - 1), last)
             written = daily_sales_refresh(store=store, first=start, last=end)
+            written += activity_refresh(store=store, first=start, last=end)  # refunds, returns, gift cards
             days += (end - start).days + 1
             rows += written
             if progress:
                 progress(store, start, end, written)
             start = end + timedelta(days=1)
+    if done_stores:  # the reports read these next: plan with the new rows (see Row-level security)
+        customer_shipping_analyze()
+        tables_analyze([models.DailyRefundOrder, models.DailyReturns, models.DailyReturnReasons, models.DailyGiftCards])
     return RebuildResult(stores=done_stores, days=days, rows=rows)
+
+
+def customer_shipping_analyze() -> None:
+    """Fresh planner statistics for the customers' and shipping summaries after a bulk rebuild."""
+    from .models import CustomerFirstOrder, DailyCustomerSales, DailyShippingSales
+
+    tables_analyze([CustomerFirstOrder, DailyCustomerSales, DailyShippingSales])
+
+
+def _widen(*ranges: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The smallest range of days holding every one of ``ranges`` (None: none at all)."""
+    known = [days for days in ranges if days is not None]
+    if not known:
+        return None
+    return min(first for first, _ in known), max(last for _, last in known)

@@ -19,6 +19,9 @@ from django.db import connection, transaction
 
 from commerce.stores.models import Store
 
+from .customer_summary import customer_days_refresh, customer_returning_days_refresh
+from .shipping_summary import shipping_days_refresh
+
 LOCK_NAMESPACE = 130013  # pg_advisory_xact_lock(namespace, store id): one refresh per store at a time
 
 SALES = """
@@ -78,7 +81,9 @@ def customer_first_orders_refresh(*, store: Store, emails: list[str] | None = No
         if emails is None:
             cursor.execute("DELETE FROM insights_customerfirstorder WHERE store_id = %s", [store.pk])
         cursor.execute(FIRST_ORDERS, {"store": store.pk, "all": emails is None, "emails": emails or []})
-        return cursor.rowcount
+        written = cursor.rowcount
+        customer_returning_days_refresh(cursor, store_id=store.pk, time_zone=store.time_zone, emails=emails)
+        return written
 
 
 def local_midnight(day: date, time_zone: str) -> datetime:
@@ -107,6 +112,8 @@ def daily_sales_refresh(*, store: Store, first: date, last: date) -> int:
         cursor.execute(SALES, params)
         written = cursor.rowcount
         cursor.execute(PRODUCTS, params)
+        customer_days_refresh(cursor, params)
+        shipping_days_refresh(cursor, params)
     return written
 
 

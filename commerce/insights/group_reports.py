@@ -124,7 +124,10 @@ class CustomersReportView(MetricReportView):
     page_title = "Customers"
     slug = "customers"
     filterset_class = PeriodFilterSet
-    note = "New customers placed their first paid order in the store in this period; customers are told apart by email."
+    note = (
+        "New customers placed their first paid order in the store in this period; customers are told apart by "
+        "email in each store (an email that bought in two stores counts in each)."
+    )
     columns = [
         Column("kind", label="Kind"),
         Column("customers", label="Customers"),

@@ -17,11 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Case, Count, F, Max, Sum, Value, When
 
 from commerce.orders.models import Order, OrderLine
 
+from .customer_metrics import CustomerMix, customer_mix  # noqa: F401 - part of the metrics' import surface
 from .metrics_scope import (
     Interval,
     LocalPeriodStart,
@@ -80,16 +80,6 @@ class TopProduct:
     title: str
     units: int
     revenue: Decimal
-
-
-@dataclass(frozen=True)
-class CustomerMix:
-    """Customers (by email) who ordered in the period: new ones placed their first paid order in it."""
-
-    new_customers: int
-    returning_customers: int
-    orders_from_new: int
-    orders_from_returning: int
 
 
 def paid_orders(*, user: Any, period: Period, store_ids: Sequence[int] | None = None):
@@ -272,37 +262,3 @@ def top_products(
             )
         )
     return result
-
-
-# A lookup by the unique (store, email) key per order: the plan does not depend on fresh statistics.
-CUSTOMER_MIX = """
-SELECT coalesce(o.paid_at > (SELECT f.first_paid_at FROM insights_customerfirstorder f
-                              WHERE f.store_id = o.store_id AND f.email = o.email), false) AS returning,
-       count(DISTINCT o.email), count(*)
-  FROM orders_order o
- WHERE {windows}
- GROUP BY 1
-"""
-
-
-def customer_mix(*, user: Any, period: Period, store_ids: Sequence[int] | None = None) -> CustomerMix:
-    """New and returning customers (by order email, per store) among the period's paid orders: an
-    order is returning when its email had paid in the store before (the first-order table; an order
-    whose email is not there yet is its first). One query."""
-    with metric_query(user=user):
-        store_windows = windows(stores_in_scope(user=user, store_ids=store_ids), period)
-        rows: list[tuple] = []
-        if store_windows:
-            condition = " OR ".join(["(o.store_id = %s AND o.paid_at >= %s AND o.paid_at < %s)"] * len(store_windows))
-            params = [value for w in store_windows for value in (w.store_id, w.starts_at, w.ends_at)]
-            with connection.cursor() as cursor:
-                cursor.execute(CUSTOMER_MIX.format(windows=condition), params)
-                rows = cursor.fetchall()
-    by_kind = {returning: (customers, orders) for returning, customers, orders in rows}
-    new, returning = by_kind.get(False, (0, 0)), by_kind.get(True, (0, 0))
-    return CustomerMix(
-        new_customers=new[0],
-        returning_customers=returning[0],
-        orders_from_new=new[1],
-        orders_from_returning=returning[1],
-    )

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .summary_models import DailyCustomerSales, DailyShippingSales, DateMultiRangeField  # noqa: F401 - models
+
 
 class ReportAccess(models.Model):
     """No table: carries the ``view_reports`` permission (Owners and Managers, see ``roles.py``)."""
@@ -123,9 +125,96 @@ class CustomerFirstOrder(models.Model):
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
     first_paid_at = models.DateTimeField()
+    # The local days (store time zone) this email paid again after its first order: how many
+    # customers returned in a period is a count of rows, exact over any number of days.
+    returning_days = DateMultiRangeField(db_default=models.Value("{}"), editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "email"], name="customer_first_order_once")]
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.email}"
+
+
+class DailyRefundOrder(models.Model):
+    """One order's succeeded refunds on one local day of its store: how many, how much, how many
+    units (refund lines). Per order, so "orders refunded" over any range is an exact distinct count
+    (an order refunded on two days is one order). Written only by :mod:`commerce.insights.activity_summary`."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    order_id = models.BigIntegerField(help_text="The order's id (no key: the summary is rebuilt from the orders).")
+    refunds = models.PositiveIntegerField(default=0)
+    refunded = models.DecimalField(**AMOUNT)
+    units = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="daily_refund_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} order {self.order_id}"
+
+
+class DailyReturns(models.Model):
+    """Returns reaching each step on one local day of their store, per currency (a return takes each
+    step once, so days add up), and what the refunds of the returns refunded that day paid back."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    requested = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    refunded = models.PositiveIntegerField(default=0)
+    refunded_value = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_returns_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.currency}"
+
+
+class DailyReturnReasons(models.Model):
+    """Units and returns per reason of the returns opened on one local day (rejected ones left out:
+    a rejection recomputes the day the return was opened)."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=32)
+    units = models.PositiveIntegerField(default=0)
+    returns = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="daily_return_reason_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.reason}"
+
+
+class DailyGiftCards(models.Model):
+    """A store's gift-card ledger on one local day, per currency: issued, redeemed (negative),
+    refunded to cards, expired or adjusted, the net movement, and how many cards went from no
+    balance to a balance (+1) or back (−1) that day. Summed from the first day, ``net`` is the
+    liability and ``cards_with_balance`` the cards holding a balance at a day's end, exactly."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    issued = models.DecimalField(**AMOUNT)
+    redeemed = models.DecimalField(**AMOUNT)
+    refunded = models.DecimalField(**AMOUNT)
+    other = models.DecimalField(**AMOUNT)
+    net = models.DecimalField(**AMOUNT)
+    cards_with_balance = models.IntegerField(default=0, help_text="Change in cards holding a balance that day.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_gift_cards_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.currency}"

@@ -3,21 +3,28 @@
 A discount counts on orders paid in the period (its redemption is written when the order is placed;
 a released one — the order was cancelled or fully refunded — does not count). Gift-card figures
 come from the card ledger: what was issued and redeemed in the period, and the balance still owed
-at the end of its last day (store time zone).
+at the end of its last day (store time zone); past days through its daily summary
+(``insights.DailyGiftCards``, ``activity_summary.py``), today from the ledger itself.
 """
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from commerce.promotions.models import DiscountRedemption, GiftCardTransaction
+from commerce.stores.models import Store
 
-from .metrics_scope import Period, in_windows, metric_query, stores_in_scope, windows
+from .metrics_scope import Period, StoreWindow, in_windows, metric_query, stores_in_scope, windows
+from .models import DailyGiftCards
+from .summary_reads import split_period
 
 ZERO = Decimal("0.00")
 
@@ -84,51 +91,104 @@ def discount_usage(*, user: Any, period: Period, store_ids: Sequence[int] | None
     ]
 
 
+MOVES = ("issued", "redeemed", "refunded", "other")
+
+
+def _ledger_kinds() -> dict[str, Q]:
+    kinds = GiftCardTransaction.Kind
+    return {
+        "issued": Q(kind=kinds.ISSUE),
+        "redeemed": Q(kind=kinds.REDEEM),
+        "refunded": Q(kind=kinds.REFUND),
+        "other": Q(kind__in=[kinds.EXPIRY, kinds.ADJUSTMENT]),
+    }
+
+
+def _summary_until(stores: Sequence[Store], period: Period, now: datetime) -> Q:
+    """Summary days from the first up to the period's end, never a store's today (read live)."""
+    until = Q(pk__in=[])
+    for store in stores:
+        today = now.astimezone(zoneinfo.ZoneInfo(store.time_zone)).date()
+        until |= Q(store_id=store.pk, day__lte=min(period.end, today - timedelta(days=1)))
+    return until
+
+
+def _live_windows(stores: Sequence[Store], period: Period, now: datetime) -> list[StoreWindow]:
+    """For each store whose today is not after the period's end: from its today to the period's end."""
+    live = []
+    for store in stores:
+        today = now.astimezone(zoneinfo.ZoneInfo(store.time_zone)).date()
+        if period.end >= today:
+            live += windows([store], Period(today, period.end))
+    return live
+
+
 def gift_card_liability(
     *, user: Any, period: Period, store_ids: Sequence[int] | None = None
 ) -> list[GiftCardLiability]:
     """Per currency: issued, redeemed, refunded back to cards and expired/adjusted in the period
     (ledger amounts, redemptions as positive figures), and the liability (the sum of every card's
-    ledger up to the period's end) with the number of cards holding a balance then. Two queries."""
+    ledger up to the period's end) with the number of cards holding a balance then.
+
+    Past days come from ``insights.DailyGiftCards``: its movements in the period, and its net
+    movement and change in cards holding a balance summed from the first day (one query). Today
+    comes from the ledger: the cards touched today (one query when the period reaches today), then per
+    card its balance before today and at the period's end (one more when there are any)."""
+    now = timezone.now()
     with metric_query(user=user):
         stores = stores_in_scope(user=user, store_ids=store_ids)
-        inside = in_windows(windows(stores, period), field="created_at", store="gift_card__store_id")
-        kinds = GiftCardTransaction.Kind
-        moved = {
-            row["gift_card__currency"]: row
-            for row in GiftCardTransaction.objects.filter(inside)
-            .values("gift_card__currency")
+        split = split_period(stores, period, now=now)
+        figures: dict[str, dict] = {}
+        summary_rows = DailyGiftCards.objects.filter(_summary_until(stores, period, now))
+        in_period = split.past if split.has_past else Q(pk__in=[])
+        for row in (
+            summary_rows.values("currency")
             .annotate(
-                issued=Sum("amount", filter=Q(kind=kinds.ISSUE)),
-                redeemed=Sum("amount", filter=Q(kind=kinds.REDEEM)),
-                refunded=Sum("amount", filter=Q(kind=kinds.REFUND)),
-                other=Sum("amount", filter=Q(kind__in=[kinds.EXPIRY, kinds.ADJUSTMENT])),
+                **{move: Sum(move, filter=in_period) for move in MOVES},
+                liability=Sum("net"),
+                cards=Sum("cards_with_balance"),
             )
             .order_by()
-        }
-        until_end = Q(pk__in=[])
-        for window in windows(stores, period):
-            until_end |= Q(gift_card__store_id=window.store_id, created_at__lt=window.ends_at)
-        balances = list(
-            GiftCardTransaction.objects.filter(until_end)
-            .values("gift_card_id", "gift_card__currency")
-            .annotate(balance=Sum("amount"))
-            .order_by()
-        )
-    owed: dict[str, list] = {}
-    for row in balances:
-        entry = owed.setdefault(row["gift_card__currency"], [ZERO, 0])
-        entry[0] += row["balance"]
-        entry[1] += row["balance"] > 0
+        ):
+            figures[row.pop("currency")] = row
+        live = _live_windows(stores, period, now)
+        if live:
+            inside = in_windows(split.live, field="created_at", store="gift_card__store_id")
+            to_end, before = Q(pk__in=[]), Q(pk__in=[])
+            for window in live:
+                to_end |= Q(gift_card__store_id=window.store_id, created_at__lt=window.ends_at)
+                before |= Q(gift_card__store_id=window.store_id, created_at__lt=window.starts_at)
+            touched = set(  # a list, not a subquery: the per-card sums then walk each card's ledger by its key
+                GiftCardTransaction.objects.filter(
+                    in_windows(live, field="created_at", store="gift_card__store_id")
+                ).values_list("gift_card_id", flat=True)
+            )
+            cards = list(
+                GiftCardTransaction.objects.filter(to_end, gift_card_id__in=sorted(touched))
+                .values("gift_card_id", "gift_card__currency")
+                .annotate(
+                    **{move: Sum("amount", filter=inside & kind) for move, kind in _ledger_kinds().items()},
+                    after=Sum("amount"),
+                    before=Sum("amount", filter=before),
+                )
+                .order_by()
+            )
+            for card in cards:
+                entry = figures.setdefault(card["gift_card__currency"], {})
+                opening, closing = card["before"] or ZERO, card["after"] or ZERO
+                for move in MOVES:
+                    entry[move] = (entry.get(move) or ZERO) + (card[move] or ZERO)
+                entry["liability"] = (entry.get("liability") or ZERO) + closing - opening
+                entry["cards"] = (entry.get("cards") or 0) + (closing > 0) - (opening > 0)
     return [
         GiftCardLiability(
             currency=currency,
-            issued=moved.get(currency, {}).get("issued") or ZERO,
-            redeemed=-(moved.get(currency, {}).get("redeemed") or ZERO),
-            refunded_to_cards=moved.get(currency, {}).get("refunded") or ZERO,
-            expired_or_adjusted=moved.get(currency, {}).get("other") or ZERO,
-            liability=owed.get(currency, [ZERO, 0])[0],
-            cards_with_balance=owed.get(currency, [ZERO, 0])[1],
+            issued=row.get("issued") or ZERO,
+            redeemed=-(row.get("redeemed") or ZERO),
+            refunded_to_cards=row.get("refunded") or ZERO,
+            expired_or_adjusted=row.get("other") or ZERO,
+            liability=row.get("liability") or ZERO,
+            cards_with_balance=row.get("cards") or 0,
         )
-        for currency in sorted(set(moved) | set(owed))
+        for currency, row in sorted(figures.items())
     ]

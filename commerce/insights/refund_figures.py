@@ -1,9 +1,8 @@
-"""The seam for refunds and (when the back office adds them) returns.
+"""The seam for refunds (returns have theirs in ``return_figures.py``).
 
-Today a refund is a succeeded ``payments.Refund``; it counts on the day it succeeded (its
-``created_at``: refunds are recorded as they succeed) in its order's store time zone. When returns
-exist, their figures belong here too, so every report and the dashboard change in one place.
-Call inside :func:`~commerce.insights.metrics_scope.metric_query`.
+A refund is a succeeded ``payments.Refund``; it counts on the day it succeeded (its ``created_at``:
+refunds are recorded as they succeed) in its order's store time zone. :func:`refund_summary` reads
+past days from ``insights.DailyRefundOrder`` (``activity_summary.py``) and today from the refunds.
 """
 
 from __future__ import annotations
@@ -13,11 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from commerce.payments.models import Refund, RefundLine
 
-from .metrics_scope import Period, StoreWindow, in_windows, metric_query, stores_in_scope, windows
+from .metrics_scope import Period, StoreWindow, in_windows, metric_query, stores_in_scope
+from .models import DailyRefundOrder
+from .summary_reads import split_period
 
 
 def refunds_in(store_windows: Sequence[StoreWindow]):
@@ -51,28 +54,38 @@ class RefundSummary:
 
 def refund_summary(*, user: Any, period: Period, store_ids: Sequence[int] | None = None) -> list[RefundSummary]:
     """Refunds, orders refunded, units refunded (refund lines) and money refunded per currency for
-    refunds that succeeded in the period. Two queries. Returns (issue 11) will add their figures here."""
+    refunds that succeeded in the period: past days from the summary (one row per order and day),
+    today from the refunds, in one query whose distinct count of orders spans both (an order
+    refunded on two days of the period is one order refunded)."""
     with metric_query(user=user):
-        store_windows = windows(stores_in_scope(user=user, store_ids=store_ids), period)
-        rows = list(
-            refunds_in(store_windows)
-            .values("currency")
-            .annotate(n=Count("pk"), orders=Count("order_id", distinct=True), total=Sum("amount"))
-            .order_by("currency")
-        )
-        units = dict(
-            RefundLine.objects.filter(refund__in=refunds_in(store_windows))
-            .values("refund__currency")
-            .annotate(units=Sum("quantity"))
-            .values_list("refund__currency", "units")
-        )
+        split = split_period(stores_in_scope(user=user, store_ids=store_ids), period)
+        parts = []
+        if split.has_past:
+            parts.append(
+                DailyRefundOrder.objects.filter(split.past)
+                .order_by()
+                .values_list("currency", "order_id", "refunds", "refunded", "units")
+            )
+        if split.live:
+            units = RefundLine.objects.filter(refund=OuterRef("pk")).values("refund").annotate(n=Sum("quantity"))
+            parts.append(
+                refunds_in(split.live)
+                .order_by()
+                .annotate(one=Value(1), units=Coalesce(Subquery(units.values("n")), 0))
+                .values_list("currency", "order_id", "one", "amount", "units")
+            )
+        if not parts:
+            return []
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        inner, params = union.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT currency, sum(refunds)::bigint, count(DISTINCT order_id), sum(units)::bigint, sum(refunded)"  # noqa: S608 - ORM-built SQL
+                f" FROM ({inner}) AS r (currency, order_id, refunds, refunded, units) GROUP BY 1 ORDER BY 1",
+                params,
+            )
+            rows = cursor.fetchall()
     return [
-        RefundSummary(
-            currency=row["currency"],
-            refunds=row["n"],
-            orders_refunded=row["orders"],
-            units_refunded=units.get(row["currency"]) or 0,
-            refunded=row["total"],
-        )
-        for row in rows
+        RefundSummary(currency=currency, refunds=n, orders_refunded=orders, units_refunded=units, refunded=total)
+        for currency, n, orders, units, total in rows
     ]

@@ -6,7 +6,9 @@ order's store time zone. A return created by staff is recorded as approved at on
 "requested" by the customer). Units returned and the reasons are those of returns opened in the
 period (created on one of its days), less rejected ones. The refunded value is what the refund of
 each return refunded in the period paid back: per line, ``line_total × quantity / ordered``, to the
-cent (the figure the refund step itself computes). Call through :func:`returns_summary`.
+cent (the figure the refund step itself computes). Past days are read from the summary
+(``insights.DailyReturns``/``DailyReturnReasons``, ``activity_summary.py``), today from the returns.
+Call through :func:`returns_summary`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from django.db.models.functions import Round
 from commerce.orders.fulfilment_models import ReturnLine, ReturnReason, ReturnRequest
 from commerce.orders.models import OrderEvent
 
-from .metrics_scope import Period, StoreWindow, in_windows, metric_query, stores_in_scope, windows
+from .metrics_scope import Period, StoreWindow, in_windows, metric_query, stores_in_scope
+from .models import DailyReturnReasons, DailyReturns
+from .summary_reads import SplitPeriod, add_up, split_period
 
 STEPS = {
     OrderEvent.Type.RETURN_REQUESTED: "requested",
@@ -101,24 +105,61 @@ def _refunded_values(refunded_ids: set[int]) -> dict[str, Decimal]:
     return {row["return_request__order__currency"]: row["total"].quantize(Decimal("0.01")) for row in rows}
 
 
+def _past_figures(split: SplitPeriod) -> tuple[dict[str, dict], list[dict]]:
+    """Steps and refunded value per currency, and units and returns per currency and reason, of the
+    summary's days (two queries; none without past days)."""
+    if not split.has_past:
+        return {}, []
+    steps = {
+        row["currency"]: row
+        for row in DailyReturns.objects.filter(split.past)
+        .values("currency")
+        .annotate(**{step: Sum(step) for step in STEPS.values()}, value=Sum("refunded_value"))
+        .order_by()
+    }
+    reasons = list(
+        DailyReturnReasons.objects.filter(split.past)
+        .values("currency", "reason")
+        .annotate(units=Sum("units"), returns=Sum("returns"))
+        .order_by()
+    )
+    return steps, reasons
+
+
 def returns_summary(*, user: Any, period: Period, store_ids: Sequence[int] | None = None) -> list[ReturnsSummary]:
     """Returns per step, units returned, refunded value and top reasons per currency, for the stores
-    ``user`` may see (narrowed to ``store_ids``). Four queries whatever the data (three without refunds)."""
+    ``user`` may see (narrowed to ``store_ids``): past days from the summary (two queries), today
+    from the returns (three more, four with refunded returns). A return takes each step once and is
+    opened on one day, so the days' counts add up exactly."""
     labels = dict(ReturnReason.choices)
     with metric_query(user=user):
-        store_windows = windows(stores_in_scope(user=user, store_ids=store_ids), period)
-        counts, refunded_ids = _step_counts(store_windows)
-        reasons = list(
-            _opened_lines(store_windows)
-            .values("return_request__order__currency", "reason")
-            .annotate(units=Sum("quantity"), returns=Count("return_request_id", distinct=True))
-            .order_by("return_request__order__currency", "-units", "-returns", "reason")
+        split = split_period(stores_in_scope(user=user, store_ids=store_ids), period)
+        past_steps, past_reasons = _past_figures(split)
+        counts, refunded_ids = _step_counts(split.live) if split.live else ({}, set())
+        live_reasons = (
+            list(
+                _opened_lines(split.live)
+                .values("return_request__order__currency", "reason")
+                .annotate(units=Sum("quantity"), returns=Count("return_request_id", distinct=True))
+                .order_by()
+            )
+            if split.live
+            else []
         )
         values = _refunded_values(refunded_ids)
+    for currency, row in past_steps.items():
+        counts.setdefault(currency, Counter()).update({step: row[step] for step in STEPS.values()})
+        values[currency] = values.get(currency, Decimal("0.00")) + row["value"]
+    per_reason = add_up(
+        {},
+        [{**row, "currency": row.pop("return_request__order__currency")} for row in live_reasons] + past_reasons,
+        key=("currency", "reason"),
+        sums=("units", "returns"),
+    )
     units: Counter = Counter()
     top: dict[str, list[ReasonCount]] = defaultdict(list)
-    for row in reasons:
-        currency = row["return_request__order__currency"]
+    for row in sorted(per_reason.values(), key=lambda r: (r["currency"], -r["units"], -r["returns"], r["reason"])):
+        currency = row["currency"]
         units[currency] += row["units"]
         if len(top[currency]) < TOP_REASONS:
             top[currency].append(
@@ -127,7 +168,7 @@ def returns_summary(*, user: Any, period: Period, store_ids: Sequence[int] | Non
     return [
         ReturnsSummary(
             currency=currency,
-            **{step: counts[currency][step] for step in STEPS.values()},
+            **{step: counts.get(currency, Counter())[step] for step in STEPS.values()},
             units_returned=units[currency],
             refunded_value=values.get(currency, Decimal("0.00")),
             top_reasons=tuple(top[currency]),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import field as dataclass_field
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -29,19 +30,23 @@ class SplitPeriod:
     past: Q
     live: list[StoreWindow]
     has_past: bool
+    # The same days as (store id, first, last), for raw SQL.
+    past_days: list[tuple[int, date, date]] = dataclass_field(default_factory=list)
 
 
 def split_period(stores: Sequence[Store], period: Period, *, now: datetime | None = None) -> SplitPeriod:
     now = now or timezone.now()
-    past, live, has_past = Q(pk__in=[]), [], False
+    past, live, has_past, past_days = Q(pk__in=[]), [], False, []
     for store in stores:
         today = now.astimezone(zoneinfo.ZoneInfo(store.time_zone)).date()
         if period.start < today:
-            past |= Q(store_id=store.pk, day__gte=period.start, day__lte=min(period.end, today - timedelta(days=1)))
+            last = min(period.end, today - timedelta(days=1))
+            past |= Q(store_id=store.pk, day__gte=period.start, day__lte=last)
+            past_days.append((store.pk, period.start, last))
             has_past = True
         if period.end >= today:
             live += windows([store], Period(max(period.start, today), period.end))
-    return SplitPeriod(past=past, live=live, has_past=has_past)
+    return SplitPeriod(past=past, live=live, has_past=has_past, past_days=past_days)
 
 
 def add_up(into: dict, rows: Sequence[dict], *, key: Sequence[str], sums: Sequence[str], maxes: Sequence[str] = ()):

@@ -33,6 +33,7 @@ from commerce.orders.models import Order
 from commerce.stores.models import Store
 
 from .models import GiftCard, GiftCardTransaction
+from .signals import gift_cards_moved
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -225,6 +226,7 @@ def gift_cards_issue_bulk(
         except IntegrityError:
             continue  # a code was taken between the check and the insert: draw the batch again
         GiftCardTransaction.objects.bulk_create([_issue_row(card, actor=actor) for card in cards], batch_size=BULK_MAX)
+        transaction.on_commit(lambda: gift_cards_moved.send(sender=GiftCard, store_ids=[store.pk]))
         return cards
     raise CommerceError("Could not find free gift card codes; please try again.", code="code_collision")
 
@@ -347,6 +349,9 @@ def gift_cards_expire(*, now: datetime, batch_size: int = 500) -> int:
             # The rows are locked and their balances were read under the lock: zero is exact.
             GiftCard.objects.filter(pk__in=[card.pk for card in cards]).update(balance=Decimal(0))
             expired += len(cards)
+            transaction.on_commit(
+                lambda ids={c.store_id for c in cards}: gift_cards_moved.send(GiftCard, store_ids=ids)
+            )
 
 
 @transaction.atomic

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from django.core.cache import caches
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
 from commerce.core.links import site_url
+from commerce.core.page_cache import page_cache_invalidate_on_commit, store_generation
+from commerce.core.page_routing import KEPT_SECONDS, STORE_CACHE
 
 from .models import Store
+
+_MISSING = object()
 
 
 def store_for_site(site: Site | None) -> Store | None:
@@ -18,10 +23,27 @@ def store_for_site(site: Site | None) -> Store | None:
 
 
 def store_for_request(request: HttpRequest) -> Store | None:
-    """The store serving this request, resolved from its Wagtail Site once per request."""
+    """The store serving this request, resolved from its Wagtail Site once per request and kept in
+    the ``listings`` cache for the store's generation (saving the store or its Site starts a new one:
+    ``store_changed``), so a storefront request does not read the store row."""
     if not hasattr(request, "_magpie_store"):
-        request._magpie_store = store_for_site(Site.find_for_request(request))
+        site = Site.find_for_request(request)
+        if site is None:
+            request._magpie_store = None
+        else:
+            cache = caches[STORE_CACHE]
+            key = f"magpie.store:{site.pk}:{store_generation(site.pk)}"
+            store = cache.get(key, _MISSING)
+            if store is _MISSING:
+                store = store_for_site(site)
+                cache.set(key, store, timeout=KEPT_SECONDS)
+            request._magpie_store = store
     return request._magpie_store
+
+
+def store_changed(sender: object, instance: Store, **kwargs: object) -> None:
+    """A store saved or deleted: what its storefront shows (name, currency, contact) changes."""
+    page_cache_invalidate_on_commit(reason="store changed", site_ids=[instance.site_id])
 
 
 def currency_for_request(request: HttpRequest | None) -> str:

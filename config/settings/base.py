@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "commerce.core.page_cache.PageCacheMiddleware",  # anonymous pages: after CSRF, before auth and RLS
+    "commerce.core.page_routing.SiteRoutingMiddleware",  # the host's Site and a page's route, per store generation
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commerce.core.rls.middleware.RowLevelSecurityMiddleware",
     "commerce.core.log_context.BindUserMiddleware",  # user_id on every line from here on
@@ -294,7 +295,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Magpie <shop@localhost>")
 # Wagtail
 WAGTAIL_SITE_NAME = "Magpie"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's PostgreSQL backend with products' index entries written set-based (search/backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

@@ -12,14 +12,21 @@ from commerce.checkout.services import (
     checkout_set_shipping_address,
     checkout_set_shipping_method,
 )
-from tests.checkout.conftest import ADDRESS
+from commerce.orders.models import Order
+from tests.checkout.conftest import ADDRESS, ADDRESS_FORM
 from tests.factories import ProductPageFactory
+from tests.localstripe import browser_confirms_card
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
 CART_PAGE_QUERIES = 11
 # 28 since inventory: the low-stock check reads the reserved variants' thresholds and summed stock (one query).
 PLACE_ORDER_QUERIES = 28
+# The payment POST of the storefront, with localstripe: session, RLS context, the checkout summary (read once
+# by the view and handed to checkout_pay: 88 when the service read it again), placing the order (28 of them,
+# savepoints included: the test runs inside a transaction), the Payment row committed before the provider call,
+# order_mark_paid with the sold movements, the cart deleted and the session saved.
+PAY_QUERIES = 82
 
 
 def fill_cart(client, store, lines: int) -> None:
@@ -55,3 +62,39 @@ def test_placing_an_order_queries_do_not_grow_with_lines(store, shipping, lines)
 
     assert order.lines.count() == lines
     assert len(queries) == PLACE_ORDER_QUERIES, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+
+
+def _buyer_at_payment(client, store, lines: int) -> str:
+    """A guest with ``lines`` cart lines who went through contact, address and shipping over HTTP and
+    whose browser confirmed the card on localstripe. Returns the SetupIntent's id."""
+    for i in range(lines):
+        variant = ProductPageFactory(store=store, title=f"Line {i}", stock=20).variants.get()
+        added = client.post("/cart/add/", {"variant_id": variant.pk, "quantity": 2}, HTTP_ACCEPT="application/json")
+        assert added.status_code == 200
+    assert client.post("/checkout/contact/", {"email": "bench@example.com"}).status_code == 302
+    assert client.post("/checkout/address/", ADDRESS_FORM).status_code == 302
+    assert client.post("/checkout/shipping/", {"shipping_method": "standard"}).status_code == 302
+    page = client.get("/checkout/payment/")
+    return page.context["stripe_config"]["clientSecret"].split("_secret_")[0]
+
+
+@pytest.mark.parametrize(("lines", "other_products"), [(1, 0), (8, 0), (1, 30)])
+def test_paying_places_the_order_in_a_constant_number_of_queries(
+    client, store, shipping, stripe_gateway, lines, other_products
+):
+    """The payment step's POST, as the storefront's Stripe.js script sends it once the card is confirmed on
+    localstripe: the order is placed (stock reserved under row locks), the card charged and the order
+    paid, in the same number of queries whatever the cart's size or the store's catalogue."""
+    for i in range(other_products):
+        ProductPageFactory(store=store, title=f"Other {i}")
+    setup_intent = _buyer_at_payment(client, store, lines)
+    assert browser_confirms_card(stripe_gateway, setup_intent) == "succeeded"
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post("/checkout/payment/", HTTP_ACCEPT="application/json")
+
+    assert answer.json()["status"] == "paid", answer.content
+    order = Order.objects.get()
+    assert (order.lines.count(), order.payment_status) == (lines, "paid")
+    sql = "\n".join(q["sql"][:140] for q in queries.captured_queries)
+    assert len(queries) == PAY_QUERIES, sql

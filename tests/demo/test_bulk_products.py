@@ -14,6 +14,7 @@ from commerce.inventory.models import StockMovement
 from demo.bulk import bulk_products_add, shared_images_ensure
 from demo.images import demo_collection
 from demo.seed import demo_main_store
+from search.selectors import ranked_product_ids
 from tests.demo.conftest import TEST_IMAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,9 @@ def test_products_option_adds_live_products_under_the_shop_with_a_sound_tree(see
     opened = StockMovement.objects.filter(level__variant_id__in=list(variants.values_list("pk", flat=True)))
     assert set(opened.values_list("kind", flat=True)) == {"opening"}
     assert opened.filter(quantity=F("level__on_hand")).count() == 500
+
+    assert "Indexed 500 products for search" in output.getvalue()
+    assert ranked_product_ids(root=store.site.root_page, query=last.variants.get().sku) == [last.pk]
 
 
 def test_bulk_insert_runs_the_same_queries_for_ten_or_fifty_products(seeded):

@@ -1,5 +1,6 @@
-"""The demo shop seeded once for the module, committed so the live server's thread sees it, and
-flushed when the module ends; real Chromium (Debian's), one browser per module."""
+"""The demo shop seeded once a run (then restored from a database snapshot for each test that
+uses it), committed so the live server's thread sees it and flushed after each test; real Chromium
+(Debian's), one browser per module."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Site
+
+from tests.db_snapshot import snapshot_drop, snapshot_restore, snapshot_take  # also remembers connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -30,18 +33,37 @@ class DemoShop:
     pages: dict[str, str]  # page type → path on the main store
 
 
+@pytest.fixture(scope="session")
+def _demo_shop_store(tmp_path_factory) -> Iterator[dict]:
+    """What survives between the tests of a run: the database snapshot taken after the first
+    ``seed_demo`` and the media folder its images were written to."""
+    kept = {"media": tmp_path_factory.mktemp("demo-shop-media"), "snapshot": None}
+    yield kept
+    if kept["snapshot"] is not None:
+        snapshot_drop(kept["snapshot"])
+
+
 @pytest.fixture
-def demo_shop(transactional_db, live_server) -> DemoShop:
+def demo_shop(transactional_db, live_server, settings, _demo_shop_store) -> DemoShop:
     """``seed_demo --port <live server's port>``, committed (the live server's thread must see it; a
-    test using the live server is a transactional one, flushed afterwards); one path per page type."""
+    test using the live server is a transactional one, flushed afterwards); one path per page type.
+
+    Seeded once a run: the first test seeds and snapshots the database (tests/db_snapshot.py);
+    every later one gets the same freshly seeded shop back from the snapshot in seconds, whatever
+    the tests before it changed. The images stay in one media folder for the run."""
     from commerce.catalog.models import CollectionPage, ProductPage
     from commerce.core.rls import system_context
     from home.models import ContentPage
     from tests.conftest import ensure_wagtail_roots
 
     port = urlsplit(live_server.url).port
-    ensure_wagtail_roots()
-    call_command("seed_demo", "--port", str(port), "--image-size", "320", stdout=StringIO())
+    settings.MEDIA_ROOT = _demo_shop_store["media"]
+    if _demo_shop_store["snapshot"] is None:
+        ensure_wagtail_roots()
+        call_command("seed_demo", "--port", str(port), "--image-size", "320", stdout=StringIO())
+        _demo_shop_store["snapshot"] = snapshot_take(label="demo_shop")
+    else:
+        snapshot_restore(_demo_shop_store["snapshot"])
     Site.clear_site_root_paths_cache()
     site = Site.objects.get(is_default_site=True)
     with system_context("test"):

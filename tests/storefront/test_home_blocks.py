@@ -272,7 +272,7 @@ class TestLinkValidation:
 
 # Wagtail's serve and the menu, the hero's and the side image's renditions, the featured
 # collection (its products, variants, images, renditions) and the grid's products the same way.
-EVERY_BLOCK_QUERIES = 23
+EVERY_BLOCK_QUERIES = 20
 
 
 @pytest.mark.benchmark

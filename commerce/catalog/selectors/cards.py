@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from wagtail.images.models import Image
 
@@ -39,7 +39,7 @@ class ProductCard:
     @property
     def fragment_key(self) -> str:
         """Everything the rendered card depends on, hashed: the card's HTML fragment is cached under it
-        (``{% wagtailcache %}`` in product_card.html), so a new price, stock status, title, URL or image
+        (``{% product_grid %}`` in ``catalog_tags``), so a new price, stock status, title, URL or image
         (its file or focal point) makes a new key and no invalidation is needed."""
         image = self.image
         shown = (
@@ -47,26 +47,47 @@ class ProductCard:
             self.title,
             self.url,
             self.image_alt,
-            str(self.price),
-            str(self.compare_at_price),
+            self.price and (self.price.amount, self.price.currency),
+            self.compare_at_price and (self.compare_at_price.amount, self.compare_at_price.currency),
             self.stock_status,
             self.has_price_range,
-            (image.pk, image.file_hash, image.get_focal_point() and str(image.get_focal_point())) if image else None,
+            (
+                (image.pk, image.file_hash, image.focal_point_x, image.focal_point_y, image.focal_point_width)
+                + (image.focal_point_height,)
+                if image
+                else None
+            ),
         )
         return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
-# The renditions product_card.html shows: prefetched with the images, so a listing reads them in one
-# query (a spec missing here would make the tag look its rendition up, or generate it, per card).
+# The renditions product_card.html shows. A grid renders only the cards whose fragment is not cached
+# yet, and reads these renditions for their images in one query (``card_renditions_prefetch``).
 CARD_RENDITIONS = ("fill-400x400", "fill-800x800")
 
 
-def with_card_data(
-    queryset: QuerySet[ProductPage], *, renditions: Sequence[str] = CARD_RENDITIONS
-) -> QuerySet[ProductPage]:
-    """Prefetch what ``product_cards`` reads: active variants, gallery images and the ``renditions``
-    (filter specs) the caller shows — the storefront card's by default."""
-    return queryset.prefetch_related(
+def card_renditions_prefetch(cards: Iterable[ProductCard], *, renditions: Sequence[str] = CARD_RENDITIONS) -> None:
+    """Read the ``renditions`` of these cards' images in one query, where Wagtail's image tags look
+    first (what ``Image.objects.prefetch_renditions`` does for a queryset)."""
+    images = [
+        card.image for card in cards if card.image is not None and not hasattr(card.image, "prefetched_renditions")
+    ]
+    if images:
+        prefetch_related_objects(
+            images,
+            Prefetch(
+                "renditions",
+                queryset=Image.get_rendition_model().objects.filter(filter_spec__in=renditions),
+                to_attr="prefetched_renditions",
+            ),
+        )
+
+
+def with_card_data(queryset: QuerySet[ProductPage], *, renditions: Sequence[str] = ()) -> QuerySet[ProductPage]:
+    """Prefetch what ``product_cards`` reads: active variants and gallery images, and the
+    ``renditions`` (filter specs) the caller shows when it shows them for every product (the API).
+    The storefront's grids read renditions only for cards not cached yet (``card_renditions_prefetch``)."""
+    queryset = queryset.prefetch_related(
         Prefetch(
             "variants",
             queryset=with_available_stock(ProductVariant.objects.filter(is_active=True)).order_by(
@@ -79,13 +100,17 @@ def with_card_data(
             queryset=ProductImage.objects.order_by("sort_order", "pk").select_related("image"),
             to_attr="ordered_images",
         ),
-        # Only the card's renditions, where Wagtail's image tags look first (what
-        # Image.objects.prefetch_renditions does, reached here through the selected image).
+    )
+    if not renditions:
+        return queryset
+    # Where Wagtail's image tags look first (what Image.objects.prefetch_renditions does, reached
+    # here through the selected image).
+    return queryset.prefetch_related(
         Prefetch(
             "ordered_images__image__renditions",
             queryset=Image.get_rendition_model().objects.filter(filter_spec__in=renditions),
             to_attr="prefetched_renditions",
-        ),
+        )
     )
 
 

@@ -10,15 +10,14 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from taggit.models import Tag
 from wagtail.models import Page
 
-from ..availability import in_stock_q
-from ..models import Category, CollectionPage, ProductPage, ProductTag, ProductVariant
+from ..models import Category, CollectionPage, ProductPage
 
-_ProductCategory = ProductPage.categories.through
+TOP_DEPTH = 2  # a site's home page: the summary's ``root_path`` is a product's ancestor at this depth
 
 
 SORT_CHOICES: tuple[tuple[str, str], ...] = tuple(CollectionPage.SORT_CHOICES)
@@ -53,26 +52,21 @@ class ListingScope:
 
 
 def store_products(*, root: Page) -> QuerySet[ProductPage]:
-    """Live, public products under a store's site root, annotated for filtering and sorting.
+    """Live, public products under a store's site root, annotated for filtering and sorting from
+    their listing summary (``ProductListing``), so filters and sorts read one indexed table.
 
     ``min_price`` is the cheapest active variant's price among those with stock (among all active
     variants when every one is sold out); ``in_stock`` means an active variant has
     stock left to sell (on hand above what checkouts reserve); ``on_sale`` means an active variant's
     compare-at price is above its price.
     """
-    active = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
-    return (
-        ProductPage.objects.live()
-        .public()
-        .descendant_of(root)
-        .annotate(
-            min_price=Coalesce(
-                Subquery(active.filter(in_stock_q()).order_by("price").values("price")[:1]),
-                Subquery(active.order_by("price").values("price")[:1]),
-            ),
-            in_stock=Exists(active.filter(in_stock_q())),
-            on_sale=Exists(active.filter(compare_at_price__gt=F("price"))),
-        )
+    products = ProductPage.objects.live().public().descendant_of(root)
+    if root.depth >= TOP_DEPTH:  # the store's rows are one range of the summary's indexes
+        products = products.filter(listing__root_path=root.path[: TOP_DEPTH * Page.steplen])
+    else:
+        products = products.filter(listing__isnull=False)
+    return products.annotate(
+        min_price=F("listing__min_price"), in_stock=F("listing__in_stock"), on_sale=F("listing__on_sale")
     )
 
 
@@ -88,15 +82,13 @@ def filters_q(filters: ProductFilters) -> Q:
     if filters.on_sale:
         q &= Q(on_sale=True)
     if filters.category_slugs or filters.category_ids:
-        in_categories = _ProductCategory.objects.filter(
-            Q(category__slug__in=filters.category_slugs) | Q(category_id__in=filters.category_ids)
-        )
-        q &= Q(pk__in=in_categories.values("productpage_id"))
+        chosen = Category.objects.filter(Q(slug__in=filters.category_slugs) | Q(pk__in=filters.category_ids))
+        q &= Q(listing__category_ids__overlap=ArraySubquery(chosen.values("pk")))
     if filters.tag_slug or filters.tag_name:
-        tagged = ProductTag.objects.filter(
-            Q(tag__slug=filters.tag_slug) if filters.tag_slug else Q(tag__name__iexact=filters.tag_name)
+        chosen_tags = Tag.objects.filter(
+            Q(slug=filters.tag_slug) if filters.tag_slug else Q(name__iexact=filters.tag_name)
         )
-        q &= Q(pk__in=tagged.values("content_object_id"))
+        q &= Q(listing__tag_ids__overlap=ArraySubquery(chosen_tags.values("pk")))
     return q
 
 
@@ -131,14 +123,14 @@ def sort_products(
     products: QuerySet[ProductPage], *, sort: str, manual_ids: Sequence[int] = ()
 ) -> QuerySet[ProductPage]:
     """Order a listing. Featured: featured flag, then hand-picked order, then newest."""
-    newest = (F("first_published_at").desc(nulls_last=True), "-pk")
+    newest = (F("listing__first_published_at").desc(nulls_last=True), F("listing__pk").desc())
     if sort == "newest":
         return products.order_by(*newest)
     if sort == "price_asc":
         return products.order_by(F("min_price").asc(nulls_last=True), *newest)
     if sort == "price_desc":
         return products.order_by(F("min_price").desc(nulls_last=True), *newest)
-    ordering: list[Any] = ["-featured"]
+    ordering: list[Any] = [F("listing__featured").desc()]
     if manual_ids:
         position = Case(
             *(When(pk=pk, then=Value(index)) for index, pk in enumerate(manual_ids)),
@@ -151,11 +143,16 @@ def sort_products(
 
 def listing_categories(products: QuerySet[ProductPage]) -> list[Category]:
     """Categories that at least one of ``products`` belongs to, for the filter list (one query)."""
-    used = _ProductCategory.objects.filter(productpage_id__in=products.values("pk")).values("category_id")
+    used = products.order_by().annotate(category_id=_unnest("listing__category_ids")).values("category_id")
     return list(Category.objects.filter(pk__in=used).order_by("name"))
 
 
 def listing_tags(products: QuerySet[ProductPage]) -> list[Tag]:
     """Tags on at least one of ``products``, for the filter list (one query)."""
-    used = ProductTag.objects.filter(content_object_id__in=products.values("pk")).values("tag_id")
+    used = products.order_by().annotate(tag_id=_unnest("listing__tag_ids")).values("tag_id")
     return list(Tag.objects.filter(pk__in=used).order_by("name"))
+
+
+def _unnest(array_field: str) -> Func:
+    """One row per element of an array column (a set-returning function in the select list)."""
+    return Func(F(array_field), function="unnest", output_field=BigIntegerField())

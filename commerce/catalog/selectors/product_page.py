@@ -1,18 +1,24 @@
 """The product page: its variants as the shopper chooses them, images, breadcrumbs, categories and
-tags, read with a fixed number of queries (on a saved page and on an unsaved preview)."""
+tags, read with a fixed number of queries (on a saved page and on an unsaved preview). What only a
+publish changes (breadcrumbs, gallery, categories, tags) is kept per store generation; variants and
+their stock are read on every request."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.cache import caches
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from taggit.models import Tag
 from wagtail.images.models import Image
 from wagtail.models import Page
 
 from commerce.core.money import Money
+from commerce.core.page_cache import store_generation
+from commerce.core.page_routing import KEPT_SECONDS, STORE_CACHE
+from commerce.stores.models import Store
 from commerce.stores.selectors import store_for_request
 
 from ..availability import with_available_stock
@@ -129,24 +135,83 @@ def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
     if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
         active = with_available_stock(active)
     variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
-    images = page.gallery_images.select_related("image").prefetch_related("image__renditions").order_by("sort_order")
+    content = _product_content(page, store=store, request=request)
     return ProductDetail(
         page=page,
         url=page.get_full_url(request) or request.build_absolute_uri(),
         currency=store.currency,
         store_name=store.name,
-        breadcrumbs=_breadcrumbs(page, root_id=store.site.root_page_id, request=request),
-        images=tuple(images),
+        breadcrumbs=content.breadcrumbs,
+        images=content.images,
         variants=tuple(variants),
         selected=_selected_variant(variants, request.GET.get("variant", "")),
-        categories=tuple(page.categories.all()),
-        tags=tuple(page.tags.order_by("name")),
-        social_image=(
-            Image.objects.prefetch_related("renditions").filter(pk=page.social_image_id).first()
-            if page.social_image_id
-            else None
-        ),
+        categories=content.categories,
+        tags=content.tags,
+        social_image=content.social_image,
     )
+
+
+# What templates/catalog/product_page.html shows: the gallery (main image srcset, full-size links and
+# thumbnails) and the share image (og:image, structured data).
+GALLERY_RENDITIONS = ("width-600", "width-900", "width-1200", "fill-160x160")
+SHARE_RENDITIONS = ("fill-1200x630", "width-1200")
+
+
+@dataclass(frozen=True)
+class _ProductContent:
+    """What the product page shows that only a publish (or a move, or an image edit) changes."""
+
+    breadcrumbs: tuple[Breadcrumb, ...]
+    images: tuple[ProductImage, ...]
+    categories: tuple[Category, ...]
+    tags: tuple[Tag, ...]
+    social_image: Image | None
+
+
+def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -> _ProductContent:
+    """Breadcrumbs, gallery (with renditions), categories, tags and social image: kept in the store
+    cache under the store's generation for a live page, read afresh for a preview or a draft."""
+
+    def read() -> _ProductContent:
+        # to_attr lists (where Wagtail's image tags look first) survive the cache's pickling
+        images = page.gallery_images.select_related("image").prefetch_related(
+            Prefetch("image__renditions", to_attr="prefetched_renditions")
+        )
+        return _ProductContent(
+            breadcrumbs=_breadcrumbs(page, root_id=store.site.root_page_id, request=request),
+            images=tuple(images.order_by("sort_order")),
+            categories=tuple(page.categories.all()),
+            tags=tuple(page.tags.order_by("name")),
+            social_image=(
+                Image.objects.prefetch_related(Prefetch("renditions", to_attr="prefetched_renditions"))
+                .filter(pk=page.social_image_id)
+                .first()
+                if page.social_image_id
+                else None
+            ),
+        )
+
+    if getattr(request, "is_preview", False) or not page.pk or not page.live:
+        return read()
+
+    def read_with_renditions() -> _ProductContent:
+        """The content with every rendition product_page.html shows, made now if missing, so the
+        kept copy carries them all and a warm page reads no rendition."""
+        content = read()
+        for item in content.images:
+            item.image.get_renditions(*GALLERY_RENDITIONS)
+        share = content.social_image or (content.images[0].image if content.images else None)
+        if share is not None:
+            share.get_renditions(*SHARE_RENDITIONS)
+        return content
+
+    cache = caches[STORE_CACHE]
+    key = f"magpie.product_content:{store.site_id}:{store_generation(store.site_id)}:{page.pk}"
+    content = cache.get(key)
+    if content is None:
+        content = read_with_renditions()
+        cache.set(key, content, timeout=KEPT_SECONDS)
+    return content
 
 
 def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str) -> VariantChoice:

@@ -1,18 +1,23 @@
-"""Template tags for the catalogue: structured data and absolute image URLs for sharing."""
+"""Template tags for the catalogue: product grids (cards cached by what they show), structured data
+and absolute image URLs for sharing."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.core.cache import caches
 from django.http import HttpRequest
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.images.models import Image
 
-from commerce.catalog.selectors import ProductDetail, VariantChoice
+from commerce.catalog.selectors import ProductCard, ProductDetail, VariantChoice
+from commerce.catalog.selectors.cards import card_renditions_prefetch
 from commerce.stores.selectors import site_absolute_url
 
 register = template.Library()
@@ -23,6 +28,9 @@ SCHEMA_AVAILABILITY = {
     "low": "https://schema.org/LimitedAvailability",
     "sold_out": "https://schema.org/OutOfStock",
 }
+CARD_TEMPLATE = "catalog/includes/product_card.html"
+CARD_SECONDS = 24 * 60 * 60  # a bound on memory: a card that changes gets a new key anyway
+FRAGMENTS_CACHE = "fragments"
 # The characters that could end a <script> element or open an HTML comment, as json_script escapes them.
 _SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -89,3 +97,28 @@ def absolute_rendition(context: template.Context, image: Image | None, spec: str
     rendition = image.get_rendition(spec)
     url = site_absolute_url(rendition.url, context.get("request"))
     return AbsoluteRendition(url=url, width=rendition.width, height=rendition.height)
+
+
+@register.simple_tag(takes_context=True)
+def product_grid(context: template.Context, cards: Iterable[ProductCard]) -> SafeString:
+    """Each card as an ``<li>`` of a product grid. A card's HTML is cached under its ``fragment_key``
+    (a hash of everything it shows, so a change makes a new key and nothing is invalidated): the grid
+    reads every card with one cache call, and renders only the cards not cached yet, reading their
+    images' renditions in one query. Previews are always rendered afresh."""
+    cards = list(cards)
+    if not cards:
+        return mark_safe("")
+    request = context.get("request")
+    cache = None if getattr(request, "is_preview", False) else caches[FRAGMENTS_CACHE]
+    keys = [f"magpie.card:{card.fragment_key}" for card in cards]
+    found = cache.get_many(keys) if cache is not None else {}
+    missing = [(key, card) for key, card in zip(keys, cards, strict=True) if key not in found]
+    if missing:
+        card_renditions_prefetch(card for _key, card in missing)
+        card_template = get_template(CARD_TEMPLATE)
+        rendered = {key: card_template.render({"card": card}) for key, card in missing}
+        if cache is not None:
+            cache.set_many(rendered, timeout=CARD_SECONDS)
+        found = {**found, **rendered}
+    # Safe: each fragment is the output of the autoescaping card template.
+    return mark_safe("".join(f"<li>{found[key]}</li>" for key in keys))  # noqa: S308

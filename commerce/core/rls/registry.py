@@ -206,6 +206,13 @@ STAFF_ONLY: tuple[Protected, ...] = (
     Protected(
         "insights.CustomerFirstOrder", staff_of_store(), "when each email first paid in a store: staff of the store"
     ),
+    Protected("insights.DailyCustomerSales", staff_of_store(), "a store's new and returning orders per day: staff"),
+    Protected("insights.DailyShippingSales", staff_of_store(), "a store's shipping charged per day: staff"),
+    # Refunds per order and day, returns per step and reason, the gift-card ledger per day (issue 13).
+    Protected("insights.DailyRefundOrder", staff_of_store(), "a store's refunds per order and day: staff of the store"),
+    Protected("insights.DailyReturns", staff_of_store(), "a store's returns per step and day: staff of the store"),
+    Protected("insights.DailyReturnReasons", staff_of_store(), "a store's return reasons per day: staff of the store"),
+    Protected("insights.DailyGiftCards", staff_of_store(), "a store's gift-card ledger per day: staff of the store"),
 )
 
 # Staff's own rows: the insights assistant's question log and AI budget. Not customer data (the

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Max
 
+from commerce.catalog.models import ProductPage
 from commerce.core.rls import runs_as_system
 from commerce.core.table_stats import tables_analyze
 from commerce.insights.daily_rebuild import daily_sales_rebuild
@@ -21,6 +23,7 @@ from demo.images import DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, demo_collection
 from demo.order_history import HISTORY_PER_STORE, history_missing, orders_bulk_add
 from demo.report import DemoDataError
 from demo.seed import demo_main_store, demo_seed
+from search.bulk_index import queryset_index
 
 MAX_IMAGE_SIZE = 4000
 
@@ -46,7 +49,7 @@ class Command(BaseCommand):
         "a second run creates and changes nothing. Wagtail's initial welcome page and site are replaced. "
         "--products N then ADDS N bulk products to Magpie Outfitters on every run (SKUs BULK-000001 "
         "onwards, continuing from the highest existing), written with a constant number of SQL statements; "
-        "they are live but not in the search index until `manage.py update_index`."
+        "they are live and indexed for search (set-based, search/bulk_index.py)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -120,11 +123,17 @@ class Command(BaseCommand):
             with transaction.atomic():
                 store = demo_main_store()
                 images = shared_images_ensure(collection=demo_collection(), image_size=image_size)
+                highest_before = ProductPage.objects.aggregate(highest=Max("pk"))["highest"] or 0
                 result = bulk_products_add(store=store, count=products, images=images)
             self.stdout.write(
                 f"Added {result.created} bulk products to {store.name} ({result.first_sku} to {result.last_sku}) "
-                f"in {time.monotonic() - started:.1f} s. Run `manage.py update_index` to add them to search."
+                f"in {time.monotonic() - started:.1f} s."
             )
+            started = time.monotonic()
+            indexed = queryset_index(
+                ProductPage.objects.descendant_of(store.site.root_page).filter(pk__gt=highest_before)
+            )
+            self.stdout.write(f"Indexed {indexed} products for search in {time.monotonic() - started:.1f} s.")
         if orders:
             self._orders(orders)
 

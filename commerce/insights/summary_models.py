@@ -1,0 +1,59 @@
+"""The daily summary tables of the Customers and Shipping charged reports (issue 13, part A).
+
+Written only by :mod:`commerce.insights.customer_summary` and :mod:`commerce.insights.shipping_summary`,
+from :func:`commerce.insights.daily_summary.daily_sales_refresh` (recompute, never increment)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": 0}
+
+
+class DateMultiRangeField(models.Field):
+    """A PostgreSQL ``datemultirange``: a set of local days, kept as ranges (adjacent days merge).
+    Written and read with SQL (``&&`` asks whether it touches a period)."""
+
+    description = "A set of date ranges (PostgreSQL datemultirange)"
+
+    def db_type(self, connection) -> str:
+        return "datemultirange"
+
+
+class DailyCustomerSales(models.Model):
+    """A store's paid orders on one local day, per currency, split by whether the customer (an email
+    in this store) had paid there before: ``new_customers`` counts the emails whose first paid order
+    in the store fell on this day (each email is new on one day only, so days add up exactly)."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    new_orders = models.PositiveIntegerField(default=0)
+    returning_orders = models.PositiveIntegerField(default=0)
+    new_customers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_customers_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.currency}"
+
+
+class DailyShippingSales(models.Model):
+    """Orders and shipping charged per store, local day, currency and shipping method (its name at
+    checkout; blank when the order had none)."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    method = models.CharField(max_length=120, blank=True)
+    orders = models.PositiveIntegerField(default=0)
+    shipping = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="daily_shipping_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.method}"

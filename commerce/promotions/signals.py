@@ -1,0 +1,7 @@
+"""Signals other apps listen to. Receivers only enqueue jobs; the work is in services."""
+
+from django.dispatch import Signal
+
+# Sent after the commit of gift-card ledger rows written in bulk (cards issued in bulk, cards
+# expired), which send no ``post_save``; kwargs: store_ids (the cards' stores).
+gift_cards_moved = Signal()

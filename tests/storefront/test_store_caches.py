@@ -1,0 +1,225 @@
+"""Uncached storefront pages with the store caches on (issue 15): the host's Site, a URL's route, the
+view-restriction check, the store row, home blocks and product page content are kept per store
+generation. Query counts stay constant as data grows, and every change a shopper must see (publish,
+unpublish, price, stock status, move, Site, store, view restriction) reaches the next request."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction, Site
+
+from commerce.catalog.models import CollectionPage, CollectionProduct, ProductIndexPage, ProductPage
+from commerce.inventory.models import StockLevel
+from commerce.inventory.services import StockChange, stock_change
+from commerce.stores.models import Store
+from tests.factories import CollectionPageFactory, ProductPageFactory
+from tests.storefront.streamfield import block, stream
+from tests.storefront.test_home_blocks import every_block_body, product_list
+
+pytestmark = [pytest.mark.django_db, pytest.mark.caching]
+
+
+@pytest.fixture
+def store_caches(settings):
+    """The store caches as production has them without Redis (tests turn them off: their publishes
+    run no commit callbacks, so a test here runs them with ``django_capture_on_commit_callbacks``)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "listings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-store-caches"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-store-gens"},
+    }
+    for alias in ("listings", "pages", "fragments"):
+        caches[alias].clear()
+    yield
+    for alias in ("listings", "pages", "fragments"):
+        caches[alias].clear()
+
+
+def path(page) -> str:
+    return urlsplit(page.full_url).path
+
+
+queries_sql: list[dict] = []
+
+
+def queries_of(client, url: str, **extra) -> tuple[int, str]:
+    """The number of queries of a warm request (after two warming ones) and its HTML."""
+    for _ in range(2):
+        assert client.get(url, **extra).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    queries_sql[:] = queries.captured_queries
+    return len(queries.captured_queries), response.content.decode()
+
+
+def grid_home(store, products) -> None:
+    home = store.site.root_page.specific
+    home.body = stream(block("product_grid", {"heading": "Staff picks", "products": product_list(*products)}))
+    home.save_revision().publish()
+
+
+# --- query counts: warm store caches, constant as data grows ---------------------------------------------
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("products", [1, 8])
+def test_a_warm_home_page_with_every_block_reads_no_product_rows(client, store, store_caches, products):
+    every_block_body(store, store.site.root_page.specific, products=products)
+
+    count, html = queries_of(client, "/")
+
+    # the page's own row only: Site, route, restrictions, store, menu, blocks and cards are kept
+    assert count == 1
+    assert html.count('<article class="product-card">') >= 2 * products
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("products", [2, 7])
+def test_a_warm_shop_page_makes_a_fixed_number_of_queries(client, store, shop_index, store_caches, products):
+    for number in range(products):
+        ProductPageFactory(store=store, title=f"Lamp {number}", images=1)
+
+    count, html = queries_of(client, path(shop_index))
+
+    # the page's row, view restrictions of the listing's products, the bounded count, the products,
+    # their variants and images (no Site, routing, store or rendition query)
+    assert count == 6
+    assert html.count('<article class="product-card">') == products
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("products", [2, 7])
+def test_a_warm_collection_page_makes_a_fixed_number_of_queries(client, store, store_caches, products):
+    collection = CollectionPageFactory(parent=store.site.root_page, title="Spring edit", slug="spring-edit")
+    for number in range(products):
+        product = ProductPageFactory(store=store, title=f"Stool {number}", images=1)
+        CollectionProduct.objects.create(collection=collection, product=product, sort_order=number)
+
+    count, html = queries_of(client, path(collection))
+
+    # as the shop, plus the collection's hand-picked products and rule categories
+    assert count == 8
+    assert html.count('<article class="product-card">') == products
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("variants", [1, 4])
+def test_a_warm_product_page_makes_a_fixed_number_of_queries(client, store, store_caches, variants):
+    product = ProductPageFactory(store=store, title="Wool Scarf", variants=variants, images=2)
+
+    count, html = queries_of(client, path(product))
+
+    assert count == 2, "\n".join(q["sql"][-250:] for q in queries_sql)  # the page's row, its variants with stock
+    assert "Wool Scarf" in html
+
+
+# --- what a shopper must see at once ----------------------------------------------------------------
+
+
+def test_a_published_title_and_price_reach_the_home_page_and_the_product_page(
+    client, store, store_caches, django_capture_on_commit_callbacks
+):
+    product = ProductPageFactory(store=store, title="Walnut tray", price="35.00", images=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        grid_home(store, [product])
+    assert "$35.00" in client.get("/").content.decode()
+    assert "Walnut tray" in client.get(path(product)).content.decode()
+
+    page = ProductPage.objects.get(pk=product.pk)
+    page.title = "Walnut serving tray"
+    variant = page.variants.get()
+    variant.price = Decimal("39.00")
+    page.variants = [variant]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+    home = client.get("/").content.decode()
+    assert "Walnut serving tray" in home and "$39.00" in home and "$35.00" not in home
+    assert "Walnut serving tray" in client.get(path(product)).content.decode()
+
+
+def test_an_unpublished_product_leaves_the_home_page_and_its_url_answers_404(
+    client, store, store_caches, django_capture_on_commit_callbacks
+):
+    product = ProductPageFactory(store=store, title="Walnut tray", images=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        grid_home(store, [product, ProductPageFactory(store=store, title="Ash stool")])
+    url = path(product)
+    assert client.get(url).status_code == 200
+    assert "Walnut tray" in client.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductPage.objects.get(pk=product.pk).unpublish()
+
+    assert client.get(url).status_code == 404
+    assert "Walnut tray" not in client.get("/").content.decode()
+
+
+def test_a_product_selling_out_leaves_the_home_grid(client, store, store_caches, django_capture_on_commit_callbacks):
+    product = ProductPageFactory(store=store, title="Walnut tray", variants=1, stock=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        grid_home(store, [product, ProductPageFactory(store=store, title="Ash stool")])
+    assert "Walnut tray" in client.get("/").content.decode()
+
+    level = StockLevel.objects.get(variant__product=product)
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_change(changes=[StockChange(variant_id=level.variant_id, location_id=level.location_id, count=0)])
+
+    assert "Walnut tray" not in client.get("/").content.decode()
+    assert "Sold out" in client.get(path(product)).content.decode()
+
+
+def test_a_moved_page_is_served_at_its_new_url_only(client, store, store_caches, django_capture_on_commit_callbacks):
+    shop = ProductIndexPage.objects.child_of(store.site.root_page).get()
+    collection = CollectionPageFactory(parent=store.site.root_page, title="Spring edit", slug="spring-edit")
+    old_url = path(collection)
+    assert client.get(old_url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CollectionPage.objects.get(pk=collection.pk).move(shop, pos="last-child")
+
+    new_url = path(CollectionPage.objects.get(pk=collection.pk))
+    old = client.get(old_url)
+    assert (old.status_code, old.get("Location")) == (301, new_url)  # Wagtail's redirect made by the move
+    assert client.get(new_url).status_code == 200
+
+
+def test_a_store_and_a_site_change_reach_the_next_request(
+    client, store, other_store, store_caches, django_capture_on_commit_callbacks
+):
+    assert "Magpie Test Shop" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = Store.objects.get(pk=store.pk)
+        renamed.name = "Magpie Home"
+        renamed.save()
+    assert "Magpie Home" in client.get("/").content.decode()
+
+    # the second store's host is given to the first store's site: that host now shows the first store
+    assert "Second Shop" in client.get("/", HTTP_HOST="second.example.com").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Site.objects.filter(pk=other_store.site_id).update(hostname="old.example.com")
+        site = Site.objects.get(pk=other_store.site_id)
+        site.save()  # the admin's Site edit: post_save
+    assert "Magpie Home" in client.get("/", HTTP_HOST="second.example.com").content.decode()
+
+
+def test_a_view_restriction_added_to_a_cached_page_applies_at_once(
+    client, store, store_caches, django_capture_on_commit_callbacks
+):
+    product = ProductPageFactory(store=store, title="Walnut tray")
+    url = path(product)
+    assert client.get(url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=product.get_parent(), restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
