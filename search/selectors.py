@@ -11,11 +11,13 @@ Content: home, content and collection pages of the same store, in a second, shor
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -25,6 +27,7 @@ from wagtail.search.query import Fuzzy
 
 from commerce.catalog.models import Category, ProductIndexPage, ProductPage, ProductVariant
 from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
+from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import currency_for_request
 
 from .product_search import matching_content_pages, matching_product_ids
@@ -33,6 +36,7 @@ MAX_PRODUCT_HITS = 500
 PRODUCTS_PER_PAGE = 24
 MAX_CONTENT_RESULTS = 10
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
+SEARCH_SECONDS = 60 * 60  # a bound on memory; the store's generation retires results sooner
 
 
 @dataclass(frozen=True)
@@ -143,11 +147,34 @@ def shop_url(request: HttpRequest) -> str:
 def storefront_search(
     *, request: HttpRequest, query: str, filters: ProductFilters, sort: str = "relevance", page_number: int = 1
 ) -> SearchResults:
-    """Everything the search page shows for ``query`` on the store serving ``request``."""
+    """Everything the search page shows for ``query`` on the store serving ``request``.
+
+    Kept in the ``listings`` cache under the store's generation (``store_generation``) and the
+    words, filters, sort and page number: the search index, the products' prices and stock
+    statuses, categories and content pages change only with a publish, an unpublish, a move or a
+    stock status, each of which starts a new generation, so a repeated search reads nothing."""
     site = Site.find_for_request(request)
-    root = site.root_page if site is not None else None
     if sort not in SORTS:
         sort = "relevance"
+    if site is None:
+        return _read_search(
+            request=request, root=None, query=query, filters=filters, sort=sort, page_number=page_number
+        )
+    shown = repr((query, filters, sort, page_number)).encode()
+    key = f"magpie.search:{site.pk}:{store_generation(site.pk)}:{hashlib.blake2b(shown, digest_size=16).hexdigest()}"
+    cache = caches["listings"]
+    results = cache.get(key)
+    if results is None:
+        results = _read_search(
+            request=request, root=site.root_page, query=query, filters=filters, sort=sort, page_number=page_number
+        )
+        cache.set(key, results, timeout=SEARCH_SECONDS)
+    return results
+
+
+def _read_search(
+    *, request: HttpRequest, root: Page | None, query: str, filters: ProductFilters, sort: str, page_number: int
+) -> SearchResults:
     ranked_ids: list[int] = []
     ids: list[int] = []
     if root is not None:

@@ -9,6 +9,8 @@ The canonical link and the pagination name the page actually shown.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +34,7 @@ from .selectors import (
     SORT_CHOICES,
     SORT_KEYS,
     ListingScope,
+    ProductCard,
     ProductFilters,
     collection_scope,
     filters_q,
@@ -44,6 +47,7 @@ from .selectors import (
 )
 
 FACETS_SECONDS = 24 * 60 * 60  # a bound on memory; the store's generation retires them sooner
+LISTING_SECONDS = 60 * 60  # a bound on memory; the store's generation retires them sooner
 PRICE_FIELD = {"required": False, "min_value": 0, "max_digits": 12, "decimal_places": 2}
 
 
@@ -112,14 +116,11 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
     store = store_for_request(request)
     if store is None:
         raise Http404("This site has no store.")
-    root = _site_root(request, store_site_id=store.site_id) or store.site.root_page
     if isinstance(page, CollectionPage):
-        scope = collection_scope(collection=page, root=root)
         default_sort = page.default_sort if page.default_sort in SORT_KEYS else DEFAULT_SORT
     else:
-        scope = ListingScope(products=store_products(root=root))
         default_sort = DEFAULT_SORT
-
+    scope = LazyScope(request, page=page, store_site_id=store.site_id, store_root=lambda: store.site.root_page)
     categories, tags = listing_facets(scope, site_id=store.site_id, listing_id=page.pk)
     form = ListingFilterForm(
         request.GET,
@@ -129,20 +130,31 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
     form.is_valid()
     filters = form.product_filters()
     sort = form.cleaned_data.get("sort") or default_sort
-    products = sort_products(scope.products.filter(filters_q(filters)), sort=sort, manual_ids=scope.manual_ids)
     requested = min(form.cleaned_data.get("page") or 1, settings.MAGPIE_MAX_PAGE_NUMBER)
-    listing_page = paginate(products, number=requested, per_page=page.products_per_page)
-    page_obj = listing_page.page_obj
-
     params = filter_params(filters, sort=sort, default_sort=default_sort)
+    result = listing_result(
+        scope,
+        request=request,
+        site_id=store.site_id,
+        listing=ListingQuery(
+            listing_id=page.pk, params=(*params, ("sort", sort)), number=requested, per_page=page.products_per_page
+        ),
+        build=lambda: _read_listing(
+            scope, filters=filters, sort=sort, number=requested, page=page, currency=store.currency, request=request
+        ),
+    )
+    paginator = Paginator([], page.products_per_page)
+    paginator.count = result.total  # the cached_property, filled from the bounded count
+    page_obj = PaginatorPage(result.cards, result.number, paginator)
+
     previous_number = page_obj.previous_page_number() if page_obj.has_previous() else None
     next_number = page_obj.next_page_number() if page_obj.has_next() else None
     return {
-        "cards": product_cards(page_obj.object_list, currency=store.currency, request=request),
+        "cards": result.cards,
         "page_obj": page_obj,
-        "paginator": page_obj.paginator,
-        "result_count": page_obj.paginator.count,
-        "result_count_is_bounded": listing_page.count_is_bounded,
+        "paginator": paginator,
+        "result_count": result.total,
+        "result_count_is_bounded": result.count_is_bounded,
         "filter_form": form,
         "filter_errors": form.error_messages(),
         "filters": filters,
@@ -159,7 +171,109 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
     }
 
 
-def listing_facets(scope: ListingScope, *, site_id: int, listing_id: int) -> tuple[list[Category], list[Tag]]:
+class LazyScope:
+    """The listing's scope, read only when a cache misses: building it reads the collection's picks
+    and rules and Wagtail's view restrictions (``public()``), which a listing served from the
+    ``listings`` cache does not need."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        page: ProductIndexPage | CollectionPage,
+        store_site_id: int,
+        store_root: Callable[[], Page],
+    ):
+        self._request, self._page, self._site_id, self._store_root = request, page, store_site_id, store_root
+        self._scope: ListingScope | None = None
+
+    def get(self) -> ListingScope:
+        if self._scope is None:
+            root = _site_root(self._request, store_site_id=self._site_id) or self._store_root()
+            if isinstance(self._page, CollectionPage):
+                self._scope = collection_scope(collection=self._page, root=root)
+            else:
+                self._scope = ListingScope(products=store_products(root=root))
+        return self._scope
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """What a listing page's result depends on besides the store's catalogue: the listing page, the
+    shopper's valid filters and sort (normalised as query parameters), the page number asked for
+    and the page size."""
+
+    listing_id: int
+    params: tuple[tuple[str, str], ...]
+    number: int
+    per_page: int
+
+    def cache_key(self, *, site_id: int, generation: str) -> str:
+        shown = repr((self.params, self.number, self.per_page)).encode()
+        digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
+        return f"magpie.listing:{site_id}:{generation}:{self.listing_id}:{digest}"
+
+
+@dataclass(frozen=True)
+class ListingResult:
+    """One page of a listing as shown: its cards, the page number shown (clamped to the last page),
+    the bounded count and whether the count stopped at its bound."""
+
+    cards: list[ProductCard]
+    number: int
+    total: int
+    count_is_bounded: bool
+
+
+def listing_result(
+    scope: LazyScope,
+    *,
+    request: HttpRequest,
+    site_id: int,
+    listing: ListingQuery,
+    build: Callable[[], ListingResult],
+) -> ListingResult:
+    """The listing's page of cards, kept in the ``listings`` cache under the store's generation
+    (``store_generation``): every change a card or the selection can show — a publish (title, price,
+    categories, the collection's rules), an unpublish, a move, a stock status (in stock, low, sold
+    out: the in-stock filter and the price sorts follow it) — starts a new generation, so a repeated
+    listing reads no product row. Previews (a collection's unsaved rules) are read afresh."""
+    if getattr(request, "is_preview", False):
+        return build()
+    cache = caches["listings"]
+    key = listing.cache_key(site_id=site_id, generation=store_generation(site_id))
+    result = cache.get(key)
+    if result is None:
+        result = build()
+        cache.set(key, result, timeout=LISTING_SECONDS)
+    return result
+
+
+def _read_listing(
+    scope: LazyScope,
+    *,
+    filters: ProductFilters,
+    sort: str,
+    number: int,
+    page: ProductIndexPage | CollectionPage,
+    currency: str,
+    request: HttpRequest,
+) -> ListingResult:
+    listing_scope = scope.get()
+    products = sort_products(
+        listing_scope.products.filter(filters_q(filters)), sort=sort, manual_ids=listing_scope.manual_ids
+    )
+    listing_page = paginate(products, number=number, per_page=page.products_per_page)
+    page_obj = listing_page.page_obj
+    return ListingResult(
+        cards=product_cards(page_obj.object_list, currency=currency, request=request),
+        number=page_obj.number,
+        total=page_obj.paginator.count,
+        count_is_bounded=listing_page.count_is_bounded,
+    )
+
+
+def listing_facets(scope: LazyScope, *, site_id: int, listing_id: int) -> tuple[list[Category], list[Tag]]:
     """The categories and tags the listing's products use. Reading them scans every product of the
     store, so they are kept in the ``listings`` cache under the store's generation
     (``store_generation``), which changes whenever a page of the store is published, unpublished or
@@ -168,7 +282,8 @@ def listing_facets(scope: ListingScope, *, site_id: int, listing_id: int) -> tup
     key = f"magpie.listing_facets:{site_id}:{store_generation(site_id)}:{listing_id}"
     facets = cache.get(key)
     if facets is None:
-        facets = (listing_categories(scope.products), listing_tags(scope.products))
+        products = scope.get().products
+        facets = (listing_categories(products), listing_tags(products))
         cache.set(key, facets, timeout=FACETS_SECONDS)
     return facets
 

@@ -5,6 +5,7 @@ unpublish, price, stock status, move, Site, store, view restriction) reaches the
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -88,9 +89,15 @@ def test_a_warm_shop_page_makes_a_fixed_number_of_queries(client, store, shop_in
 
     count, html = queries_of(client, path(shop_index))
 
-    # the page's row, view restrictions of the listing's products, the bounded count, the products,
-    # their variants and images (no Site, routing, store or rendition query)
-    assert count == 6
+    # the page's row: the listing's result (cards, count) is kept per store generation
+    assert count == 1
+    assert html.count('<article class="product-card">') == products
+
+    # a listing not kept yet: the page's row, view restrictions of the listing's products, the bounded
+    # count, the products, their variants and images (no Site, routing, store or rendition query)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"{path(shop_index)}?sort=newest").content.decode()
+    assert len(queries.captured_queries) == 6
     assert html.count('<article class="product-card">') == products
 
 
@@ -104,8 +111,14 @@ def test_a_warm_collection_page_makes_a_fixed_number_of_queries(client, store, s
 
     count, html = queries_of(client, path(collection))
 
-    # as the shop, plus the collection's hand-picked products and rule categories
-    assert count == 8
+    # the page's row: the listing's result is kept per store generation
+    assert count == 1
+    assert html.count('<article class="product-card">') == products
+
+    # a listing not kept yet: as the shop, plus the collection's hand-picked products and rule categories
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"{path(collection)}?sort=price_desc").content.decode()
+    assert len(queries.captured_queries) == 8
     assert html.count('<article class="product-card">') == products
 
 
@@ -223,3 +236,88 @@ def test_a_view_restriction_added_to_a_cached_page_applies_at_once(
     response = client.get(url)
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+# --- listing and search results kept per store generation ---------------------------------------------
+
+
+def card_titles(html: str) -> list[str]:
+    """The product titles of a page's cards, in the order shown."""
+    return re.findall(r'<h3 class="product-card__title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_a_sell_out_leaves_the_in_stock_listing_and_moves_the_price_sort_at_once(
+    client, store, shop_index, store_caches, django_capture_on_commit_callbacks
+):
+    # Walnut tray: variants at 5.00 (sells out below) and 6.00; Ash stool at 5.50
+    tray = ProductPageFactory(store=store, title="Walnut tray", variants=2, price="5.00", stock=3)
+    ProductPageFactory(store=store, title="Ash stool", price="5.50")
+    in_stock = f"{path(shop_index)}?in_stock=on&sort=price_asc"
+    for _ in range(2):  # the second answer comes from the listings cache
+        assert card_titles(client.get(in_stock).content.decode()) == ["Walnut tray", "Ash stool"]
+
+    cheapest = tray.variants.order_by("price").first()
+    level = StockLevel.objects.get(variant=cheapest)
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_change(changes=[StockChange(variant_id=level.variant_id, location_id=level.location_id, count=0)])
+
+    # the tray is now "from" 6.00 (its variant left in stock), above the stool
+    assert card_titles(client.get(in_stock).content.decode()) == ["Ash stool", "Walnut tray"]
+
+    other = tray.variants.exclude(pk=cheapest.pk).get()
+    level = StockLevel.objects.get(variant=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_change(changes=[StockChange(variant_id=level.variant_id, location_id=level.location_id, count=0)])
+
+    assert card_titles(client.get(in_stock).content.decode()) == ["Ash stool"]
+    assert "Walnut tray" in card_titles(client.get(path(shop_index)).content.decode())  # unfiltered: sold out
+
+
+def test_a_published_price_reorders_the_cached_price_sort(
+    client, store, shop_index, store_caches, django_capture_on_commit_callbacks
+):
+    tray = ProductPageFactory(store=store, title="Walnut tray", price="35.00")
+    ProductPageFactory(store=store, title="Ash stool", price="20.00")
+    by_price = f"{path(shop_index)}?sort=price_asc"
+    for _ in range(2):
+        assert card_titles(client.get(by_price).content.decode()) == ["Ash stool", "Walnut tray"]
+
+    page = ProductPage.objects.get(pk=tray.pk)
+    variant = page.variants.get()
+    variant.price = Decimal("15.00")
+    page.variants = [variant]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+    html = client.get(by_price).content.decode()
+    assert card_titles(html) == ["Walnut tray", "Ash stool"]
+    assert "$15.00" in html and "$35.00" not in html
+
+
+def test_a_published_product_joins_a_cached_listing_and_search(
+    client, store, shop_index, store_caches, django_capture_on_commit_callbacks
+):
+    ProductPageFactory(store=store, title="Walnut tray")
+    search = "/search/?q=walnut"
+    for _ in range(2):
+        assert card_titles(client.get(path(shop_index)).content.decode()) == ["Walnut tray"]
+        assert card_titles(client.get(search).content.decode()) == ["Walnut tray"]
+
+    bowl = ProductPageFactory(store=store, title="Walnut bowl", live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductPage.objects.get(pk=bowl.pk).save_revision().publish()
+
+    assert sorted(card_titles(client.get(path(shop_index)).content.decode())) == ["Walnut bowl", "Walnut tray"]
+    assert sorted(card_titles(client.get(search).content.decode())) == ["Walnut bowl", "Walnut tray"]
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("products", [2, 7])
+def test_a_warm_search_reads_nothing_but_its_own_words(client, store, store_caches, products):
+    for number in range(products):
+        ProductPageFactory(store=store, title=f"Walnut lamp {number}", images=1)
+
+    count, html = queries_of(client, "/search/?q=walnut&sort=price_asc")
+
+    assert count == 0, "\n".join(q["sql"][-250:] for q in queries_sql)
+    assert html.count('<article class="product-card">') == products
