@@ -35,11 +35,14 @@ class CheckoutSummary:
         return price([], currency=self.checkout.store.currency)
 
 
-def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) -> CheckoutSummary:
-    cart = checkout.cart
-    lines = cart_lines(cart=cart, request=request) if cart is not None else []
-    address = PostalAddress.from_dict(checkout.shipping_address)
+def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None, images: bool = True) -> CheckoutSummary:
+    """``images=False`` when the caller shows no product images (the HTML steps, the services)."""
     store = checkout.store
+    cart = checkout.cart
+    if cart is not None and cart.store_id == store.pk:
+        cart.store = store  # one Store for both: the cart's is not read again
+    lines = cart_lines(cart=cart, request=request, images=images) if cart is not None else []
+    address = PostalAddress.from_dict(checkout.shipping_address)
     weight = sum(line.variant.shipping_weight_grams(store) * line.quantity for line in lines)
     subtotal = sum((line.unit_price * line.quantity for line in lines), Money.zero(store.currency))
     quote = (
@@ -84,20 +87,37 @@ def checkout_summary(*, checkout: Checkout, request: HttpRequest | None = None) 
 CHECKOUT_STEPS = ("contact", "address", "shipping", "review", "payment")
 
 
+def checkout_details_missing(checkout: Checkout) -> str | None:
+    """The first of contact and address that the checkout still lacks: known without reading the
+    cart, so the steps up to the shipping choice need no summary to know they may be shown."""
+    if not checkout.email:
+        return "contact"
+    if PostalAddress.from_dict(checkout.shipping_address) is None:
+        return "address"
+    return None
+
+
 def checkout_missing_step(summary: CheckoutSummary) -> str | None:
     """The first step whose data the checkout still lacks, or None when it can be paid for."""
-    if not summary.checkout.email:
-        return "contact"
-    if summary.address is None:
-        return "address"
-    if summary.shipping_rate is None:
+    missing = checkout_details_missing(summary.checkout)
+    if missing is None and summary.shipping_rate is None:
         return "shipping"
-    return None
+    return missing
 
 
 def checkout_blocking_step(summary: CheckoutSummary, step: str) -> str | None:
     """The earlier step that must be done before ``step`` can be, or None."""
     missing = checkout_missing_step(summary)
+    if missing is not None and CHECKOUT_STEPS.index(step) > CHECKOUT_STEPS.index(missing):
+        return missing
+    return None
+
+
+def checkout_blocking_detail(checkout: Checkout, step: str) -> str | None:
+    """``checkout_blocking_step`` for the steps up to the shipping choice, from the checkout alone."""
+    if CHECKOUT_STEPS.index(step) > CHECKOUT_STEPS.index("shipping"):
+        raise ValueError(f"{step!r} depends on the shipping rates: use checkout_blocking_step")
+    missing = checkout_details_missing(checkout)
     if missing is not None and CHECKOUT_STEPS.index(step) > CHECKOUT_STEPS.index(missing):
         return missing
     return None

@@ -96,7 +96,7 @@ def checkout_set_shipping_address(*, checkout: Checkout, address: PostalAddress)
 def _carrier_accepts(checkout: Checkout, address: PostalAddress) -> None:
     """When the store quotes live carrier rates, the carrier's address validation must accept the
     address (its message is the shopper's form error); an unreachable carrier lets it through."""
-    lines = cart_lines(cart=checkout.cart) if checkout.cart_id else []
+    lines = cart_lines(cart=checkout.cart, images=False) if checkout.cart_id else []
     if not lines:
         return
     try:
@@ -112,9 +112,12 @@ def _carrier_accepts(checkout: Checkout, address: PostalAddress) -> None:
         raise CommerceError(f"The carrier could not verify this address: {exc}", field="address") from exc
 
 
-def checkout_set_shipping_method(*, checkout: Checkout, code: str) -> Checkout:
+def checkout_set_shipping_method(*, checkout: Checkout, code: str, summary: CheckoutSummary | None = None) -> Checkout:
+    """``summary``: the caller's own read of this checkout in the same request (the step's page
+    offered its rates), so the rates are not computed twice."""
     _editable(checkout)
-    summary = checkout_summary(checkout=checkout)
+    if summary is None or summary.checkout.pk != checkout.pk:
+        summary = checkout_summary(checkout=checkout, images=False)
     if summary.address is None:
         raise CommerceError("Enter a shipping address first.", field="shipping_method")
     rate = rate_for_code(summary.rates, code)
@@ -182,7 +185,7 @@ def checkout_place_order(*, checkout: Checkout) -> Order:
     order = locked(Order.objects).filter(pk=checkout.order_id).first() if checkout.order_id else None
     if order is not None and (order.is_paid or order.payments.filter(status__in=IN_FLIGHT).exists()):
         return order
-    summary = checkout_summary(checkout=checkout)
+    summary = checkout_summary(checkout=checkout, images=False)
     _ready(summary)
     lines, totals = _snapshot(summary)
     if order is not None and order.status == OrderStatus.PENDING_PAYMENT:
@@ -288,7 +291,7 @@ def checkout_pay(
             _finish(checkout, outcome)
             return outcome
     if summary is None or summary.checkout.pk != checkout.pk:
-        summary = checkout_summary(checkout=checkout)
+        summary = checkout_summary(checkout=checkout, images=False)
     payment_method = _confirmed_card(checkout) if summary.totals.amount_due.amount > 0 else None
     _check_hold(summary, order=order, before_hold=before_hold)
     order = checkout_place_order(checkout=checkout)

@@ -28,6 +28,9 @@ def request_checkout(request: HttpRequest, store: Store) -> Checkout | None:
     if cart is None or not cart.lines.exists():
         return None
     checkout = checkout_for_cart(cart=cart, customer=request.user)
+    checkout.cart = cart  # already read (with its store): the steps do not read them again
+    if checkout.store_id == cart.store_id:
+        checkout.store = cart.store
     key = _CHECKOUT_KEY.format(store_id=store.pk)
     if request.session.get(key) != str(checkout.token):
         request.session[key] = str(checkout.token)  # to find its order once the cart is gone

@@ -6,8 +6,11 @@ ahead with missing data. The payment step speaks JSON to the page's Stripe.js sc
 from __future__ import annotations
 
 import contextlib
+import functools
+from collections.abc import Callable
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +31,7 @@ from .models import Checkout
 from .selectors import (
     CHECKOUT_STEPS,
     CheckoutSummary,
+    checkout_blocking_detail,
     checkout_blocking_step,
     checkout_line_problems,
     checkout_summary,
@@ -52,12 +56,46 @@ def _checkout(request: HttpRequest) -> Checkout | None:
     return request_checkout(request, store)
 
 
+def _one_transaction() -> contextlib.AbstractContextManager:
+    """A GET already runs in one transaction (the RLS middleware's); elsewhere the reads and the
+    write of a step share one, so the RLS context is written once rather than around each query."""
+    return contextlib.nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic()
+
+
+def _in_one_transaction(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the form steps, which call no payment provider: the step saves all or nothing."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with _one_transaction():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _detail_step(request: HttpRequest, name: str) -> Checkout | HttpResponse:
+    """The checkout for a step up to the shipping choice, or where to go instead. Reads no summary:
+    a POST that succeeds redirects without needing one."""
+    checkout = _checkout(request)
+    if checkout is None:
+        messages.info(request, "Your cart is empty.")
+        return redirect("cart:detail")
+    missing = checkout_blocking_detail(checkout, name)
+    if missing is not None:
+        return redirect(f"checkout:{missing}")
+    return checkout
+
+
+def _summary(request: HttpRequest, checkout: Checkout) -> CheckoutSummary:
+    return checkout_summary(checkout=checkout, request=request, images=False)  # the steps show no images
+
+
 def _step(request: HttpRequest, name: str) -> tuple[Checkout, CheckoutSummary] | HttpResponse:
     checkout = _checkout(request)
     if checkout is None:
         messages.info(request, "Your cart is empty.")
         return redirect("cart:detail")
-    summary = checkout_summary(checkout=checkout, request=request)
+    summary = _summary(request, checkout)
     missing = checkout_blocking_step(summary, name)
     if missing is not None:
         return redirect(f"checkout:{missing}")
@@ -73,11 +111,11 @@ def _render(request: HttpRequest, template: str, step: str, summary: CheckoutSum
 
 
 @require_http_methods(["GET", "POST"])
+@_in_one_transaction
 def contact(request: HttpRequest) -> HttpResponse:
-    state = _step(request, "contact")
-    if isinstance(state, HttpResponse):
-        return state
-    checkout, summary = state
+    checkout = _detail_step(request, "contact")
+    if isinstance(checkout, HttpResponse):
+        return checkout
     form = ContactForm(request.POST or None, initial={"email": checkout.email})
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,15 +123,15 @@ def contact(request: HttpRequest) -> HttpResponse:
             return redirect("checkout:address")
         except CommerceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-    return _render(request, "checkout/contact.html", "contact", summary, form=form)
+    return _render(request, "checkout/contact.html", "contact", _summary(request, checkout), form=form)
 
 
 @require_http_methods(["GET", "POST"])
+@_in_one_transaction
 def address(request: HttpRequest) -> HttpResponse:
-    state = _step(request, "address")
-    if isinstance(state, HttpResponse):
-        return state
-    checkout, summary = state
+    checkout = _detail_step(request, "address")
+    if isinstance(checkout, HttpResponse):
+        return checkout
     initial = checkout.shipping_address or {"country": checkout.store.default_country}
     saved = []
     if request.user.is_authenticated:
@@ -110,21 +148,23 @@ def address(request: HttpRequest) -> HttpResponse:
             return redirect("checkout:shipping")
         except CommerceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+    summary = _summary(request, checkout)
     return _render(request, "checkout/address.html", "address", summary, form=form, saved_addresses=saved)
 
 
 @require_http_methods(["GET", "POST"])
+@_in_one_transaction
 def shipping(request: HttpRequest) -> HttpResponse:
-    state = _step(request, "shipping")
-    if isinstance(state, HttpResponse):
-        return state
-    checkout, summary = state
+    checkout = _detail_step(request, "shipping")
+    if isinstance(checkout, HttpResponse):
+        return checkout
+    summary = _summary(request, checkout)  # its rates are the form's choices
     form = ShippingMethodForm(
         request.POST or None, initial={"shipping_method": checkout.shipping_method_code}, rates=summary.rates
     )
     if request.method == "POST" and form.is_valid():
         try:
-            checkout_set_shipping_method(checkout=checkout, code=form.cleaned_data["shipping_method"])
+            checkout_set_shipping_method(checkout=checkout, code=form.cleaned_data["shipping_method"], summary=summary)
             return redirect("checkout:review")
         except CommerceError as error:
             form.add_error("shipping_method", error.message)
@@ -142,7 +182,8 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @throttled("checkout_payment")
 def payment(request: HttpRequest) -> HttpResponse:
-    state = _step(request, "payment")
+    with _one_transaction():  # the reads only: paying commits its Payment row before calling the provider
+        state = _step(request, "payment")
     if isinstance(state, HttpResponse):
         if request.method == "POST":
             return JsonResponse(

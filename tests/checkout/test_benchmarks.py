@@ -20,13 +20,26 @@ from tests.localstripe import browser_confirms_card
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
 CART_PAGE_QUERIES = 11
-# 28 since inventory: the low-stock check reads the reserved variants' thresholds and summed stock (one query).
-PLACE_ORDER_QUERIES = 28
+# 28 since inventory: the low-stock check reads the reserved variants' thresholds and summed stock (one query);
+# 26 since the checkout summary reads no product images and the cart's store is the checkout's.
+PLACE_ORDER_QUERIES = 26
 # The payment POST of the storefront, with localstripe: session, RLS context, the checkout summary (read once
 # by the view and handed to checkout_pay: 88 when the service read it again), placing the order (28 of them,
 # savepoints included: the test runs inside a transaction), the Payment row committed before the provider call,
-# order_mark_paid with the sold movements, the cart deleted and the session saved.
-PAY_QUERIES = 82
+# order_mark_paid with the sold movements, the cart deleted and the session saved. 76 since the summaries read no
+# product images (the steps show none) and one Store serves the checkout and its cart.
+PAY_QUERIES = 76
+# Each step of the HTML checkout as a buyer with a full cart sends it (inside the test's transaction, so the
+# form steps' own transaction is a savepoint here). Contact and address POSTs read no summary (the contact POST
+# also creates the checkout); the shipping POST reuses its page's rates for the choice.
+STEP_QUERIES = {
+    "contact POST": 13,
+    "address POST": 11,
+    "shipping page": 12,
+    "shipping POST": 12,
+    "review page": 12,
+    "payment page": 14,
+}
 
 
 def fill_cart(client, store, lines: int) -> None:
@@ -76,6 +89,33 @@ def _buyer_at_payment(client, store, lines: int) -> str:
     assert client.post("/checkout/shipping/", {"shipping_method": "standard"}).status_code == 302
     page = client.get("/checkout/payment/")
     return page.context["stripe_config"]["clientSecret"].split("_secret_")[0]
+
+
+@pytest.mark.parametrize(("lines", "other_products"), [(1, 0), (8, 0), (1, 30)])
+def test_each_checkout_step_costs_the_same_queries_whatever_the_cart(
+    client, store, shipping, stripe_gateway, lines, other_products
+):
+    for i in range(other_products):
+        ProductPageFactory(store=store, title=f"Other {i}")
+    for i in range(lines):
+        variant = ProductPageFactory(store=store, title=f"Line {i}", images=1, stock=20).variants.get()
+        client.post("/cart/add/", {"variant_id": variant.pk, "quantity": 2}, HTTP_ACCEPT="application/json")
+    steps = [
+        ("contact POST", "post", "/checkout/contact/", {"email": "bench@example.com"}, 302),
+        ("address POST", "post", "/checkout/address/", ADDRESS_FORM, 302),
+        ("shipping page", "get", "/checkout/shipping/", None, 200),
+        ("shipping POST", "post", "/checkout/shipping/", {"shipping_method": "standard"}, 302),
+        ("review page", "get", "/checkout/review/", None, 200),
+        ("payment page", "get", "/checkout/payment/", None, 200),
+    ]
+    counted = {}
+    for name, method, path, data, status in steps:
+        with CaptureQueriesContext(connection) as queries:
+            answer = getattr(client, method)(path, data) if data else getattr(client, method)(path)
+        assert answer.status_code == status, (name, answer.content[:200])
+        counted[name] = len(queries)
+
+    assert counted == STEP_QUERIES
 
 
 @pytest.mark.parametrize(("lines", "other_products"), [(1, 0), (8, 0), (1, 30)])
