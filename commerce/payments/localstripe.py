@@ -25,6 +25,8 @@ def is_up(url: str) -> bool:
 def start(url: str, *, log_path: Path | None = None, timeout: float = 20.0) -> subprocess.Popen:
     """Start localstripe for ``url`` (http://127.0.0.1:PORT) and wait until it answers."""
     port = urllib.parse.urlsplit(url).port or 8420
+    if log_path:
+        log_path.parent.mkdir(parents=True, exist_ok=True)  # var/bench/ on a fresh checkout
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed module
         [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
