@@ -63,10 +63,10 @@ def daily_sales_rebuild(
 
 
 def customer_shipping_analyze() -> None:
-    """Fresh planner statistics for the customers' and shipping summaries after a bulk rebuild."""
-    from .models import CustomerFirstOrder, DailyCustomerSales, DailyShippingSales
+    """Fresh planner statistics for the customers', shipping and discount summaries after a bulk rebuild."""
+    from .models import CustomerFirstOrder, DailyCustomerSales, DailyDiscountSales, DailyShippingSales
 
-    tables_analyze([CustomerFirstOrder, DailyCustomerSales, DailyShippingSales])
+    tables_analyze([CustomerFirstOrder, DailyCustomerSales, DailyShippingSales, DailyDiscountSales])
 
 
 def _widen(*ranges: tuple[date, date] | None) -> tuple[date, date] | None:

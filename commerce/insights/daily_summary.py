@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from commerce.stores.models import Store
 
 from .customer_summary import customer_days_refresh, customer_returning_days_refresh
+from .discount_summary import discount_days_refresh
 from .shipping_summary import shipping_days_refresh
 
 LOCK_NAMESPACE = 130013  # pg_advisory_xact_lock(namespace, store id): one refresh per store at a time
@@ -114,6 +115,7 @@ def daily_sales_refresh(*, store: Store, first: date, last: date) -> int:
         cursor.execute(PRODUCTS, params)
         customer_days_refresh(cursor, params)
         shipping_days_refresh(cursor, params)
+        discount_days_refresh(cursor, params)
     return written
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .summary_models import DailyCustomerSales, DailyShippingSales, DateMultiRangeField  # noqa: F401 - models
+from .summary_models import DailyCustomerSales, DailyDiscountSales, DailyShippingSales, DateMultiRangeField  # noqa: F401 - models
 
 
 class ReportAccess(models.Model):

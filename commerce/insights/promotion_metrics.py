@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from commerce.promotions.models import DiscountRedemption, GiftCardTransaction
 from commerce.stores.models import Store
 
 from .metrics_scope import Period, StoreWindow, in_windows, metric_query, stores_in_scope, windows
-from .models import DailyGiftCards
-from .summary_reads import split_period
+from .models import DailyDiscountSales, DailyGiftCards
+from .summary_reads import add_up, split_period
 
 ZERO = Decimal("0.00")
 
@@ -61,31 +61,47 @@ class GiftCardLiability:
 
 def discount_usage(*, user: Any, period: Period, store_ids: Sequence[int] | None = None) -> list[DiscountUsage]:
     """Uses, cost (amount taken, incl. shipping), shipping part and the paid orders' gross sales per
-    discount and currency for orders paid in the period, costliest first. One query."""
+    discount and currency for orders paid in the period, costliest first. Past days from the daily
+    summary (``insights.DailyDiscountSales``), today from the redemptions: at most two queries."""
     with metric_query(user=user):
-        stores = stores_in_scope(user=user, store_ids=store_ids)
-        rows = list(
-            DiscountRedemption.objects.filter(
-                in_windows(windows(stores, period), field="order__paid_at", store="order__store_id"), released=False
+        split = split_period(stores_in_scope(user=user, store_ids=store_ids), period)
+        totals: dict = {}
+        sums = ["uses", "cost", "shipping", "sales"]
+        key = ["currency", "discount_id", "name"]
+        if split.has_past:
+            add_up(
+                totals,
+                DailyDiscountSales.objects.filter(split.past)
+                .values("currency", "discount_id", name=F("discount__name"))
+                .annotate(uses=Sum("uses"), cost=Sum("cost"), shipping=Sum("shipping"), sales=Sum("sales"))
+                .order_by(),
+                key=key,
+                sums=sums,
             )
-            .values("order__currency", "discount_id", "discount__name")
-            .annotate(
-                uses=Count("pk"),
-                cost=Sum("amount"),
-                shipping=Sum("shipping_amount"),
-                sales=Sum("order__subtotal"),
+        if split.live:
+            add_up(
+                totals,
+                DiscountRedemption.objects.filter(
+                    in_windows(split.live, field="order__paid_at", store="order__store_id"), released=False
+                )
+                .values("discount_id", currency=F("order__currency"), name=F("discount__name"))
+                .annotate(
+                    uses=Count("pk"), cost=Sum("amount"), shipping=Sum("shipping_amount"), sales=Sum("order__subtotal")
+                )
+                .order_by(),
+                key=key,
+                sums=sums,
             )
-            .order_by("order__currency", "-cost", "discount__name", "discount_id")
-        )
+    rows = sorted(totals.values(), key=lambda r: (r["currency"], -r["cost"], r["name"], r["discount_id"]))
     return [
         DiscountUsage(
-            currency=row["order__currency"],
+            currency=row["currency"],
             discount_id=row["discount_id"],
-            name=row["discount__name"],
+            name=row["name"],
             uses=row["uses"],
-            cost=row["cost"],
-            shipping_cost=row["shipping"],
-            order_sales=row["sales"],
+            cost=Decimal(row["cost"]),
+            shipping_cost=Decimal(row["shipping"]),
+            order_sales=Decimal(row["sales"]),
         )
         for row in rows
     ]

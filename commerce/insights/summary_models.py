@@ -1,6 +1,7 @@
-"""The daily summary tables of the Customers and Shipping charged reports (issue 13, part A).
+"""The daily summary tables of the Customers, Shipping charged and Discounts reports (issue 13).
 
-Written only by :mod:`commerce.insights.customer_summary` and :mod:`commerce.insights.shipping_summary`,
+Written only by :mod:`commerce.insights.customer_summary`, :mod:`commerce.insights.shipping_summary`
+and :mod:`commerce.insights.discount_summary`,
 from :func:`commerce.insights.daily_summary.daily_sales_refresh` (recompute, never increment)."""
 
 from __future__ import annotations
@@ -57,3 +58,24 @@ class DailyShippingSales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.day} {self.method}"
+
+
+class DailyDiscountSales(models.Model):
+    """A discount's unreleased uses on the orders a store was paid for on one local day, per
+    currency: what it took (``cost``, shipping included), its ``shipping`` part, and those orders'
+    gross sales."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    discount = models.ForeignKey("promotions.Discount", on_delete=models.CASCADE, related_name="+")
+    uses = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(**AMOUNT)
+    shipping = models.DecimalField(**AMOUNT)
+    sales = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "day"], name="daily_discount_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.discount_id}"

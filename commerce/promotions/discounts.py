@@ -64,6 +64,7 @@ from commerce.stores.models import Store
 
 from . import discount_rules as rules
 from .models import Discount, DiscountCode, DiscountRedemption
+from .signals import discount_uses_released
 from .types import DiscountApplication
 
 CODE_PROBLEM_REASONS = (
@@ -341,4 +342,7 @@ def discounts_release(*, order: Order) -> int:
             times_used=Greatest(F("times_used") - 1, 0)
         )
         DiscountRedemption.objects.filter(pk__in=[r.pk for r in held]).update(released=True)
+        if order.paid_at is not None:  # the reports' summary of its payment day changes
+            order_id = order.pk
+            transaction.on_commit(lambda: discount_uses_released.send(sender=DiscountRedemption, order_id=order_id))
         return len(held)

@@ -151,7 +151,7 @@ QUERIES = {
     "categories": 31,
     "collections": 46,
     "customers": 29,
-    "discounts": 29,
+    "discounts": 30,
     "gift-cards": 30,
     "refunds": 29,
     "returns": 33,

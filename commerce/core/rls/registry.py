@@ -208,6 +208,7 @@ STAFF_ONLY: tuple[Protected, ...] = (
     ),
     Protected("insights.DailyCustomerSales", staff_of_store(), "a store's new and returning orders per day: staff"),
     Protected("insights.DailyShippingSales", staff_of_store(), "a store's shipping charged per day: staff"),
+    Protected("insights.DailyDiscountSales", staff_of_store(), "a store's discount uses per day: staff"),
     # Refunds per order and day, returns per step and reason, the gift-card ledger per day (issue 13).
     Protected("insights.DailyRefundOrder", staff_of_store(), "a store's refunds per order and day: staff of the store"),
     Protected("insights.DailyReturns", staff_of_store(), "a store's returns per step and day: staff of the store"),
