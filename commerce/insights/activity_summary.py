@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from commerce.stores.models import Store
 
-from .daily_summary import LOCK_NAMESPACE, local_midnight
+from .daily_summary import LOCK_NAMESPACE, local_day_span, local_midnight
 
 # One row per order and local day with a succeeded refund; units from the refund lines.
 REFUNDS = """
@@ -142,28 +142,15 @@ def activity_range(*, store: Store) -> tuple[date, date] | None:
     """The first and last local days of ``store``'s returns (opened, or taking a step) and gift-card
     ledger (refunds are in :func:`~commerce.insights.daily_summary.daily_sales_range` already); None
     when there are none."""
-    with connection.cursor() as cursor:
-        cursor.execute(
+    return local_day_span(
+        store=store,
+        queries=[
             "SELECT min(t.created_at), max(t.created_at) FROM promotions_giftcardtransaction t"
             " JOIN promotions_giftcard g ON g.id = t.gift_card_id WHERE g.store_id = %s",
-            [store.pk],
-        )
-        moments = list(cursor.fetchone())
-        cursor.execute(
             "SELECT min(e.created_at), max(e.created_at) FROM orders_orderevent e"
             " JOIN orders_order o ON o.id = e.order_id WHERE o.store_id = %s AND e.type IN"
             " ('return_requested', 'return_approved', 'return_received', 'return_rejected', 'return_refunded')",
-            [store.pk],
-        )
-        moments += list(cursor.fetchone())
-        cursor.execute(
             "SELECT min(r.created_at), max(r.created_at) FROM orders_returnrequest r"
             " JOIN orders_order o ON o.id = r.order_id WHERE o.store_id = %s",
-            [store.pk],
-        )
-        moments += list(cursor.fetchone())
-    known = [moment for moment in moments if moment is not None]
-    if not known:
-        return None
-    zone = zoneinfo.ZoneInfo(store.time_zone)
-    return min(known).astimezone(zone).date(), max(known).astimezone(zone).date()
+        ],
+    )

@@ -128,15 +128,24 @@ def daily_sales_refresh_times(*, store: Store, moments: list[datetime]) -> int:
 
 def daily_sales_range(*, store: Store) -> tuple[date, date] | None:
     """The first and last local days on which ``store`` has a payment or a refund (None: none)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT min(paid_at), max(paid_at) FROM orders_order WHERE store_id = %s", [store.pk])
-        moments = list(cursor.fetchone())
-        cursor.execute(
+    return local_day_span(
+        store=store,
+        queries=[
+            "SELECT min(paid_at), max(paid_at) FROM orders_order WHERE store_id = %s",
             "SELECT min(r.created_at), max(r.created_at) FROM payments_refund r"
             " JOIN orders_order o ON o.id = r.order_id WHERE o.store_id = %s",
-            [store.pk],
-        )
-        moments += list(cursor.fetchone())
+        ],
+    )
+
+
+def local_day_span(*, store: Store, queries: list[str]) -> tuple[date, date] | None:
+    """The first and last local days (``store``'s time zone) among the ``(min, max)`` moments each
+    query returns for the store's id (None: no moment at all)."""
+    moments: list[datetime | None] = []
+    with connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, [store.pk])
+            moments += list(cursor.fetchone())
     known = [moment for moment in moments if moment is not None]
     if not known:
         return None
