@@ -15,6 +15,12 @@ the second's statements (a new snapshot each, READ COMMITTED) see the first's co
 lost update of ``in_stock``. Row locks, not advisory locks: a bulk refresh of 100,000 products would
 overflow the lock table.
 
+*Plans:* the refresh runs with ``enable_seqscan = off``. It always works on a known set of product
+ids, where index lookups are the right plan, and it often runs at the end of the statement that
+just grew a table in the same transaction (a bulk insert of 100,000 variants), before any
+``ANALYZE``: planned from the stale statistics, the per-product lookups became sequential scans of
+the whole table, once per product (hours for a 100,000-product seed instead of a minute).
+
 *Row-level security:* the functions are ``SECURITY DEFINER`` (the owner), and the refresh sets
 ``app.role`` to ``system`` for its own statements and then back to the caller's (a function's
 ``SET app.role`` clause needs a superuser for a custom setting): the summary counts every active
@@ -28,6 +34,7 @@ REFRESH_FUNCTION = """
 CREATE OR REPLACE FUNCTION catalog_listing_refresh(ids bigint[]) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = public, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
     caller_role text := current_setting('app.role', true);

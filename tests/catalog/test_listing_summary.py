@@ -177,6 +177,16 @@ def test_rebuilding_repairs_a_summary_changed_behind_its_back(catalogue, store):
     assert_summary_matches(store)
 
 
+def test_the_refresh_plans_with_indexes_whatever_the_statistics_say():
+    """A bulk insert refreshes at the end of its statement, before any ANALYZE: planned from statistics
+    that still described small tables, each product's lookup was a scan of the whole table (a
+    100,000-product seed ran for hours). The function carries its own planner setting."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'catalog_listing_refresh'")
+        (config,) = cursor.fetchone()
+    assert "enable_seqscan=off" in config
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_stock_changes_on_one_products_variants_committing_in_parallel_leave_it_sold_out(store):
     """Each reserves the last unit of a different variant. Computed from each transaction's own
