@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from wagtail.images.models import Image
 
@@ -19,29 +21,38 @@ from ..models import ProductImage, ProductPage, ProductVariant
 
 @dataclass(frozen=True)
 class ProductCard:
-    """What a product card shows."""
+    """What a product card shows.
+
+    Cards are kept in caches (a listing's page, a home block, search results), so a pickled card
+    carries no model instance: ``image`` (the loaded ``Image``, for callers that read it at once,
+    such as the API) is dropped, ``image_id`` and ``image_version`` stay, and ``fragment_key`` is
+    computed once and travels with it. ``{% product_grid %}`` reads a card's image by its id, and
+    only when the card's fragment is not cached (``card_images``).
+    """
 
     page_id: int
     title: str
     url: str
     summary: str
-    image: Image | None
+    image_id: int | None
     image_alt: str
     price: Money | None
     compare_at_price: Money | None
     stock_status: str
     has_price_range: bool
+    # What the image's renditions depend on: its file and focal point.
+    image_version: tuple[Any, ...] = ()
+    image: Image | None = field(default=None, compare=False, repr=False)
 
     @property
     def on_sale(self) -> bool:
         return self.price is not None and self.compare_at_price is not None and self.compare_at_price > self.price
 
-    @property
+    @cached_property
     def fragment_key(self) -> str:
         """Everything the rendered card depends on, hashed: the card's HTML fragment is cached under it
         (``{% product_grid %}`` in ``catalog_tags``), so a new price, stock status, title, URL or image
         (its file or focal point) makes a new key and no invalidation is needed."""
-        image = self.image
         shown = (
             self.page_id,
             self.title,
@@ -51,14 +62,26 @@ class ProductCard:
             self.compare_at_price and (self.compare_at_price.amount, self.compare_at_price.currency),
             self.stock_status,
             self.has_price_range,
-            (
-                (image.pk, image.file_hash, image.focal_point_x, image.focal_point_y, image.focal_point_width)
-                + (image.focal_point_height,)
-                if image
-                else None
-            ),
+            (self.image_id, *self.image_version) if self.image_id is not None else None,
         )
         return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["image"] = None  # read again by id where it is shown (``card_images``)
+        state["fragment_key"] = self.fragment_key
+        return state
+
+
+def image_version(image: Image) -> tuple[Any, ...]:
+    """What an image's renditions depend on: its file and its focal point."""
+    return (
+        image.file_hash,
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+    )
 
 
 # The renditions product_card.html shows. A grid renders only the cards whose fragment is not cached
@@ -66,21 +89,26 @@ class ProductCard:
 CARD_RENDITIONS = ("fill-400x400", "fill-800x800")
 
 
-def card_renditions_prefetch(cards: Iterable[ProductCard], *, renditions: Sequence[str] = CARD_RENDITIONS) -> None:
-    """Read the ``renditions`` of these cards' images in one query, where Wagtail's image tags look
-    first (what ``Image.objects.prefetch_renditions`` does for a queryset)."""
-    images = [
-        card.image for card in cards if card.image is not None and not hasattr(card.image, "prefetched_renditions")
-    ]
-    if images:
-        prefetch_related_objects(
-            images,
-            Prefetch(
-                "renditions",
-                queryset=Image.get_rendition_model().objects.filter(filter_spec__in=renditions),
-                to_attr="prefetched_renditions",
-            ),
-        )
+def card_images(image_ids: Iterable[int], *, renditions: Sequence[str] = CARD_RENDITIONS) -> dict[int, Image]:
+    """The images of these ids, each with its ``renditions`` where Wagtail's image tags look first
+    (``prefetched_renditions``), read in one query of the renditions joined to their images. Only
+    an image with none of them yet (new, or never shown) is read with a second query; Wagtail makes
+    whatever rendition is missing."""
+    wanted = set(image_ids)
+    if not wanted:
+        return {}
+    images: dict[int, Image] = {}
+    rows = Image.get_rendition_model().objects.filter(image_id__in=wanted, filter_spec__in=renditions)
+    for rendition in rows.select_related("image"):
+        image = images.setdefault(rendition.image_id, rendition.image)
+        if not hasattr(image, "prefetched_renditions"):
+            image.prefetched_renditions = []
+        image.prefetched_renditions.append(rendition)
+    if unseen := wanted - images.keys():
+        for image in Image.objects.filter(pk__in=unseen):
+            image.prefetched_renditions = []
+            images[image.pk] = image
+    return images
 
 
 def with_card_data(queryset: QuerySet[ProductPage], *, renditions: Sequence[str] = ()) -> QuerySet[ProductPage]:
@@ -139,7 +167,7 @@ def product_cards(
                 title=product.title,
                 url=product.get_url(request) or "",
                 summary=product.summary,
-                image=first_image.image if first_image else None,
+                image_id=first_image.image_id if first_image else None,
                 image_alt=first_image.alt if first_image else "",
                 price=Money(cheapest.price, currency) if cheapest else None,
                 compare_at_price=(
@@ -149,6 +177,8 @@ def product_cards(
                 ),
                 stock_status=status,
                 has_price_range=len({v.price for v in variants}) > 1,
+                image_version=image_version(first_image.image) if first_image else (),
+                image=first_image.image if first_image else None,
             )
         )
     return cards

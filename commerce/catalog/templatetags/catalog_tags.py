@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.images.models import Image
 
 from commerce.catalog.selectors import ProductCard, ProductDetail, VariantChoice
-from commerce.catalog.selectors.cards import card_renditions_prefetch
+from commerce.catalog.selectors.cards import card_images
 from commerce.stores.selectors import site_absolute_url
 
 register = template.Library()
@@ -104,7 +104,8 @@ def product_grid(context: template.Context, cards: Iterable[ProductCard]) -> Saf
     """Each card as an ``<li>`` of a product grid. A card's HTML is cached under its ``fragment_key``
     (a hash of everything it shows, so a change makes a new key and nothing is invalidated): the grid
     reads every card with one cache call, and renders only the cards not cached yet, reading their
-    images' renditions in one query. Previews are always rendered afresh."""
+    images with their renditions by id in one query (``card_images``): a grid whose cards are all
+    cached loads no image. Previews are always rendered afresh."""
     cards = list(cards)
     if not cards:
         return mark_safe("")
@@ -114,9 +115,11 @@ def product_grid(context: template.Context, cards: Iterable[ProductCard]) -> Saf
     found = cache.get_many(keys) if cache is not None else {}
     missing = [(key, card) for key, card in zip(keys, cards, strict=True) if key not in found]
     if missing:
-        card_renditions_prefetch(card for _key, card in missing)
+        images = card_images(card.image_id for _key, card in missing if card.image_id is not None)
         card_template = get_template(CARD_TEMPLATE)
-        rendered = {key: card_template.render({"card": card}) for key, card in missing}
+        rendered = {
+            key: card_template.render({"card": card, "image": images.get(card.image_id)}) for key, card in missing
+        }
         if cache is not None:
             cache.set_many(rendered, timeout=CARD_SECONDS)
         found = {**found, **rendered}
