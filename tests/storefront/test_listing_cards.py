@@ -33,6 +33,22 @@ def test_a_kept_card_carries_its_image_id_and_fragment_key_but_no_image(store):
     assert kept == card
 
 
+def test_a_card_kept_by_the_previous_release_with_its_image_reads_as_a_new_one(store):
+    """Caches outlive a deploy: a card pickled when cards carried the ``Image`` (no ``image_id``) still
+    shows its image and keeps the same fragment key."""
+    product = ProductPageFactory(store=store, title="Walnut tray", images=1)
+    [card] = product_cards(with_card_data(ProductPage.objects.filter(pk=product.pk)), currency="USD")
+    old_state = {name: value for name, value in card.__dict__.items() if name not in {"image_id", "image_version"}}
+    old_state.pop("fragment_key", None)
+    kept = object.__new__(type(card))
+
+    kept.__setstate__(old_state)
+
+    assert kept.image_id == card.image.pk
+    assert kept.fragment_key == card.fragment_key
+    assert kept == card
+
+
 @pytest.mark.benchmark
 @pytest.mark.parametrize("products", [2, 6])
 def test_a_grid_reads_its_images_in_one_query_only_for_cards_not_cached(client, store, shop_index, products):

@@ -72,6 +72,16 @@ class ProductCard:
         state["fragment_key"] = self.fragment_key
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "image_id" not in state:  # kept by a release whose cards carried the Image itself
+            image = state.get("image")
+            state = {
+                **state,
+                "image_id": image.pk if image is not None else None,
+                "image_version": image_version(image) if image is not None else (),
+            }
+        self.__dict__.update(state)
+
 
 def image_version(image: Image) -> tuple[Any, ...]:
     """What an image's renditions depend on: its file and its focal point."""
