@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import secrets
 import signal
 import socket
@@ -46,6 +47,12 @@ def production_env(
         GUNICORN_MAX_REQUESTS="0",  # no worker recycling in the middle of a measurement
     )
     return env
+
+
+def gunicorn_config() -> dict[str, object]:
+    """The settings production's ``config/gunicorn.py`` gives the bench's gunicorn, such as its worker class
+    and threads (read, not imported: ``config`` is not the bench's to import)."""
+    return runpy.run_path(str(BASE_DIR / "config" / "gunicorn.py"))
 
 
 @contextmanager
