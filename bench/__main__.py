@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; load average "
         f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (other processes share the machine).",
         f"gunicorn with production's config/gunicorn.py and {args.workers} workers ({served['worker_class']}, "
-        f"{served['threads']} threads each), production settings, embedded PostgreSQL on a unix socket; "
+        f"threads per worker: {served['threads']}), production settings, embedded PostgreSQL on a unix socket; "
         f"`wrk -t1 -c{args.connections} -d{args.seconds}s` per page on loopback. B is a Django view doing one "
         "primary-key query on the same stack, measured by the same server just before and after the pages; "
         "'vs B' is the page's requests/s over B's (the mean of both).",
