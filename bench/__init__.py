@@ -8,9 +8,12 @@ measured by the same server in the same run, so the load other processes put on 
 largely cancels out.
 
 The same run measures a checkout scenario on the uncached server (``bench/checkout_buyers.py``):
-parallel buyers go from a product page to a paid order with the card on localstripe, racing for a
-few products' limited stock (``bench/checkout_stock.py`` sets it and checks the database for
-oversold units afterwards); ``--only checkout`` runs it alone. ``make locust`` (``bench/load.py``)
+parallel buyers first prepare a cart ready to pay (product page to payment page), then race to place
+and pay (card confirmed on localstripe, payment POST, thank-you page) for a few products' limited
+stock (``bench/checkout_stock.py`` sets it and checks the database for oversold units afterwards);
+each phase is timed, and the target is orders placed per second of the place phase against B.
+With Redis reachable, one RQ worker runs the after-commit jobs as in production (``bench/jobs.py``).
+``--only checkout`` runs it alone. ``make locust`` (``bench/load.py``)
 runs the Locust scenario ``bench/locustfile.py`` against the same kind of server.
 
 The baseline view (``bench/views.py``) is routed only when ``MAGPIE_BENCH_BASELINE`` is on; the

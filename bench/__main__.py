@@ -15,8 +15,9 @@ from commerce.payments import localstripe as localstripe_process
 
 from .checkout_buyers import run_buyers
 from .checkout_stock import checkout_stock
+from .jobs import background_jobs
 from .report import CheckoutResult, SizeResult, markdown
-from .server import BASE_DIR, fetch, free_port, gunicorn, production_env
+from .server import BASE_DIR, fetch, free_port, gunicorn, gunicorn_config, production_env
 from .wrk import Measurement, wrk_measure
 
 REPORT = BASE_DIR / "docs" / "benchmarks.md"
@@ -58,10 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stripe.terminate()
         stripe.wait(timeout=10)
+    served = gunicorn_config()
     header = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; load average "
         f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (other processes share the machine).",
-        f"gunicorn, {args.workers} sync workers, production settings, embedded PostgreSQL on a unix socket; "
+        f"gunicorn with production's config/gunicorn.py and {args.workers} workers ({served['worker_class']}, "
+        f"threads per worker: {served['threads']}), production settings, embedded PostgreSQL on a unix socket; "
         f"`wrk -t1 -c{args.connections} -d{args.seconds}s` per page on loopback. B is a Django view doing one "
         "primary-key query on the same stack, measured by the same server just before and after the pages; "
         "'vs B' is the page's requests/s over B's (the mean of both).",
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     errors += sum(len(c.run.errors()) for c in checkouts)
     oversold = sum(c.oversold for c in checkouts)
     checkout_line = "".join(
-        f"; checkout {r.products:,}: {r.checkout.run.per_second:.2f}/s = {r.checkout.ratio:.3f} B"
+        f"; checkout {r.products:,}: {r.checkout.run.placed_per_second:.2f} orders placed/s = {r.checkout.ratio:.3f} B"
         for r in results
         if r.checkout is not None
     )
@@ -168,7 +171,8 @@ def _measure_checkout(
     products: int, args: argparse.Namespace, database: str, env: dict[str, str], baseline_path: str
 ) -> CheckoutResult:
     """Parallel buyers race for a few products' limited stock on the uncached server, between two runs
-    of B; the database is checked for oversold units afterwards."""
+    of B: first every buyer prepares a cart ready to pay, then they race to place and pay; the database
+    is checked for oversold units afterwards."""
     label = f"[{products:,} products] checkout"
     stock = checkout_stock(database, "prepare", "--products", str(args.race_products), "--stock", str(args.stock))
     host = stock["host"]
@@ -176,7 +180,12 @@ def _measure_checkout(
         f"{label}: {args.buyers} buyers, {args.clients} at a time, for {args.race_products} products "
         f"with {args.stock} units each"
     )
-    with gunicorn(env=env, port=args.port, host=host, ready_path=baseline_path, label=f"{products}-checkout") as base:
+    env = dict(env)
+    with (
+        background_jobs(env, label=f"{products}-checkout") as jobs_note,
+        gunicorn(env=env, port=args.port, host=host, ready_path=baseline_path, label=f"{products}-checkout") as base,
+    ):
+        _say(f"{label}: {jobs_note}")
         localstripe_process.register_webhook(
             env["STRIPE_API_BASE"], target=f"{base}/payments/stripe/webhook/", secret=env["STRIPE_WEBHOOK_SECRET"]
         )
@@ -196,11 +205,13 @@ def _measure_checkout(
     verified = checkout_stock(
         database, "verify", "--since", stock["since"], "--stock", str(args.stock), "--variants", variants
     )
-    result = CheckoutResult(run=run, baseline=baseline, stock=verified, products=args.race_products)
+    result = CheckoutResult(run=run, baseline=baseline, stock=verified, products=args.race_products, notes=[jobs_note])
     _say(
-        f"{label}: {run.completed} completed, {run.count('sold_out')} sold out, {run.count('error')} errors in "
-        f"{run.seconds:.1f} s = {run.per_second:.2f} checkouts/s, p50 {run.percentile_ms(50):.0f} ms, "
-        f"p95 {run.percentile_ms(95):.0f} ms; B {baseline.per_second:,.0f} req/s; {result.ratio:.3f} B; "
+        f"{label}: {run.completed} placed and paid, {run.count('sold_out')} sold out, {run.count('error')} errors; "
+        f"place phase {run.place_seconds:.1f} s = {run.placed_per_second:.2f} orders/s (p50 "
+        f"{run.place_percentile_ms(50):.0f} ms, p95 {run.place_percentile_ms(95):.0f} ms) = {result.ratio:.3f} B; "
+        f"whole journeys {run.per_second:.2f}/s (p50 {run.percentile_ms(50):.0f} ms, p95 "
+        f"{run.percentile_ms(95):.0f} ms) = {result.journey_ratio:.3f} B; B {baseline.per_second:,.0f} req/s; "
         f"{verified['sold']}/{verified['stock']} units sold, {result.oversold} oversold"
     )
     for error in run.errors()[:5]:

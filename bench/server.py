@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import secrets
 import signal
 import socket
@@ -48,6 +49,12 @@ def production_env(
     return env
 
 
+def gunicorn_config() -> dict[str, object]:
+    """The settings production's ``config/gunicorn.py`` gives the bench's gunicorn, such as its worker class
+    and threads (read, not imported: ``config`` is not the bench's to import)."""
+    return runpy.run_path(str(BASE_DIR / "config" / "gunicorn.py"))
+
+
 @contextmanager
 def gunicorn(*, env: dict[str, str], port: int, host: str, ready_path: str, label: str) -> Iterator[str]:
     """Start gunicorn, wait until ``ready_path`` answers 200, yield the base URL, then stop it."""
@@ -83,14 +90,14 @@ def gunicorn(*, env: dict[str, str], port: int, host: str, ready_path: str, labe
         log.close()
 
 
-def _wait_ready(url: str, *, host: str, process: subprocess.Popen, seconds: float = 90) -> None:
+def _wait_ready(url: str, *, host: str, process: subprocess.Popen, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited ({process.returncode}); see {LOG_DIR}")
         try:
             probe = urllib.request.Request(url, headers={"Host": host})  # noqa: S310 - loopback http only
-            with urllib.request.urlopen(probe, timeout=5) as answer:  # noqa: S310
+            with urllib.request.urlopen(probe, timeout=60) as answer:  # noqa: S310 - a loaded machine's first request
                 if answer.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

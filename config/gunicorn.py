@@ -7,10 +7,14 @@ import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-# Sync workers: Magpie's views are short and database-bound. 2 × cores + 1 unless told otherwise;
-# each worker holds one database connection (conn_max_age), so size the pool to match.
+# Threaded workers (gthread): most views are short and database-bound, but every checkout waits on the
+# payment provider (a SetupIntent for the payment page, the card's PaymentIntent for the payment POST) and
+# live shipping rates wait on the carrier; a sync worker serves nobody while it waits. 2 × cores + 1
+# processes unless told otherwise, each with GUNICORN_THREADS threads; each thread holds its own database
+# connection (conn_max_age), so size the pool for workers × threads. GUNICORN_THREADS=1 gives sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
 # A request slower than this is killed (and logged): keep it under the proxy's own timeout.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

@@ -178,14 +178,22 @@ def _same_snapshot(order: Order, lines: list[NewOrderLine], totals: NewOrderTota
 
 
 @transaction.atomic
-def checkout_place_order(*, checkout: Checkout) -> Order:
+def checkout_place_order(
+    *, checkout: Checkout, before_place: Callable[[CheckoutSummary, Order | None], None] | None = None
+) -> Order:
     """The order for this checkout, created once. While it is unpaid and nothing is being charged,
-    a changed cart replaces it (the old one is abandoned and gives everything back)."""
-    checkout = locked(Checkout.objects).select_related("store").get(pk=checkout.pk)
+    a changed cart replaces it (the old one is abandoned and gives everything back).
+
+    ``before_place`` sees the checkout's summary, read once under the checkout's row lock, and the
+    order it already has (or None) before anything is placed; it may refuse by raising."""
+    # the cart comes in the same read (only the checkout's row is locked: ``locked`` takes ``OF self``)
+    checkout = locked(Checkout.objects).select_related("store", "cart").get(pk=checkout.pk)
     order = locked(Order.objects).filter(pk=checkout.order_id).first() if checkout.order_id else None
     if order is not None and (order.is_paid or order.payments.filter(status__in=IN_FLIGHT).exists()):
         return order
     summary = checkout_summary(checkout=checkout, images=False)
+    if before_place is not None:
+        before_place(summary, order)
     _ready(summary)
     lines, totals = _snapshot(summary)
     if order is not None and order.status == OrderStatus.PENDING_PAYMENT:
@@ -267,9 +275,7 @@ class HoldRefused(CommerceError):
         super().__init__(message, field="cart", code="hold_refused")
 
 
-def checkout_pay(
-    *, checkout: Checkout, before_hold: Callable[[], None] | None = None, summary: CheckoutSummary | None = None
-) -> PaymentOutcome:
+def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None = None) -> PaymentOutcome:
     """Charge the card the shopper confirmed on this checkout's SetupIntent for its order. Never
     charges a paid order, or one with a payment in flight, again.
 
@@ -279,9 +285,9 @@ def checkout_pay(
     ``MAGPIE_HOLD_MAX_UNITS`` units, and ``before_hold`` (the view's per-visitor throttle) may
     refuse it by raising ``HoldRefused``.
 
-    ``summary`` is the caller's own read of this checkout in the same request (the payment view's), so
-    it is not read twice; it only decides whether a card is needed and bounds the hold. Placing the
-    order reads the checkout again under its row lock, whatever the caller passed."""
+    The confirmed card is asked of the provider first, outside any transaction; the checkout's
+    summary is then read once, under the checkout's row lock, to decide whether a card is needed,
+    bound the hold and place the order."""
     order = Order.objects.filter(pk=checkout.order_id).first() if checkout.order_id else None
     if order is not None:
         in_flight = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
@@ -290,17 +296,21 @@ def checkout_pay(
             outcome = payment_sync(payment=payment) if payment is not None else PaymentOutcome(None, order, "paid")
             _finish(checkout, outcome)
             return outcome
-    if summary is None or summary.checkout.pk != checkout.pk:
-        summary = checkout_summary(checkout=checkout, images=False)
-    payment_method = _confirmed_card(checkout) if summary.totals.amount_due.amount > 0 else None
-    _check_hold(summary, order=order, before_hold=before_hold)
-    order = checkout_place_order(checkout=checkout)
-    if order.is_paid or payment_method is None:
+    card = _ConfirmedCard.ask(checkout)
+
+    def before_place(summary: CheckoutSummary, current: Order | None) -> None:
+        card.needed = summary.totals.amount_due.amount > 0
+        if card.needed:
+            card.require()
+        _check_hold(summary, order=current, before_hold=before_hold)
+
+    order = checkout_place_order(checkout=checkout, before_place=before_place)
+    if order.is_paid or card.payment_method is None or card.needed is False:
         outcome = PaymentOutcome(None, order, "paid" if order.is_paid else "pending")
         _finish(checkout, outcome)
         return outcome
     try:
-        outcome = payment_start(order=order, payment_method=payment_method)
+        outcome = payment_start(order=order, payment_method=card.payment_method)
     except CommerceError as exc:
         if exc.code != "payment_in_progress":
             raise
@@ -315,17 +325,30 @@ def checkout_pay(
     return outcome
 
 
-def _confirmed_card(checkout: Checkout) -> str:
-    """The payment method of this checkout's SetupIntent, once the provider confirmed the card."""
-    if not checkout.setup_intent_id:
-        raise CommerceError("Enter your card details.", field="payment_method")
-    try:
-        setup = get_gateway().retrieve_setup_intent(checkout.setup_intent_id)
-    except PaymentError as exc:
-        raise CommerceError("We could not reach the payment provider. Please try again.") from exc
-    if setup.status != "succeeded" or not setup.payment_method:
-        raise CommerceError("Enter your card details.", field="payment_method")
-    return setup.payment_method
+class _ConfirmedCard:
+    """The payment method of this checkout's SetupIntent, once the provider confirmed the card; asked
+    before knowing whether the order needs a card at all (gift cards may cover it), so a refusal is
+    kept and raised only by ``require``."""
+
+    def __init__(self, payment_method: str | None, problem: CommerceError | None) -> None:
+        self.payment_method, self.problem = payment_method, problem
+        self.needed: bool | None = None  # what the summary read under the lock said
+
+    @classmethod
+    def ask(cls, checkout: Checkout) -> _ConfirmedCard:
+        if not checkout.setup_intent_id:
+            return cls(None, CommerceError("Enter your card details.", field="payment_method"))
+        try:
+            setup = get_gateway().retrieve_setup_intent(checkout.setup_intent_id)
+        except PaymentError:
+            return cls(None, CommerceError("We could not reach the payment provider. Please try again."))
+        if setup.status != "succeeded" or not setup.payment_method:
+            return cls(None, CommerceError("Enter your card details.", field="payment_method"))
+        return cls(setup.payment_method, None)
+
+    def require(self) -> None:
+        if self.payment_method is None:
+            raise self.problem or CommerceError("Enter your card details.", field="payment_method")
 
 
 def _check_hold(summary: CheckoutSummary, *, order: Order | None, before_hold: Callable[[], None] | None) -> None:

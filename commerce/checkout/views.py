@@ -182,17 +182,13 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @throttled("checkout_payment")
 def payment(request: HttpRequest) -> HttpResponse:
-    with _one_transaction():  # the reads only: paying commits its Payment row before calling the provider
+    if request.method == "POST":
+        return _pay(request)
+    with _one_transaction():
         state = _step(request, "payment")
     if isinstance(state, HttpResponse):
-        if request.method == "POST":
-            return JsonResponse(
-                {"status": "failed", "field": "cart", "message": "Your checkout is incomplete."}, status=400
-            )
         return state
     checkout, summary = state
-    if request.method == "POST":
-        return _pay(request, checkout, summary)
     problems = checkout_line_problems(summary)
     if problems:
         for problem in problems:
@@ -238,11 +234,21 @@ def _outcome_response(request: HttpRequest, outcome: PaymentOutcome) -> JsonResp
     )
 
 
-def _pay(request: HttpRequest, checkout: Checkout, summary: CheckoutSummary) -> HttpResponse:
+def _pay(request: HttpRequest) -> HttpResponse:
+    """The payment POST: ``checkout_pay`` reads the summary once, under the checkout's row lock, and
+    refuses what is not ready; here only what the checkout row alone tells (no cart, no contact or
+    address yet). Paying commits its Payment row before calling the provider, so no transaction here."""
+    with _one_transaction():
+        checkout = _checkout(request)
+        incomplete = checkout is None or checkout_blocking_detail(checkout, "shipping") is not None
+    if incomplete:
+        return JsonResponse(
+            {"status": "failed", "field": "cart", "message": "Your checkout is incomplete."}, status=400
+        )
     wants_json = "application/json" in request.headers.get("Accept", "")
     hold_throttle = StockHoldThrottle(request)
     try:
-        outcome = checkout_pay(checkout=checkout, before_hold=hold_throttle, summary=summary)
+        outcome = checkout_pay(checkout=checkout, before_hold=hold_throttle)
     except CommerceError as error:
         if hold_throttle.refused is not None:
             return throttled_response(request, hold_throttle.refused)

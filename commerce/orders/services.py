@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from commerce.catalog.models import ProductVariant
@@ -17,7 +16,7 @@ from commerce.core.locking import locked
 from commerce.core.money import Money
 from commerce.stores.models import Store
 
-from .models import Order, OrderEvent, OrderLine, OrderSequence, OrderStatus, PaymentStatus, StockReservation
+from .models import Order, OrderEvent, OrderLine, OrderSequence, OrderStatus, PaymentStatus
 from .signals import order_paid, order_refunded
 from .stock import stock_commit_sold, stock_release_for_order, stock_reserve_for_order
 
@@ -144,8 +143,9 @@ def order_place(
         order.shipping_carrier = shipping_quote.carrier
         order.shipping_service = shipping_quote.service
     _set_totals(order, totals)
-    # Field checks only: uniqueness and CHECK constraints are the database's to enforce.
-    order.full_clean(validate_unique=False, validate_constraints=False)
+    # Field checks only: uniqueness, CHECK constraints and the foreign keys to the store and customer rows
+    # the caller holds are the database's to enforce (no query to look them up again).
+    order.full_clean(exclude=["store", "customer"], validate_unique=False, validate_constraints=False)
     order.save()
     _write_lines(order, lines)
     order_add_event(order=order, type=OrderEvent.Type.PLACED, message=f"Order placed by {email}.")
@@ -162,15 +162,19 @@ def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
     still reserved (no confirmation email, no ``order_paid``, no gift cards issued) until staff
     accept, refund or cancel it (``commerce.checkout.payment_review``). More pays it and flags the
     excess. Exactly the total pays it."""
-    order = locked(Order.objects).get(pk=order.pk)
+    return order_mark_paid_locked(order=locked(Order.objects).get(pk=order.pk), amount=amount, reference=reference)
+
+
+def order_mark_paid_locked(*, order: Order, amount: Money, reference: str) -> Order:
+    """``order_mark_paid`` for a caller that already holds the order's row lock in its transaction
+    (``order`` was read with ``locked(Order.objects)``): the same rules without reading it again."""
     if amount.currency != order.currency:
         order_add_event(order=order, type=OrderEvent.Type.PAYMENT_SUCCEEDED, message=f"Payment of {amount} received.")
         return order_flag_for_review(
             order=order, reason=f"Paid {amount} but the order is in {order.currency}: held for review ({reference})."
         )
-    order.amount_paid = F("amount_paid") + amount.amount
+    order.amount_paid += amount.amount  # the row is locked: nobody else changes it before we commit
     order.save(update_fields=["amount_paid", "updated_at"])
-    order.refresh_from_db()
     order_add_event(
         order=order,
         type=OrderEvent.Type.PAYMENT_SUCCEEDED,
@@ -187,8 +191,8 @@ def order_mark_paid(*, order: Order, amount: Money, reference: str) -> Order:
             order=order, reason=f"Underpaid: {summary}; held unpaid with its stock reserved ({reference})."
         )
     if received > order.total:
-        order_flag_for_review(order=order, reason=f"Overpaid: {summary} ({reference}).")
-    return order_complete_payment(order=order)
+        order = order_flag_for_review(order=order, reason=f"Overpaid: {summary} ({reference}).")
+    return _complete_payment(order)
 
 
 @transaction.atomic
@@ -205,7 +209,11 @@ def order_flag_for_review(*, order: Order, reason: str) -> Order:
 def order_complete_payment(*, order: Order) -> Order:
     """The order counts as paid: status, stock leaving the shelf, ``order_paid`` and the
     confirmation email, once (a second call on a paid order changes nothing)."""
-    order = locked(Order.objects).get(pk=order.pk)
+    return _complete_payment(locked(Order.objects).get(pk=order.pk))
+
+
+def _complete_payment(order: Order) -> Order:
+    """``order_complete_payment`` on an order whose row lock the caller's transaction holds."""
     if order.is_paid:
         return order
     order.payment_status = PaymentStatus.PAID
@@ -223,18 +231,18 @@ def order_complete_payment(*, order: Order) -> Order:
 
 
 def _take_stock_for_paid_order(order: Order) -> None:
-    has_active = StockReservation.objects.filter(order=order, status=StockReservation.Status.ACTIVE).exists()
-    if not has_active:
-        # The reservation expired before the money arrived: take the stock again if it is there.
-        try:
-            with transaction.atomic():
-                stock_reserve_for_order(order=order)
-        except OutOfStock as exc:
-            order.flagged_for_review = True
-            order.review_reason = f"Paid after its reservation expired and stock ran out: {exc.message}"
-            order.save(update_fields=["flagged_for_review", "review_reason", "updated_at"])
-            order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
-            return
+    if stock_commit_sold(order=order):  # the reserved units leave the shelf
+        return
+    # The reservation expired before the money arrived: take the stock again if it is there.
+    try:
+        with transaction.atomic():
+            stock_reserve_for_order(order=order)
+    except OutOfStock as exc:
+        order.flagged_for_review = True
+        order.review_reason = f"Paid after its reservation expired and stock ran out: {exc.message}"
+        order.save(update_fields=["flagged_for_review", "review_reason", "updated_at"])
+        order_add_event(order=order, type=OrderEvent.Type.FLAGGED, message=order.review_reason)
+        return
     stock_commit_sold(order=order)
 
 

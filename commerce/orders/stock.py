@@ -105,8 +105,11 @@ def stock_release_for_order(*, order: Order, reason: str) -> int:
 
 @transaction.atomic
 def stock_commit_sold(*, order: Order) -> int:
-    """The order is paid: reserved stock leaves the shelf, a ``sold`` movement per location."""
+    """The order is paid: reserved stock leaves the shelf, a ``sold`` movement per location. Returns
+    how many active reservations it converted (0: the order held nothing)."""
     reservations = _active(order)
+    if not reservations:
+        return 0
     stock_sell(allocations=_allocations(reservations), reference=f"order {order.number}")
     StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
         status=StockReservation.Status.CONVERTED

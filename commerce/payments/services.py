@@ -26,7 +26,7 @@ from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 from commerce.core.money import Money
 from commerce.orders.models import Order
-from commerce.orders.services import order_mark_paid, order_payment_failed
+from commerce.orders.services import order_mark_paid_locked, order_payment_failed
 
 from .gateway import get_gateway
 from .gateways.stripe import event_object, intent_result_from_dict, refunded_charge_from_dict
@@ -71,9 +71,10 @@ def payment_create_for_order(*, order: Order) -> Payment:
         raise AlreadyPaid()
     if order.amount_due_by_card <= 0:
         raise CommerceError("Nothing is left to pay by card.", code="nothing_due")
-    if order.payments.filter(status__in=IN_FLIGHT).exists():
+    statuses = list(order.payments.values_list("status", flat=True))  # one read: attempts and any in flight
+    if IN_FLIGHT.intersection(statuses):
         raise CommerceError("A payment for this order is already in progress.", code="payment_in_progress")
-    attempt = order.payments.count() + 1
+    attempt = len(statuses) + 1
     return Payment.objects.create(
         order=order,
         provider="stripe",
@@ -131,7 +132,7 @@ def payment_apply_intent(*, payment: Payment, intent: IntentResult) -> PaymentOu
         payment.amount_received = intent.amount_received.amount
         payment.failure_message = ""
         payment.save()
-        order = order_mark_paid(order=order, amount=intent.amount_received, reference=intent.id)
+        order = order_mark_paid_locked(order=order, amount=intent.amount_received, reference=intent.id)
         if not order.is_paid:  # money that does not cover the order: held for staff review
             return PaymentOutcome(payment, order, "pending", message=UNDER_REVIEW)
         return PaymentOutcome(payment, order, "paid")
