@@ -168,7 +168,7 @@ def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
         raise Http404("This site has no store.")
     active = page.variants.filter(is_active=True).order_by("sort_order")
     if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
-        active = with_available_stock(active)
+        active = with_available_stock(active.only(*_CHOICE_FIELDS))
     variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
     return ProductDetail(
         page=page,
@@ -232,6 +232,20 @@ def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -
         content = read_with_renditions()
         cache.set(key, content, timeout=KEPT_SECONDS)
     return content
+
+
+# What ``_variant_choice`` reads of a variant (fewer columns to select and group by).
+_CHOICE_FIELDS = (
+    "product",
+    "sort_order",
+    "sku",
+    "option1_value",
+    "option2_value",
+    "price",
+    "compare_at_price",
+    "is_active",
+    "low_stock_threshold",
+)
 
 
 def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str) -> VariantChoice:
