@@ -27,7 +27,8 @@ INDEX_QUERIES = 14
 # (one routing step fewer: the collection sits right under the home page).
 COLLECTION_QUERIES = 17
 # Product: store, variants, gallery images, their renditions, breadcrumbs, categories, tags, and
-# the social image with its renditions.
+# the social image with its renditions (a cold page: with the store caches on, a warm one makes 2,
+# tests/storefront/test_store_caches.py).
 PRODUCT_QUERIES = 17
 
 
@@ -75,8 +76,9 @@ def test_collection_page(client, store, categories, django_assert_num_queries, c
     assert len(response.context["cards"]) == count
 
 
-@pytest.mark.parametrize("variants", [1, 10])
-def test_product_page(client, store, categories, django_assert_num_queries, variants):
+@pytest.mark.parametrize(("variants", "others"), [(1, 0), (10, 6)])
+def test_product_page(client, store, categories, django_assert_num_queries, variants, others):
+    stocked_products(store, categories, others)  # a bigger catalogue around it
     product = ProductPageFactory(store=store, variants=variants, images=3, option1_name="Size")
     product.social_image = make_image("Share")
     product.save()

@@ -5,6 +5,7 @@ unpublish, price, stock status, move, Site, store, view restriction) reaches the
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -123,17 +124,69 @@ def test_a_warm_collection_page_makes_a_fixed_number_of_queries(client, store, s
 
 
 @pytest.mark.benchmark
-@pytest.mark.parametrize("variants", [1, 4])
-def test_a_warm_product_page_makes_a_fixed_number_of_queries(client, store, store_caches, variants):
+@pytest.mark.parametrize(("variants", "others"), [(1, 0), (4, 6)])
+def test_a_warm_product_page_makes_a_fixed_number_of_queries(client, store, store_caches, variants, others):
+    for number in range(others):  # a bigger catalogue around it
+        ProductPageFactory(store=store, title=f"Cotton Scarf {number}", variants=2, images=1)
     product = ProductPageFactory(store=store, title="Wool Scarf", variants=variants, images=2)
 
     count, html = queries_of(client, path(product))
 
-    assert count == 2, "\n".join(q["sql"][-250:] for q in queries_sql)  # the page's row, its variants with stock
+    # the page's row, its variants with stock: gallery, breadcrumbs, categories, tags and renditions
+    # come with the cached fragments and are not read at all
+    assert count == 2, "\n".join(q["sql"][-250:] for q in queries_sql)
     assert "Wool Scarf" in html
+    assert html.count('<a class="option-value') == (variants if variants > 1 else 0)
+    assert len(structured_data(html)["offers"]) == variants
 
 
 # --- what a shopper must see at once ----------------------------------------------------------------
+
+
+def structured_data(html: str) -> dict:
+    """The product page's schema.org JSON-LD (in its cached head fragment)."""
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found, "no structured data"
+    return json.loads(found.group(1))
+
+
+def test_the_product_pages_cached_fragments_follow_the_chosen_variant_a_publish_and_a_stock_status(
+    client, store, store_caches, django_capture_on_commit_callbacks
+):
+    product = ProductPageFactory(store=store, title="Walnut tray", variants=2, price="35.00", stock=10, images=1)
+    url = path(product)
+    first, second = product.variants.order_by("sort_order")
+    for _ in range(2):  # the second answer renders its head, gallery and details from the fragments
+        html = client.get(url).content.decode()
+        assert structured_data(html)["sku"] == first.sku
+        assert structured_data(client.get(f"{url}?variant={second.pk}").content.decode())["sku"] == second.sku
+    assert [offer["price"] for offer in structured_data(html)["offers"]] == ["35.00", "36.00"]
+    assert '<meta property="product:price:amount" content="35.00">' in html
+
+    page = ProductPage.objects.get(pk=product.pk)
+    page.summary = "Oiled by hand"
+    variants = list(page.variants.order_by("sort_order"))
+    variants[0].price = Decimal("31.00")
+    page.variants = variants
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+    html = client.get(url).content.decode()
+    assert [offer["price"] for offer in structured_data(html)["offers"]] == ["31.00", "36.00"]
+    assert '<meta property="product:price:amount" content="31.00">' in html
+    assert '<meta name="description" content="Oiled by hand">' in html
+
+    level = StockLevel.objects.get(variant=second)  # not the chosen variant: the same head fragment key
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_change(changes=[StockChange(variant_id=level.variant_id, location_id=level.location_id, count=0)])
+
+    html = client.get(url).content.decode()
+    data = structured_data(html)
+    assert data["sku"] == first.sku
+    assert [offer["availability"] for offer in data["offers"]] == [
+        "https://schema.org/InStock",
+        "https://schema.org/OutOfStock",
+    ]
 
 
 def test_a_published_title_and_price_reach_the_home_page_and_the_product_page(

@@ -1,12 +1,14 @@
 """The product page: its variants as the shopper chooses them, images, breadcrumbs, categories and
 tags, read with a fixed number of queries (on a saved page and on an unsaved preview). What only a
-publish changes (breadcrumbs, gallery, categories, tags) is kept per store generation; variants and
-their stock are read on every request."""
+publish changes (breadcrumbs, gallery, categories, tags) is kept per store generation and read only
+when the template asks for it (a warm page renders those parts from its cached fragments, so it does
+not read them at all); variants and their stock are read on every request."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
@@ -55,6 +57,17 @@ class VariantChoice:
 
 
 @dataclass(frozen=True)
+class ProductContent:
+    """What the product page shows that only a publish (or a move, or an image edit) changes."""
+
+    breadcrumbs: tuple[Breadcrumb, ...]
+    images: tuple[ProductImage, ...]
+    categories: tuple[Category, ...]
+    tags: tuple[Tag, ...]
+    social_image: Image | None
+
+
+@dataclass(frozen=True)
 class ProductDetail:
     """Everything the product page shows, read with a fixed number of queries."""
 
@@ -62,13 +75,35 @@ class ProductDetail:
     url: str
     currency: str
     store_name: str
-    breadcrumbs: tuple[Breadcrumb, ...]
-    images: tuple[ProductImage, ...]
     variants: tuple[VariantChoice, ...]
     selected: VariantChoice | None
-    categories: tuple[Category, ...]
-    tags: tuple[Tag, ...]
-    social_image: Image | None
+    generation: str  # the store's (``store_generation``): what the page's cached fragments vary on
+    load_content: Callable[[], ProductContent] = field(repr=False, compare=False)
+
+    @cached_property
+    def content(self) -> ProductContent:
+        """Breadcrumbs, gallery, categories, tags and social image, read on first use."""
+        return self.load_content()
+
+    @property
+    def breadcrumbs(self) -> tuple[Breadcrumb, ...]:
+        return self.content.breadcrumbs
+
+    @property
+    def images(self) -> tuple[ProductImage, ...]:
+        return self.content.images
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return self.content.categories
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        return self.content.tags
+
+    @property
+    def social_image(self) -> Image | None:
+        return self.content.social_image
 
     @property
     def shop_url(self) -> str:
@@ -133,21 +168,17 @@ def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
         raise Http404("This site has no store.")
     active = page.variants.filter(is_active=True).order_by("sort_order")
     if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
-        active = with_available_stock(active)
+        active = with_available_stock(active.only(*_CHOICE_FIELDS))
     variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
-    content = _product_content(page, store=store, request=request)
     return ProductDetail(
         page=page,
         url=page.get_full_url(request) or request.build_absolute_uri(),
         currency=store.currency,
         store_name=store.name,
-        breadcrumbs=content.breadcrumbs,
-        images=content.images,
         variants=tuple(variants),
         selected=_selected_variant(variants, request.GET.get("variant", "")),
-        categories=content.categories,
-        tags=content.tags,
-        social_image=content.social_image,
+        generation=store_generation(store.site_id),
+        load_content=lambda: _product_content(page, store=store, request=request),
     )
 
 
@@ -157,27 +188,16 @@ GALLERY_RENDITIONS = ("width-600", "width-900", "width-1200", "fill-160x160")
 SHARE_RENDITIONS = ("fill-1200x630", "width-1200")
 
 
-@dataclass(frozen=True)
-class _ProductContent:
-    """What the product page shows that only a publish (or a move, or an image edit) changes."""
-
-    breadcrumbs: tuple[Breadcrumb, ...]
-    images: tuple[ProductImage, ...]
-    categories: tuple[Category, ...]
-    tags: tuple[Tag, ...]
-    social_image: Image | None
-
-
-def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -> _ProductContent:
+def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -> ProductContent:
     """Breadcrumbs, gallery (with renditions), categories, tags and social image: kept in the store
     cache under the store's generation for a live page, read afresh for a preview or a draft."""
 
-    def read() -> _ProductContent:
+    def read() -> ProductContent:
         # to_attr lists (where Wagtail's image tags look first) survive the cache's pickling
         images = page.gallery_images.select_related("image").prefetch_related(
             Prefetch("image__renditions", to_attr="prefetched_renditions")
         )
-        return _ProductContent(
+        return ProductContent(
             breadcrumbs=_breadcrumbs(page, root_id=store.site.root_page_id, request=request),
             images=tuple(images.order_by("sort_order")),
             categories=tuple(page.categories.all()),
@@ -194,7 +214,7 @@ def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -
     if getattr(request, "is_preview", False) or not page.pk or not page.live:
         return read()
 
-    def read_with_renditions() -> _ProductContent:
+    def read_with_renditions() -> ProductContent:
         """The content with every rendition product_page.html shows, made now if missing, so the
         kept copy carries them all and a warm page reads no rendition."""
         content = read()
@@ -212,6 +232,20 @@ def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -
         content = read_with_renditions()
         cache.set(key, content, timeout=KEPT_SECONDS)
     return content
+
+
+# What ``_variant_choice`` reads of a variant (fewer columns to select and group by).
+_CHOICE_FIELDS = (
+    "product",
+    "sort_order",
+    "sku",
+    "option1_value",
+    "option2_value",
+    "price",
+    "compare_at_price",
+    "is_active",
+    "low_stock_threshold",
+)
 
 
 def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str) -> VariantChoice:
