@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
@@ -19,6 +20,8 @@ class CoreConfig(AppConfig):
         from .table_stats import sync_after_migrate as table_stats_sync
 
         connection_created.connect(install, dispatch_uid="magpie_rls_install")
+        request_started.connect(page_cache.generations_snapshot_start, dispatch_uid="magpie_generations_start")
+        request_finished.connect(page_cache.generations_snapshot_end, dispatch_uid="magpie_generations_end")
         connection_created.connect(mark_owner_session, dispatch_uid="magpie_rls_owner_session")
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="magpie_rls_sync")
         post_migrate.connect(table_stats_sync, sender=self, dispatch_uid="magpie_table_stats_sync")

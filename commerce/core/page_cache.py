@@ -22,6 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -50,7 +51,26 @@ def _site_generation_key(site_id: int) -> str:
     return f"{GENERATION_KEY}:site:{site_id}"
 
 
+# The generations read during one request, so that the page's many caches (routing, the store row,
+# fragments, listings) read each counter from the shared cache once: a request sees one snapshot of
+# them, and a bump it makes itself is seen at once. Outside a request (jobs, commands) nothing is kept.
+_request_generations: ContextVar[dict[str, int] | None] = ContextVar("magpie_request_generations", default=None)
+
+
+def generations_snapshot_start(**_signal: object) -> None:
+    """``request_started``: read each generation afresh once for this request."""
+    _request_generations.set({})
+
+
+def generations_snapshot_end(**_signal: object) -> None:
+    """``request_finished``: forget this request's generations."""
+    _request_generations.set(None)
+
+
 def _bump(key: str) -> None:
+    remembered = _request_generations.get()
+    if remembered is not None:
+        remembered.pop(key, None)
     cache = caches[CACHE_ALIAS]
     try:
         cache.incr(key)
@@ -98,11 +118,16 @@ def global_generation() -> int:
 
 
 def _generation(key: str) -> int:
+    remembered = _request_generations.get()
+    if remembered is not None and key in remembered:
+        return remembered[key]
     cache = caches[CACHE_ALIAS]
     generation = cache.get(key)
     if generation is None:
         cache.add(key, time.time_ns(), timeout=None)
         generation = cache.get(key, 0)
+    if remembered is not None:
+        remembered[key] = int(generation)
     return int(generation)
 
 
