@@ -1,5 +1,5 @@
 """Listings: the store's live products, collection scopes (hand-picked and rules), shopper filters,
-sorting and the facets (categories, tags) a filter panel lists."""
+sorting (the facets a filter panel lists are in ``facets``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from functools import reduce
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from taggit.models import Tag
 from wagtail.models import Page
 
-from ..models import Category, CollectionPage, ProductPage
+from commerce.core.page_routing import restricted_paths
+
+from ..models import Category, CollectionPage, ProductListing, ProductPage
 
 TOP_DEPTH = 2  # a site's home page: the summary's ``root_path`` is a product's ancestor at this depth
 
@@ -45,10 +47,38 @@ class ProductFilters:
 
 @dataclass(frozen=True)
 class ListingScope:
-    """The products a listing page shows before the shopper filters them."""
+    """The products a listing page shows before the shopper filters them. ``summary`` is their
+    listing summary rows when the summary alone can select them (what facets count), and
+    ``store_root_path`` is set when they are every product of a store, whose facet counts the
+    database keeps (``ListingFacetCount``)."""
 
     products: QuerySet[ProductPage]
     manual_ids: tuple[int, ...] = ()
+    summary: QuerySet[ProductListing] | None = None
+    store_root_path: str = ""
+
+    @property
+    def summary_rows(self) -> QuerySet[ProductListing]:
+        if self.summary is not None:
+            return self.summary
+        return ProductListing.objects.filter(product__in=self.products.order_by().values("pk"))
+
+
+def store_scope(*, root: Page) -> ListingScope:
+    """Every live, public product of the store under ``root``."""
+    summary = store_summary(root=root)
+    return ListingScope(
+        products=store_products(root=root), summary=summary, store_root_path=root.path if summary is not None else ""
+    )
+
+
+def store_summary(*, root: Page) -> QuerySet[ProductListing] | None:
+    """The summary rows of ``store_products(root=root)`` read from the summary alone — when ``root``
+    is a site's top page (its rows are one ``root_path``) and no page of the store carries a view
+    restriction or is an alias (the summary knows neither); otherwise None."""
+    if root.depth != TOP_DEPTH or any(path.startswith(root.path) for path in restricted_paths()):
+        return None
+    return ProductListing.objects.filter(root_path=root.path)
 
 
 def store_products(*, root: Page) -> QuerySet[ProductPage]:
@@ -70,8 +100,9 @@ def store_products(*, root: Page) -> QuerySet[ProductPage]:
     )
 
 
-def filters_q(filters: ProductFilters) -> Q:
-    """A condition on ``store_products`` rows matching every non-empty filter."""
+def filters_q(filters: ProductFilters, *, summary: str = "listing__") -> Q:
+    """A condition on ``store_products`` rows matching every non-empty filter (on ``ProductListing``
+    rows with ``summary=""``)."""
     q = Q()
     if filters.min_price is not None:
         q &= Q(min_price__gte=filters.min_price)
@@ -83,12 +114,12 @@ def filters_q(filters: ProductFilters) -> Q:
         q &= Q(on_sale=True)
     if filters.category_slugs or filters.category_ids:
         chosen = Category.objects.filter(Q(slug__in=filters.category_slugs) | Q(pk__in=filters.category_ids))
-        q &= Q(listing__category_ids__overlap=ArraySubquery(chosen.values("pk")))
+        q &= Q(**{f"{summary}category_ids__overlap": ArraySubquery(chosen.values("pk"))})
     if filters.tag_slug or filters.tag_name:
         chosen_tags = Tag.objects.filter(
             Q(slug=filters.tag_slug) if filters.tag_slug else Q(name__iexact=filters.tag_name)
         )
-        q &= Q(listing__tag_ids__overlap=ArraySubquery(chosen_tags.values("pk")))
+        q &= Q(**{f"{summary}tag_ids__overlap": ArraySubquery(chosen_tags.values("pk"))})
     return q
 
 
@@ -106,17 +137,23 @@ def collection_rules(collection: CollectionPage) -> ProductFilters:
 
 def collection_scope(*, collection: CollectionPage, root: Page) -> ListingScope:
     """Hand-picked products plus rule matches; the whole store when the collection has neither."""
-    products = store_products(root=root)
     manual_ids = tuple(
         dict.fromkeys(item.product_id for item in collection.manual_products.all().order_by("sort_order"))
     )
     rules = collection_rules(collection)
     if rules.is_empty and not manual_ids:
-        return ListingScope(products=products)
+        return store_scope(root=root)
+    summary = store_summary(root=root)
     conditions = [Q(pk__in=manual_ids)] if manual_ids else []
+    summary_conditions = [Q(product_id__in=manual_ids)] if manual_ids else []
     if not rules.is_empty:
         conditions.append(filters_q(rules))
-    return ListingScope(products=products.filter(reduce(operator.or_, conditions)), manual_ids=manual_ids)
+        summary_conditions.append(filters_q(rules, summary=""))
+    return ListingScope(
+        products=store_products(root=root).filter(reduce(operator.or_, conditions)),
+        manual_ids=manual_ids,
+        summary=summary.filter(reduce(operator.or_, summary_conditions)) if summary is not None else None,
+    )
 
 
 def sort_products(
@@ -139,20 +176,3 @@ def sort_products(
         )
         ordering.append(position.asc(nulls_last=True))
     return products.order_by(*ordering, *newest)
-
-
-def listing_categories(products: QuerySet[ProductPage]) -> list[Category]:
-    """Categories that at least one of ``products`` belongs to, for the filter list (one query)."""
-    used = products.order_by().annotate(category_id=_unnest("listing__category_ids")).values("category_id")
-    return list(Category.objects.filter(pk__in=used).order_by("name"))
-
-
-def listing_tags(products: QuerySet[ProductPage]) -> list[Tag]:
-    """Tags on at least one of ``products``, for the filter list (one query)."""
-    used = products.order_by().annotate(tag_id=_unnest("listing__tag_ids")).values("tag_id")
-    return list(Tag.objects.filter(pk__in=used).order_by("name"))
-
-
-def _unnest(array_field: str) -> Func:
-    """One row per element of an array column (a set-returning function in the select list)."""
-    return Func(F(array_field), function="unnest", output_field=BigIntegerField())
