@@ -20,14 +20,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from wagtail.models import Page, Site
 
 from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import store_for_request
 
-from .models import CollectionPage, ProductIndexPage, ProductPage
+from .listing_pages import paginate, paginate_summary
+from .models import CollectionPage, ProductIndexPage
 from .selectors import (
     DEFAULT_SORT,
     SORT_CHOICES,
@@ -39,8 +39,8 @@ from .selectors import (
     filters_q,
     product_cards,
     sort_products,
+    sort_summary,
     store_scope,
-    with_card_data,
 )
 from .selectors.facets import ListingFacets, store_facets, summary_facets
 
@@ -276,10 +276,18 @@ def _read_listing(
     request: HttpRequest,
 ) -> ListingResult:
     listing_scope = scope.get()
-    products = sort_products(
-        listing_scope.products.filter(filters_q(filters)), sort=sort, manual_ids=listing_scope.manual_ids
-    )
-    listing_page = paginate(products, number=number, per_page=page.products_per_page)
+    if listing_scope.summary is not None:
+        rows = sort_summary(
+            listing_scope.summary.filter(filters_q(filters, summary="")), sort=sort, manual_ids=listing_scope.manual_ids
+        )
+        listing_page = paginate_summary(
+            rows, number=number, per_page=page.products_per_page, sort=sort, manual_ids=listing_scope.manual_ids
+        )
+    else:
+        products = sort_products(
+            listing_scope.products.filter(filters_q(filters)), sort=sort, manual_ids=listing_scope.manual_ids
+        )
+        listing_page = paginate(products, number=number, per_page=page.products_per_page)
     page_obj = listing_page.page_obj
     return ListingResult(
         cards=product_cards(page_obj.object_list, currency=currency, request=request),
@@ -329,35 +337,6 @@ def _site_root(request: HttpRequest, *, store_site_id: int) -> Page | None:
     """The site root page Wagtail already loaded to route this request, when it is the store's site."""
     site = Site.find_for_request(request)
     return site.root_page if site is not None and site.pk == store_site_id else None
-
-
-@dataclass(frozen=True)
-class ListingPage:
-    """One page of a listing: the Django paginator page and whether the count stopped at its bound."""
-
-    page_obj: PaginatorPage
-    count_is_bounded: bool
-
-
-def paginate(products: QuerySet[ProductPage], *, number: int, per_page: int) -> ListingPage:
-    """One page of ``products`` loaded with card data, as a Django paginator page.
-
-    The count is bounded: it stops at the products the last reachable page shows
-    (``MAGPIE_MAX_PAGE_NUMBER`` pages), so a page costs the same in a store of a thousand products
-    or of a million ("of 24,000+ products"). It counts bare rows, without the listing's per-product
-    price and stock columns, which only the 48 rows shown compute (PostgreSQL evaluates them after
-    the LIMIT).
-    """
-    bound = settings.MAGPIE_MAX_PAGE_NUMBER * per_page
-    counted = products.order_by().values("pk")[: bound + 1].count()
-    total = min(counted, bound)
-    last = max(1, -(-total // per_page))
-    number = min(number, last)
-    offset = (number - 1) * per_page
-    rows = list(with_card_data(products)[offset : offset + per_page]) if total else []
-    paginator = Paginator(products, per_page)
-    paginator.count = total  # the cached_property, filled from the bounded count
-    return ListingPage(page_obj=PaginatorPage(rows, number, paginator), count_is_bounded=counted > bound)
 
 
 def filter_params(filters: ProductFilters, *, sort: str, default_sort: str) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from .listings import (
     collection_scope,
     filters_q,
     sort_products,
+    sort_summary,
     store_products,
     store_scope,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "product_cards_for_ids",
     "product_detail",
     "sort_products",
+    "sort_summary",
     "store_products",
     "store_scope",
     "with_card_data",

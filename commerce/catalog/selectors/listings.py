@@ -160,19 +160,31 @@ def sort_products(
     products: QuerySet[ProductPage], *, sort: str, manual_ids: Sequence[int] = ()
 ) -> QuerySet[ProductPage]:
     """Order a listing. Featured: featured flag, then hand-picked order, then newest."""
-    newest = (F("listing__first_published_at").desc(nulls_last=True), F("listing__pk").desc())
+    return products.order_by(*_ordering(sort, manual_ids=manual_ids, summary="listing__", pk="pk"))
+
+
+def sort_summary(
+    rows: QuerySet[ProductListing], *, sort: str, manual_ids: Sequence[int] = ()
+) -> QuerySet[ProductListing]:
+    """Order summary rows as ``sort_products`` orders their products (an index serves each sort)."""
+    return rows.order_by(*_ordering(sort, manual_ids=manual_ids, summary="", pk="product_id"))
+
+
+def _ordering(sort: str, *, manual_ids: Sequence[int], summary: str, pk: str) -> list[Any]:
+    """The order of a sort; ``summary`` prefixes the summary's fields, ``pk`` names the product id."""
+    newest = [F(f"{summary}first_published_at").desc(nulls_last=True), F(f"{summary}pk").desc()]
     if sort == "newest":
-        return products.order_by(*newest)
+        return newest
     if sort == "price_asc":
-        return products.order_by(F("min_price").asc(nulls_last=True), *newest)
+        return [F("min_price").asc(nulls_last=True), *newest]
     if sort == "price_desc":
-        return products.order_by(F("min_price").desc(nulls_last=True), *newest)
-    ordering: list[Any] = [F("listing__featured").desc()]
+        return [F("min_price").desc(nulls_last=True), *newest]
+    ordering: list[Any] = [F(f"{summary}featured").desc()]
     if manual_ids:
         position = Case(
-            *(When(pk=pk, then=Value(index)) for index, pk in enumerate(manual_ids)),
+            *(When(**{pk: product_id}, then=Value(index)) for index, product_id in enumerate(manual_ids)),
             default=None,
             output_field=IntegerField(),
         )
         ordering.append(position.asc(nulls_last=True))
-    return products.order_by(*ordering, *newest)
+    return [*ordering, *newest]
