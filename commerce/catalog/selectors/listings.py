@@ -7,7 +7,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
+from functools import cached_property, reduce
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -47,15 +47,25 @@ class ProductFilters:
 
 @dataclass(frozen=True)
 class ListingScope:
-    """The products a listing page shows before the shopper filters them. ``summary`` is their
-    listing summary rows when the summary alone can select them (what facets count), and
-    ``store_root_path`` is set when they are every product of a store, whose facet counts the
-    database keeps (``ListingFacetCount``)."""
+    """The products a listing page shows before the shopper filters them. ``root`` is the store's
+    root and ``summary_q`` their condition on its summary rows (None: every product of the store).
+    ``summary`` is their listing summary rows when the summary alone can select them (read on first
+    use: it checks the store for view restrictions), ``store_root_path`` is set when they are every
+    product of a store, whose facet counts the database keeps (``ListingFacetCount``)."""
 
     products: QuerySet[ProductPage]
     manual_ids: tuple[int, ...] = ()
-    summary: QuerySet[ProductListing] | None = None
-    store_root_path: str = ""
+    root: Page | None = None
+    summary_q: Q | None = None
+
+    @cached_property
+    def summary(self) -> QuerySet[ProductListing] | None:
+        rows = store_summary(root=self.root) if self.root is not None else None
+        return rows.filter(self.summary_q) if rows is not None and self.summary_q is not None else rows
+
+    @property
+    def store_root_path(self) -> str:
+        return self.root.path if self.root is not None and self.summary_q is None and self.summary is not None else ""
 
     @property
     def summary_rows(self) -> QuerySet[ProductListing]:
@@ -66,10 +76,7 @@ class ListingScope:
 
 def store_scope(*, root: Page) -> ListingScope:
     """Every live, public product of the store under ``root``."""
-    summary = store_summary(root=root)
-    return ListingScope(
-        products=store_products(root=root), summary=summary, store_root_path=root.path if summary is not None else ""
-    )
+    return ListingScope(products=store_products(root=root), root=root)
 
 
 def store_summary(*, root: Page) -> QuerySet[ProductListing] | None:
@@ -143,7 +150,6 @@ def collection_scope(*, collection: CollectionPage, root: Page) -> ListingScope:
     rules = collection_rules(collection)
     if rules.is_empty and not manual_ids:
         return store_scope(root=root)
-    summary = store_summary(root=root)
     conditions = [Q(pk__in=manual_ids)] if manual_ids else []
     summary_conditions = [Q(product_id__in=manual_ids)] if manual_ids else []
     if not rules.is_empty:
@@ -152,7 +158,8 @@ def collection_scope(*, collection: CollectionPage, root: Page) -> ListingScope:
     return ListingScope(
         products=store_products(root=root).filter(reduce(operator.or_, conditions)),
         manual_ids=manual_ids,
-        summary=summary.filter(reduce(operator.or_, summary_conditions)) if summary is not None else None,
+        root=root,
+        summary_q=reduce(operator.or_, summary_conditions),
     )
 
 
