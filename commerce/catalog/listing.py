@@ -142,7 +142,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
                 site_id=store.site_id,
                 listing_id=page.pk,
                 filters=filters,
-                params=tuple(params),
+                params=tuple(param for param in params if param[0] != "sort"),  # counts ignore the sort
             )
         )
     result = listing_result(
