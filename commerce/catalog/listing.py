@@ -20,15 +20,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import store_for_request
 
-from .models import Category, CollectionPage, ProductIndexPage, ProductPage
+from .listing_pages import paginate, paginate_summary
+from .models import CollectionPage, ProductIndexPage
 from .selectors import (
     DEFAULT_SORT,
     SORT_CHOICES,
@@ -38,13 +37,12 @@ from .selectors import (
     ProductFilters,
     collection_scope,
     filters_q,
-    listing_categories,
-    listing_tags,
     product_cards,
     sort_products,
-    store_products,
-    with_card_data,
+    sort_summary,
+    store_scope,
 )
+from .selectors.facets import ListingFacets, store_facets, summary_facets
 
 FACETS_SECONDS = 24 * 60 * 60  # a bound on memory; the store's generation retires them sooner
 LISTING_SECONDS = 60 * 60  # a bound on memory; the store's generation retires them sooner
@@ -57,6 +55,7 @@ class ListingFilterForm(forms.Form):
     min_price = forms.DecimalField(label="Minimum price", **PRICE_FIELD)
     max_price = forms.DecimalField(label="Maximum price", **PRICE_FIELD)
     in_stock = forms.BooleanField(label="In stock only", required=False)
+    on_sale = forms.BooleanField(label="On sale", required=False)
     category = forms.MultipleChoiceField(label="Category", required=False)
     tag = forms.ChoiceField(label="Tag", required=False)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
@@ -81,6 +80,7 @@ class ListingFilterForm(forms.Form):
             min_price=data.get("min_price"),
             max_price=data.get("max_price"),
             in_stock=bool(data.get("in_stock")),
+            on_sale=bool(data.get("on_sale")),
             category_slugs=tuple(data.get("category") or ()),
             tag_slug=data.get("tag") or "",
         )
@@ -100,6 +100,7 @@ class Option:
     value: str
     label: str
     selected: bool
+    count: int | None = None  # products choosing it would show, given the other active filters
 
 
 @dataclass(frozen=True)
@@ -121,17 +122,29 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
     else:
         default_sort = DEFAULT_SORT
     scope = LazyScope(request, page=page, store_site_id=store.site_id, store_root=lambda: store.site.root_page)
-    categories, tags = listing_facets(scope, site_id=store.site_id, listing_id=page.pk)
+    choices = listing_facets(scope, request=request, site_id=store.site_id, listing_id=page.pk)
     form = ListingFilterForm(
         request.GET,
-        category_choices=[(c.slug, c.name) for c in categories],
-        tag_choices=[(t.slug, t.name) for t in tags],
+        category_choices=[(c.slug, c.name) for c in choices.categories],
+        tag_choices=[(t.slug, t.name) for t in choices.tags],
     )
     form.is_valid()
     filters = form.product_filters()
     sort = form.cleaned_data.get("sort") or default_sort
     requested = min(form.cleaned_data.get("page") or 1, settings.MAGPIE_MAX_PAGE_NUMBER)
     params = filter_params(filters, sort=sort, default_sort=default_sort)
+    facets = choices
+    if not filters.is_empty:
+        facets = choices.with_counts(
+            listing_facets(
+                scope,
+                request=request,
+                site_id=store.site_id,
+                listing_id=page.pk,
+                filters=filters,
+                params=tuple(param for param in params if param[0] != "sort"),  # counts ignore the sort
+            )
+        )
     result = listing_result(
         scope,
         request=request,
@@ -159,8 +172,11 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         "filter_errors": form.error_messages(),
         "filters": filters,
         "has_filters": not filters.is_empty,
-        "category_options": [Option(c.slug, c.name, c.slug in filters.category_slugs) for c in categories],
-        "tag_options": [Option(t.slug, t.name, t.slug == filters.tag_slug) for t in tags],
+        "category_options": [
+            Option(c.slug, c.name, c.slug in filters.category_slugs, c.count) for c in facets.categories
+        ],
+        "tag_options": [Option(t.slug, t.name, t.slug == filters.tag_slug, t.count) for t in facets.tags],
+        "facets": facets,
         "sort": sort,
         "sort_options": [Option(key, label, key == sort) for key, label in SORT_CHOICES],
         "page_links": page_links(page_obj, path=request.path, params=params),
@@ -193,7 +209,7 @@ class LazyScope:
             if isinstance(self._page, CollectionPage):
                 self._scope = collection_scope(collection=self._page, root=root)
             else:
-                self._scope = ListingScope(products=store_products(root=root))
+                self._scope = store_scope(root=root)
         return self._scope
 
 
@@ -260,10 +276,18 @@ def _read_listing(
     request: HttpRequest,
 ) -> ListingResult:
     listing_scope = scope.get()
-    products = sort_products(
-        listing_scope.products.filter(filters_q(filters)), sort=sort, manual_ids=listing_scope.manual_ids
-    )
-    listing_page = paginate(products, number=number, per_page=page.products_per_page)
+    if listing_scope.summary is not None:
+        rows = sort_summary(
+            listing_scope.summary.filter(filters_q(filters, summary="")), sort=sort, manual_ids=listing_scope.manual_ids
+        )
+        listing_page = paginate_summary(
+            rows, number=number, per_page=page.products_per_page, sort=sort, manual_ids=listing_scope.manual_ids
+        )
+    else:
+        products = sort_products(
+            listing_scope.products.filter(filters_q(filters)), sort=sort, manual_ids=listing_scope.manual_ids
+        )
+        listing_page = paginate(products, number=number, per_page=page.products_per_page)
     page_obj = listing_page.page_obj
     return ListingResult(
         cards=product_cards(page_obj.object_list, currency=currency, request=request),
@@ -273,17 +297,38 @@ def _read_listing(
     )
 
 
-def listing_facets(scope: LazyScope, *, site_id: int, listing_id: int) -> tuple[list[Category], list[Tag]]:
-    """The categories and tags the listing's products use. Reading them scans every product of the
-    store, so they are kept in the ``listings`` cache under the store's generation
-    (``store_generation``), which changes whenever a page of the store is published, unpublished or
-    moved — the only events that change a product's categories and tags or the listing's products."""
+def listing_facets(
+    scope: LazyScope,
+    *,
+    request: HttpRequest,
+    site_id: int,
+    listing_id: int,
+    filters: ProductFilters | None = None,
+    params: tuple[tuple[str, str], ...] = (),
+) -> ListingFacets:
+    """The listing's facets (``selectors.facets``): with no ``filters``, its scope's categories and
+    tags with their counts, the in-stock and on-sale counts and the price range — for a whole store
+    from the counts the database keeps, whatever its size; with ``filters`` (named by ``params``),
+    the counts given them. Kept in the ``listings`` cache under the store's generation
+    (``store_generation``), which changes with every publish, unpublish, move and stock status the
+    counts follow; previews are read afresh."""
+
+    def read() -> ListingFacets:
+        listing_scope = scope.get()
+        if filters is None or filters.is_empty:
+            if listing_scope.store_root_path:
+                return store_facets(root_path=listing_scope.store_root_path)
+            return summary_facets(listing_scope.summary_rows, filters=ProductFilters())
+        return summary_facets(listing_scope.summary_rows, filters=filters)
+
+    if getattr(request, "is_preview", False):
+        return read()
     cache = caches["listings"]
-    key = f"magpie.listing_facets:{site_id}:{store_generation(site_id)}:{listing_id}"
+    digest = hashlib.blake2b(repr(params).encode(), digest_size=16).hexdigest()
+    key = f"magpie.listing_facets:{site_id}:{store_generation(site_id)}:{listing_id}:{digest}"
     facets = cache.get(key)
     if facets is None:
-        products = scope.get().products
-        facets = (listing_categories(products), listing_tags(products))
+        facets = read()
         cache.set(key, facets, timeout=FACETS_SECONDS)
     return facets
 
@@ -292,35 +337,6 @@ def _site_root(request: HttpRequest, *, store_site_id: int) -> Page | None:
     """The site root page Wagtail already loaded to route this request, when it is the store's site."""
     site = Site.find_for_request(request)
     return site.root_page if site is not None and site.pk == store_site_id else None
-
-
-@dataclass(frozen=True)
-class ListingPage:
-    """One page of a listing: the Django paginator page and whether the count stopped at its bound."""
-
-    page_obj: PaginatorPage
-    count_is_bounded: bool
-
-
-def paginate(products: QuerySet[ProductPage], *, number: int, per_page: int) -> ListingPage:
-    """One page of ``products`` loaded with card data, as a Django paginator page.
-
-    The count is bounded: it stops at the products the last reachable page shows
-    (``MAGPIE_MAX_PAGE_NUMBER`` pages), so a page costs the same in a store of a thousand products
-    or of a million ("of 24,000+ products"). It counts bare rows, without the listing's per-product
-    price and stock columns, which only the 48 rows shown compute (PostgreSQL evaluates them after
-    the LIMIT).
-    """
-    bound = settings.MAGPIE_MAX_PAGE_NUMBER * per_page
-    counted = products.order_by().values("pk")[: bound + 1].count()
-    total = min(counted, bound)
-    last = max(1, -(-total // per_page))
-    number = min(number, last)
-    offset = (number - 1) * per_page
-    rows = list(with_card_data(products)[offset : offset + per_page]) if total else []
-    paginator = Paginator(products, per_page)
-    paginator.count = total  # the cached_property, filled from the bounded count
-    return ListingPage(page_obj=PaginatorPage(rows, number, paginator), count_is_bounded=counted > bound)
 
 
 def filter_params(filters: ProductFilters, *, sort: str, default_sort: str) -> list[tuple[str, str]]:
@@ -332,6 +348,8 @@ def filter_params(filters: ProductFilters, *, sort: str, default_sort: str) -> l
         params.append(("max_price", str(filters.max_price)))
     if filters.in_stock:
         params.append(("in_stock", "on"))
+    if filters.on_sale:
+        params.append(("on_sale", "on"))
     params.extend(("category", slug) for slug in filters.category_slugs)
     if filters.tag_slug:
         params.append(("tag", filters.tag_slug))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 
 from .models import ProductPage
 
@@ -54,7 +54,32 @@ class ProductListing(models.Model):
             models.Index("root_path", F("min_price").desc(nulls_last=True), *NEWEST, name="listing_price_desc"),
             GinIndex(fields=["category_ids"], name="listing_categories"),
             GinIndex(fields=["tag_ids"], name="listing_tags"),
+            # a store's sold-out products: its in-stock count is its product count less these
+            models.Index("root_path", name="listing_sold_out", condition=Q(in_stock=False)),
         ]
 
     def __str__(self) -> str:
         return f"listing of product {self.product_id}"
+
+
+class ListingFacetCount(models.Model):
+    """Derived data, never edited: per store (``root_path``), how many summary rows there are
+    (``facet`` "all"), how many are on sale ("on_sale"), and how many carry each category and each
+    tag (``value`` is its id; 0 for the others). A statement trigger on the summary
+    (``listing_facet_sql``) adds each statement's changes in its own transaction, so the shop's
+    facets are read from a few rows whatever the size of the catalogue. Stock is not counted here:
+    a checkout that sells a product out would otherwise queue behind every other on one row; the
+    in-stock count is read from the ``listing_sold_out`` partial index instead."""
+
+    FACETS = [("all", "All"), ("on_sale", "On sale"), ("category", "Category"), ("tag", "Tag")]
+
+    root_path = models.CharField(max_length=255)
+    facet = models.CharField(max_length=8, choices=FACETS)
+    value = models.BigIntegerField()
+    products = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["root_path", "facet", "value"], name="listing_facet_key")]
+
+    def __str__(self) -> str:
+        return f"{self.facet} {self.value} in {self.root_path}: {self.products}"

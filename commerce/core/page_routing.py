@@ -135,7 +135,7 @@ class SiteRoutingMiddleware:
         return None
 
 
-def _restricted_paths() -> frozenset[str]:
+def restricted_paths() -> frozenset[str]:
     """Paths of pages that carry a view restriction or are aliases (whose restrictions are their
     source's): a page with none of them among its ancestors needs no restriction check."""
     key = f"magpie.restricted_paths:{global_generation()}"
@@ -160,7 +160,7 @@ class CachedViewRestrictionsMixin:
         path: str = self.path  # type: ignore[attr-defined]
         steplen = Page.steplen
         ancestors = {path[:end] for end in range(steplen, len(path) + 1, steplen)}
-        if getattr(self, "alias_of_id", None) is None and not ancestors & _restricted_paths():
+        if getattr(self, "alias_of_id", None) is None and not ancestors & restricted_paths():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()  # type: ignore[misc]
 
@@ -178,7 +178,7 @@ def _alias_saved(sender: object, instance: object, **kwargs: object) -> None:
 
 def _page_moved(sender: object, **kwargs: object) -> None:
     """A move changes tree paths, those of restricted pages included: the set is read anew."""
-    if _restricted_paths():
+    if restricted_paths():
         page_cache_invalidate_on_commit(reason="page moved with view restrictions in place")
 
 

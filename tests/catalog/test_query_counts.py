@@ -20,11 +20,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 # Wagtail's serve (site, routing down the tree, the view-restriction check: one query for the
 # restricted and alias paths) and the main menu come on top of ours (the store caches, off in tests,
 # keep them: tests/storefront/test_store_caches.py). Listing: store, the private-section check of
-# ``public()``, category and tag facets, the bounded count, one page of products, card variants and
-# images (the cards' fragments are cached, so no rendition is read).
-INDEX_QUERIES = 14
+# ``public()``, the restricted paths again (whether the summary alone selects the store's products:
+# a cache read in production), the store's kept facet counts, the facet counts given the filters,
+# the bounded count, one page of products, card variants and images (the cards' fragments are
+# cached, so no rendition is read).
+INDEX_QUERIES = 15
+# ...without filters: the kept counts are the facets, with no second facet query
+INDEX_UNFILTERED_QUERIES = 14
 # ...plus the collection's hand-picks, rule categories and hero image with its renditions
-# (one routing step fewer: the collection sits right under the home page).
+# (one routing step fewer: the collection sits right under the home page); its facets are one
+# query over its summary rows.
 COLLECTION_QUERIES = 17
 # Product: store, variants, gallery images, their renditions, breadcrumbs, categories, tags, and
 # the social image with its renditions (a cold page: with the store caches on, a warm one makes 2,
@@ -58,6 +63,20 @@ def test_product_index(client, store, shop_index, categories, django_assert_num_
 
     assert len(response.context["cards"]) == count
     assert response.content.decode().count("fill-400x400") == count * 2  # src and srcset of each card
+
+
+@pytest.mark.parametrize("count", [1, 48])
+def test_product_index_without_filters(client, store, shop_index, categories, django_assert_num_queries, count):
+    ProductIndexPage.objects.filter(pk=shop_index.pk).update(products_per_page=48)
+    stocked_products(store, categories, count)
+    url = path(shop_index)
+    client.get(url)
+
+    with django_assert_num_queries(INDEX_UNFILTERED_QUERIES):
+        response = client.get(url)
+
+    assert response.context["facets"].products == count
+    assert [(option.value, option.count) for option in response.context["category_options"]] == [("knitwear", count)]
 
 
 @pytest.mark.parametrize("count", [1, 48])

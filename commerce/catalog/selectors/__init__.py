@@ -14,10 +14,10 @@ from .listings import (
     collection_rules,
     collection_scope,
     filters_q,
-    listing_categories,
-    listing_tags,
     sort_products,
+    sort_summary,
     store_products,
+    store_scope,
 )
 from .product_page import Breadcrumb, ProductDetail, VariantChoice, product_detail
 
@@ -34,12 +34,12 @@ __all__ = [
     "collection_rules",
     "collection_scope",
     "filters_q",
-    "listing_categories",
-    "listing_tags",
     "product_cards",
     "product_cards_for_ids",
     "product_detail",
     "sort_products",
+    "sort_summary",
     "store_products",
+    "store_scope",
     "with_card_data",
 ]

@@ -1,5 +1,5 @@
 """Listings: the store's live products, collection scopes (hand-picked and rules), shopper filters,
-sorting and the facets (categories, tags) a filter panel lists."""
+sorting (the facets a filter panel lists are in ``facets``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
+from functools import cached_property, reduce
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from taggit.models import Tag
 from wagtail.models import Page
 
-from ..models import Category, CollectionPage, ProductPage
+from commerce.core.page_routing import restricted_paths
+
+from ..models import Category, CollectionPage, ProductListing, ProductPage
 
 TOP_DEPTH = 2  # a site's home page: the summary's ``root_path`` is a product's ancestor at this depth
 
@@ -45,10 +47,45 @@ class ProductFilters:
 
 @dataclass(frozen=True)
 class ListingScope:
-    """The products a listing page shows before the shopper filters them."""
+    """The products a listing page shows before the shopper filters them. ``root`` is the store's
+    root and ``summary_q`` their condition on its summary rows (None: every product of the store).
+    ``summary`` is their listing summary rows when the summary alone can select them (read on first
+    use: it checks the store for view restrictions), ``store_root_path`` is set when they are every
+    product of a store, whose facet counts the database keeps (``ListingFacetCount``)."""
 
     products: QuerySet[ProductPage]
     manual_ids: tuple[int, ...] = ()
+    root: Page | None = None
+    summary_q: Q | None = None
+
+    @cached_property
+    def summary(self) -> QuerySet[ProductListing] | None:
+        rows = store_summary(root=self.root) if self.root is not None else None
+        return rows.filter(self.summary_q) if rows is not None and self.summary_q is not None else rows
+
+    @property
+    def store_root_path(self) -> str:
+        return self.root.path if self.root is not None and self.summary_q is None and self.summary is not None else ""
+
+    @property
+    def summary_rows(self) -> QuerySet[ProductListing]:
+        if self.summary is not None:
+            return self.summary
+        return ProductListing.objects.filter(product__in=self.products.order_by().values("pk"))
+
+
+def store_scope(*, root: Page) -> ListingScope:
+    """Every live, public product of the store under ``root``."""
+    return ListingScope(products=store_products(root=root), root=root)
+
+
+def store_summary(*, root: Page) -> QuerySet[ProductListing] | None:
+    """The summary rows of ``store_products(root=root)`` read from the summary alone — when ``root``
+    is a site's top page (its rows are one ``root_path``) and no page of the store carries a view
+    restriction or is an alias (the summary knows neither); otherwise None."""
+    if root.depth != TOP_DEPTH or any(path.startswith(root.path) for path in restricted_paths()):
+        return None
+    return ProductListing.objects.filter(root_path=root.path)
 
 
 def store_products(*, root: Page) -> QuerySet[ProductPage]:
@@ -70,8 +107,9 @@ def store_products(*, root: Page) -> QuerySet[ProductPage]:
     )
 
 
-def filters_q(filters: ProductFilters) -> Q:
-    """A condition on ``store_products`` rows matching every non-empty filter."""
+def filters_q(filters: ProductFilters, *, summary: str = "listing__") -> Q:
+    """A condition on ``store_products`` rows matching every non-empty filter (on ``ProductListing``
+    rows with ``summary=""``)."""
     q = Q()
     if filters.min_price is not None:
         q &= Q(min_price__gte=filters.min_price)
@@ -83,12 +121,12 @@ def filters_q(filters: ProductFilters) -> Q:
         q &= Q(on_sale=True)
     if filters.category_slugs or filters.category_ids:
         chosen = Category.objects.filter(Q(slug__in=filters.category_slugs) | Q(pk__in=filters.category_ids))
-        q &= Q(listing__category_ids__overlap=ArraySubquery(chosen.values("pk")))
+        q &= Q(**{f"{summary}category_ids__overlap": ArraySubquery(chosen.values("pk"))})
     if filters.tag_slug or filters.tag_name:
         chosen_tags = Tag.objects.filter(
             Q(slug=filters.tag_slug) if filters.tag_slug else Q(name__iexact=filters.tag_name)
         )
-        q &= Q(listing__tag_ids__overlap=ArraySubquery(chosen_tags.values("pk")))
+        q &= Q(**{f"{summary}tag_ids__overlap": ArraySubquery(chosen_tags.values("pk"))})
     return q
 
 
@@ -106,53 +144,54 @@ def collection_rules(collection: CollectionPage) -> ProductFilters:
 
 def collection_scope(*, collection: CollectionPage, root: Page) -> ListingScope:
     """Hand-picked products plus rule matches; the whole store when the collection has neither."""
-    products = store_products(root=root)
     manual_ids = tuple(
         dict.fromkeys(item.product_id for item in collection.manual_products.all().order_by("sort_order"))
     )
     rules = collection_rules(collection)
     if rules.is_empty and not manual_ids:
-        return ListingScope(products=products)
+        return store_scope(root=root)
     conditions = [Q(pk__in=manual_ids)] if manual_ids else []
+    summary_conditions = [Q(product_id__in=manual_ids)] if manual_ids else []
     if not rules.is_empty:
         conditions.append(filters_q(rules))
-    return ListingScope(products=products.filter(reduce(operator.or_, conditions)), manual_ids=manual_ids)
+        summary_conditions.append(filters_q(rules, summary=""))
+    return ListingScope(
+        products=store_products(root=root).filter(reduce(operator.or_, conditions)),
+        manual_ids=manual_ids,
+        root=root,
+        summary_q=reduce(operator.or_, summary_conditions),
+    )
 
 
 def sort_products(
     products: QuerySet[ProductPage], *, sort: str, manual_ids: Sequence[int] = ()
 ) -> QuerySet[ProductPage]:
     """Order a listing. Featured: featured flag, then hand-picked order, then newest."""
-    newest = (F("listing__first_published_at").desc(nulls_last=True), F("listing__pk").desc())
+    return products.order_by(*_ordering(sort, manual_ids=manual_ids, summary="listing__", pk="pk"))
+
+
+def sort_summary(
+    rows: QuerySet[ProductListing], *, sort: str, manual_ids: Sequence[int] = ()
+) -> QuerySet[ProductListing]:
+    """Order summary rows as ``sort_products`` orders their products (an index serves each sort)."""
+    return rows.order_by(*_ordering(sort, manual_ids=manual_ids, summary="", pk="product_id"))
+
+
+def _ordering(sort: str, *, manual_ids: Sequence[int], summary: str, pk: str) -> list[Any]:
+    """The order of a sort; ``summary`` prefixes the summary's fields, ``pk`` names the product id."""
+    newest = [F(f"{summary}first_published_at").desc(nulls_last=True), F(f"{summary}pk").desc()]
     if sort == "newest":
-        return products.order_by(*newest)
+        return newest
     if sort == "price_asc":
-        return products.order_by(F("min_price").asc(nulls_last=True), *newest)
+        return [F("min_price").asc(nulls_last=True), *newest]
     if sort == "price_desc":
-        return products.order_by(F("min_price").desc(nulls_last=True), *newest)
-    ordering: list[Any] = [F("listing__featured").desc()]
+        return [F("min_price").desc(nulls_last=True), *newest]
+    ordering: list[Any] = [F(f"{summary}featured").desc()]
     if manual_ids:
         position = Case(
-            *(When(pk=pk, then=Value(index)) for index, pk in enumerate(manual_ids)),
+            *(When(**{pk: product_id}, then=Value(index)) for index, product_id in enumerate(manual_ids)),
             default=None,
             output_field=IntegerField(),
         )
         ordering.append(position.asc(nulls_last=True))
-    return products.order_by(*ordering, *newest)
-
-
-def listing_categories(products: QuerySet[ProductPage]) -> list[Category]:
-    """Categories that at least one of ``products`` belongs to, for the filter list (one query)."""
-    used = products.order_by().annotate(category_id=_unnest("listing__category_ids")).values("category_id")
-    return list(Category.objects.filter(pk__in=used).order_by("name"))
-
-
-def listing_tags(products: QuerySet[ProductPage]) -> list[Tag]:
-    """Tags on at least one of ``products``, for the filter list (one query)."""
-    used = products.order_by().annotate(tag_id=_unnest("listing__tag_ids")).values("tag_id")
-    return list(Tag.objects.filter(pk__in=used).order_by("name"))
-
-
-def _unnest(array_field: str) -> Func:
-    """One row per element of an array column (a set-returning function in the select list)."""
-    return Func(F(array_field), function="unnest", output_field=BigIntegerField())
+    return [*ordering, *newest]
