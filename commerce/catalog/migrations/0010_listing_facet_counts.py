@@ -11,7 +11,7 @@ from commerce.catalog.listing_facet_sql import RECOUNT_ALL, install_sql, uninsta
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0008_product_listing'),
+        ('catalog', '0009_listing_refresh_index_plans'),
     ]
 
     operations = [
