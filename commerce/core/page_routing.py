@@ -7,7 +7,8 @@ answers changes unless a page is published, unpublished or moved, or a Site is s
 those already starts a new store generation (``store_generation`` in ``page_cache``). So:
 
 - ``site_for_request`` keeps the host's Site (with its root page) under the global and the site's
-  generation, and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
+  generation (in the ``pages`` cache while the page cache is on: its entries are keyed by the
+  site), and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
   (the attribute ``Site.find_for_request`` caches its answer in);
 - ``SiteRoutingMiddleware`` keeps, for ``wagtail_serve``, the page a path routes to
   (its id and model) and loads only that page's specific row, handing it to Wagtail's serve view
@@ -37,6 +38,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
+from .page_cache import CACHE_ALIAS as PAGE_CACHE
 from .page_cache import global_generation, page_cache_invalidate_on_commit, store_generation
 
 STORE_CACHE = "listings"
@@ -49,6 +51,13 @@ def _cache() -> Any:
     return caches[STORE_CACHE]
 
 
+def _site_cache() -> Any:
+    """Where host → Site answers are kept: with the cached pages while the page cache is on (a hit
+    is keyed by its store before anything else runs, and must cost no query even where the
+    ``listings`` cache is off, as in tests), else with the other routing answers."""
+    return caches[PAGE_CACHE] if settings.MAGPIE_PAGE_CACHE_SECONDS > 0 else _cache()
+
+
 def site_for_request(request: HttpRequest) -> Site | None:
     """The Site serving ``request``, as ``Site.find_for_request`` finds it (an unknown host gets the
     default site), with its root page loaded: two cache reads instead of two queries."""
@@ -58,7 +67,7 @@ def site_for_request(request: HttpRequest) -> Site | None:
     port = request.get_port()
     everything = global_generation()
     host_key = f"magpie.site_for_host:{everything}:{hostname}:{port}"
-    cache = _cache()
+    cache = _site_cache()
     site_id = cache.get(host_key)
     site: Site | None = None
     if site_id is not None and site_id != _NO_SITE:

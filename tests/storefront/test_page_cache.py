@@ -174,6 +174,22 @@ def test_a_page_served_from_the_cache_makes_no_database_query(product, shop_inde
             assert fetch(url)[0] == "HIT"
 
 
+@pytest.mark.benchmark
+def test_the_page_cache_and_wagtails_routing_share_one_host_lookup(product, shop_index):
+    """A miss on another page of a host already seen reads no Site: the page cache's key and Wagtail's
+    routing take the same remembered answer (``page_routing.site_for_request``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fetch("/")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch(path(shop_index))[0] == "MISS"
+
+    site_lookups = [q["sql"] for q in queries.captured_queries if 'FROM "wagtailcore_site"' in q["sql"]]
+    assert site_lookups == []
+
+
 # --- Invalidation is per store: a change in one store keeps every other store's cached pages ------
 
 OTHER_HOST = {"HTTP_HOST": "second.example.com"}
