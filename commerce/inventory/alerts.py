@@ -17,12 +17,14 @@ from commerce.core.page_cache import page_cache_invalidate_on_commit
 from .models import LowStockAlert
 
 
-def low_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
+def low_stock_refresh(*, variant_ids: Iterable[int], may_have_risen: bool = True) -> list[int]:
     """Record which of these variants crossed their threshold; returns (and alerts for) the newly low ones.
 
     Callers hold the row locks of these variants' stock levels, so two transactions never decide
-    the same crossing. The common case (nothing crossed) is one query; a variant never recorded
-    (e.g. it had no stock level at all) retires its store's cached pages and is recorded.
+    the same crossing. The common case (nothing crossed) is one query. A variant never recorded
+    whose stock may have risen (e.g. it had no stock level at all) retires its store's cached pages
+    and is recorded; a reservation (``may_have_risen=False``) only lowers stock, so a variant above
+    its threshold after one was above it before.
     """
     variant_ids = sorted(set(variant_ids))
     if not variant_ids:
@@ -34,16 +36,17 @@ def low_stock_refresh(*, variant_ids: Iterable[int]) -> list[int]:
     )
     crossed, recovered, first_seen, shown_changed = [], [], [], set()
     for pk, threshold, available, flagged, site_id in rows:
-        if available <= threshold and not flagged:
-            crossed.append(pk)
-        elif available > threshold and flagged:
+        # Pages show "Only N left" and "Sold out" at or below the threshold, plain "In stock" above.
+        if available <= threshold:
+            if not flagged:
+                crossed.append(pk)
+        elif flagged:
             recovered.append(pk)
-        elif available > threshold and flagged is None:
+        elif flagged is None and may_have_risen:
             first_seen.append(pk)  # no record yet: it may have been "Sold out" (no level at all) until now
-        # Pages show "Only N left" and "Sold out" at or below the threshold, plain "In stock" above;
-        # a variant never recorded may have shown anything.
-        if available <= threshold or flagged is not False:
-            shown_changed.add(site_id)
+        else:
+            continue  # above the threshold before and after: pages show the same
+        shown_changed.add(site_id)
     if shown_changed:  # that store's cached pages (a variant without a store: every store's)
         page_cache_invalidate_on_commit(
             reason="stock status", site_ids=None if None in shown_changed else shown_changed

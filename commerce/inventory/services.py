@@ -108,7 +108,7 @@ def stock_allocate(*, store_id: int, wanted: dict[int, int]) -> list[Allocation]
     )
     if updated != len(amounts):  # cannot happen under the row locks; kept as a guard
         raise _insufficient(allocations[0].variant_id, allocations[0].quantity, 0)
-    low_stock_refresh(variant_ids=wanted.keys())
+    low_stock_refresh(variant_ids=wanted.keys(), may_have_risen=False)
     return allocations
 
 
