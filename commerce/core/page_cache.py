@@ -105,11 +105,10 @@ def _generation(key: str) -> int:
 
 
 def _cache_key(request: HttpRequest) -> str:
-    from .page_routing import site_for_request  # the one host → Site answer (it imports this module)
+    from .page_routing import site_id_for_request  # the one host → Site answer (it imports this module)
 
-    site = site_for_request(request)
-    site_id = site.pk if site is not None else _NO_SITE
     everything = _generation(GENERATION_KEY)
+    site_id = site_id_for_request(request, everything=everything) or _NO_SITE
     generation = _generation(_site_generation_key(site_id))
     url = f"{request.get_host().lower()}{request.get_full_path()}"
     return f"magpie.page:{everything}:{site_id}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"

@@ -177,7 +177,7 @@ def test_a_page_served_from_the_cache_makes_no_database_query(product, shop_inde
 @pytest.mark.benchmark
 def test_the_page_cache_and_wagtails_routing_share_one_host_lookup(product, shop_index):
     """A miss on another page of a host already seen reads no Site: the page cache's key and Wagtail's
-    routing take the same remembered answer (``page_routing.site_for_request``)."""
+    routing take the same remembered answer (``page_routing.site_id_for_request``)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
