@@ -9,7 +9,8 @@ those already starts a new store generation (``store_generation`` in ``page_cach
 - ``site_for_request`` keeps the host's Site (with its root page) under the global and the site's
   generation (in the ``pages`` cache while the page cache is on: its entries are keyed by the
   site), and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
-  (the attribute ``Site.find_for_request`` caches its answer in);
+  (the attribute ``Site.find_for_request`` caches its answer in); ``site_id_for_request`` reads
+  only the host's answer, which is what a page-cache hit needs;
 - ``SiteRoutingMiddleware`` keeps, for ``wagtail_serve``, the page a path routes to
   (its id and model) and loads only that page's specific row, handing it to Wagtail's serve view
   through ``request._wagtail_route_for_request`` (where ``Page.route_for_request`` caches its
