@@ -13,7 +13,12 @@ change leaves it as it was.
 transactions changing the stock of one product's variants then refresh one after the other, and
 the second's statements (a new snapshot each, READ COMMITTED) see the first's committed change: no
 lost update of ``in_stock``. Row locks, not advisory locks: a bulk refresh of 100,000 products would
-overflow the lock table.
+overflow the lock table. The locks are held to the end of the transaction: transactions of one
+statement each never deadlock on them, but a transaction whose several statements change the
+stock of several products can deadlock with one changing them in another order (PostgreSQL then
+aborts one of the two). Levels that hold no sellable stock before or after a statement refresh
+nothing, so the ledger's empty levels (``stock_change`` inserts missing ones at zero, then
+changes every level in one statement) take no lock before the levels' own, ordered ones.
 
 *Plans:* the refresh runs with ``enable_seqscan = off``. It always works on a known set of product
 ids, where index lookups are the right plan, and it often runs at the end of the statement that
@@ -103,8 +108,11 @@ TRIGGERED: dict[str, str] = {
     "wagtailcore_page": "SELECT id FROM rows",
     "catalog_productpage": "SELECT page_ptr_id FROM rows",
     "catalog_productvariant": "SELECT product_id FROM rows",
+    # Only levels holding sellable stock (before or after): an empty level changes no product's
+    # figures, so inserting one (the ledger does, before changing it under its lock) takes no lock.
     "inventory_stocklevel": (
         "SELECT variant.product_id FROM rows JOIN catalog_productvariant variant ON variant.id = rows.variant_id"
+        " WHERE rows.on_hand > rows.reserved"
     ),
     "inventory_stocklocation": (
         "SELECT variant.product_id FROM rows"
@@ -122,7 +130,8 @@ def _function_name(table: str) -> str:
     return f"catalog_listing_after_{table}"
 
 
-def _trigger_function(table: str, ids: str) -> str:
+def trigger_function(table: str, ids: str) -> str:
+    """The trigger function refreshing the products a statement on ``table`` touched (``ids``: as in ``TRIGGERED``)."""
     new_ids = ids.replace("FROM rows", "FROM new_rows AS rows")
     old_ids = ids.replace("FROM rows", "FROM old_rows AS rows")
     return f"""
@@ -148,7 +157,7 @@ def install_sql() -> list[str]:
     """The refresh function, one trigger function per table and its three statement triggers."""
     statements = [REFRESH_FUNCTION]
     for table, ids in TRIGGERED.items():
-        statements.append(_trigger_function(table, ids))
+        statements.append(trigger_function(table, ids))
         for event, referencing in EVENTS.items():
             name = f"catalog_listing_{event}"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")

@@ -29,7 +29,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 
 if TYPE_CHECKING:
@@ -39,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "magpie.page_cache.generation"  # global; a site's is GENERATION_KEY + ":site:<id>"
-SITE_KEY = "magpie.page_cache.site"  # + ":<hostname>:<port>" -> the Wagtail Site id serving that host
 CSRF_PLACEHOLDER = "__magpie_csrf_token__"
 CACHE_HEADER = "X-Magpie-Page-Cache"  # HIT or MISS, for operators and the benchmark
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -131,29 +129,14 @@ def _generation(key: str) -> int:
     return int(generation)
 
 
-def _site_id_for_request(request: HttpRequest, *, everything: int) -> int:
-    """The id of the Site Wagtail serves this host with, remembered in the shared cache (Wagtail's own
-    lookup is a query per request) until a Site changes. An unknown host gets the default site, as
-    Wagtail routes it."""
-    from wagtail.models import Site
-
-    hostname, _port = split_domain_port(request.get_host())
-    key = f"{SITE_KEY}:{everything}:{hostname.lower()}:{request.get_port()}"
-    cache = caches[CACHE_ALIAS]
-    site_id = cache.get(key)
-    if site_id is None:
-        site = Site.find_for_request(request)
-        site_id = site.pk if site is not None else _NO_SITE
-        cache.set(key, site_id, timeout=settings.MAGPIE_PAGE_CACHE_SECONDS)
-    return int(site_id)
-
-
 def _cache_key(request: HttpRequest) -> str:
+    from .page_routing import site_id_for_request  # the one host → Site answer (it imports this module)
+
     everything = _generation(GENERATION_KEY)
-    site_id = _site_id_for_request(request, everything=everything)
-    site = _generation(_site_generation_key(site_id))
+    site_id = site_id_for_request(request, everything=everything) or _NO_SITE
+    generation = _generation(_site_generation_key(site_id))
     url = f"{request.get_host().lower()}{request.get_full_path()}"
-    return f"magpie.page:{everything}:{site_id}:{site}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"magpie.page:{everything}:{site_id}:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def request_is_cacheable(request: HttpRequest) -> bool:

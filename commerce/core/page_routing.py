@@ -7,8 +7,10 @@ answers changes unless a page is published, unpublished or moved, or a Site is s
 those already starts a new store generation (``store_generation`` in ``page_cache``). So:
 
 - ``site_for_request`` keeps the host's Site (with its root page) under the global and the site's
-  generation, and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
-  (the attribute ``Site.find_for_request`` caches its answer in);
+  generation (in the ``pages`` cache while the page cache is on: its entries are keyed by the
+  site), and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
+  (the attribute ``Site.find_for_request`` caches its answer in); ``site_id_for_request`` reads
+  only the host's answer, which is what a page-cache hit needs;
 - ``SiteRoutingMiddleware`` keeps, for ``wagtail_serve``, the page a path routes to
   (its id and model) and loads only that page's specific row, handing it to Wagtail's serve view
   through ``request._wagtail_route_for_request`` (where ``Page.route_for_request`` caches its
@@ -37,6 +39,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
+from .page_cache import CACHE_ALIAS as PAGE_CACHE
 from .page_cache import global_generation, page_cache_invalidate_on_commit, store_generation
 
 STORE_CACHE = "listings"
@@ -49,26 +52,55 @@ def _cache() -> Any:
     return caches[STORE_CACHE]
 
 
+def _site_cache() -> Any:
+    """Where host → Site answers are kept: with the cached pages while the page cache is on (a hit
+    is keyed by its store before anything else runs, and must cost no query even where the
+    ``listings`` cache is off, as in tests), else with the other routing answers."""
+    return caches[PAGE_CACHE] if settings.MAGPIE_PAGE_CACHE_SECONDS > 0 else _cache()
+
+
 def site_for_request(request: HttpRequest) -> Site | None:
     """The Site serving ``request``, as ``Site.find_for_request`` finds it (an unknown host gets the
-    default site), with its root page loaded: two cache reads instead of two queries."""
+    default site), with its root page loaded: cache reads instead of two queries."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    hostname = split_domain_port(request._get_raw_host())[0].lower()
-    port = request.get_port()
-    everything = global_generation()
-    host_key = f"magpie.site_for_host:{everything}:{hostname}:{port}"
-    cache = _cache()
-    site_id = cache.get(host_key)
+    site_id = site_id_for_request(request)
     site: Site | None = None
-    if site_id is not None and site_id != _NO_SITE:
-        site = cache.get(_site_key(site_id))
-    if site is None and site_id != _NO_SITE:
-        site = Site._find_for_request(request)
-        cache.set(host_key, site.pk if site is not None else _NO_SITE, timeout=KEPT_SECONDS)
-        if site is not None:  # its root page was read with it (select_related) and is kept with it
-            cache.set(_site_key(site.pk), site, timeout=KEPT_SECONDS)
+    if site_id is not None:
+        site = _site_cache().get(_site_key(site_id))
+        if site is None:  # the Site itself expired or its store's generation moved on
+            site = _find_and_keep(request, global_generation())
     request._wagtail_site = site
+    return site
+
+
+def site_id_for_request(request: HttpRequest, *, everything: int | None = None) -> int | None:
+    """The id of the Site serving ``request`` (None: no site at all), from the one remembered host
+    answer ``site_for_request`` also reads: one cache read, plus the global generation unless the
+    caller read it (``everything``). The page cache keys its entries with it, so a hit reads no Site."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site.pk if request._wagtail_site is not None else None
+    everything = global_generation() if everything is None else everything
+    site_id = _site_cache().get(_host_key(request, everything))
+    if site_id is None:
+        site = _find_and_keep(request, everything)
+        request._wagtail_site = site
+        return site.pk if site is not None else None
+    return None if site_id == _NO_SITE else int(site_id)
+
+
+def _host_key(request: HttpRequest, everything: int) -> str:
+    hostname = split_domain_port(request._get_raw_host())[0].lower()
+    return f"magpie.site_for_host:{everything}:{hostname}:{request.get_port()}"
+
+
+def _find_and_keep(request: HttpRequest, everything: int) -> Site | None:
+    """Wagtail's own lookup (a query), kept: the host's answer and the Site with its root page."""
+    site = Site._find_for_request(request)
+    cache = _site_cache()
+    cache.set(_host_key(request, everything), site.pk if site is not None else _NO_SITE, timeout=KEPT_SECONDS)
+    if site is not None:  # its root page was read with it (select_related) and is kept with it
+        cache.set(_site_key(site.pk), site, timeout=KEPT_SECONDS)
     return site
 
 

@@ -2,7 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .summary_models import DailyCustomerSales, DailyDiscountSales, DailyShippingSales, DateMultiRangeField  # noqa: F401 - models
+from .summary_models import (  # noqa: F401 - models
+    AMOUNT,
+    DailyCustomerSales,
+    DailyDiscountSales,
+    DailyShippingSales,
+    DateMultiRangeField,
+    StoreDaySummary,
+)
 
 
 class ReportAccess(models.Model):
@@ -70,17 +77,11 @@ class AssistantUsage(models.Model):
         return f"{self.user_id} {self.day}: {self.questions}"
 
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "default": 0}
-
-
-class DailySales(models.Model):
+class DailySales(StoreDaySummary):
     """A store's paid orders and succeeded refunds on one local day (its time zone), per currency:
     the read model the sales metrics read whole past days from. Written only by
     :mod:`commerce.insights.daily_summary` (refreshed after each payment and refund, rebuildable)."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     orders = models.PositiveIntegerField(default=0)
     units = models.PositiveIntegerField(default=0)
     gross = models.DecimalField(**AMOUNT)
@@ -94,17 +95,11 @@ class DailySales(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_sales_once_per_day")]
 
-    def __str__(self) -> str:
-        return f"{self.store_id} {self.day} {self.currency}"
 
-
-class DailyProductSales(models.Model):
+class DailyProductSales(StoreDaySummary):
     """Units and revenue (line totals) per product, store, local day and currency. Lines whose
     variant is gone have no product and are kept apart by the title they were sold under."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     product_id = models.IntegerField(null=True, help_text="The product page's id (no key: products may be deleted).")
     orphan_title = models.CharField(max_length=255, blank=True)
     title = models.CharField(max_length=255)
@@ -136,14 +131,11 @@ class CustomerFirstOrder(models.Model):
         return f"{self.store_id} {self.email}"
 
 
-class DailyRefundOrder(models.Model):
+class DailyRefundOrder(StoreDaySummary):
     """One order's succeeded refunds on one local day of its store: how many, how much, how many
     units (refund lines). Per order, so "orders refunded" over any range is an exact distinct count
     (an order refunded on two days is one order). Written only by :mod:`commerce.insights.activity_summary`."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     order_id = models.BigIntegerField(help_text="The order's id (no key: the summary is rebuilt from the orders).")
     refunds = models.PositiveIntegerField(default=0)
     refunded = models.DecimalField(**AMOUNT)
@@ -156,13 +148,10 @@ class DailyRefundOrder(models.Model):
         return f"{self.store_id} {self.day} order {self.order_id}"
 
 
-class DailyReturns(models.Model):
+class DailyReturns(StoreDaySummary):
     """Returns reaching each step on one local day of their store, per currency (a return takes each
     step once, so days add up), and what the refunds of the returns refunded that day paid back."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     requested = models.PositiveIntegerField(default=0)
     approved = models.PositiveIntegerField(default=0)
     received = models.PositiveIntegerField(default=0)
@@ -173,17 +162,11 @@ class DailyReturns(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_returns_once_per_day")]
 
-    def __str__(self) -> str:
-        return f"{self.store_id} {self.day} {self.currency}"
 
-
-class DailyReturnReasons(models.Model):
+class DailyReturnReasons(StoreDaySummary):
     """Units and returns per reason of the returns opened on one local day (rejected ones left out:
     a rejection recomputes the day the return was opened)."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=32)
     units = models.PositiveIntegerField(default=0)
     returns = models.PositiveIntegerField(default=0)
@@ -195,15 +178,12 @@ class DailyReturnReasons(models.Model):
         return f"{self.store_id} {self.day} {self.reason}"
 
 
-class DailyGiftCards(models.Model):
+class DailyGiftCards(StoreDaySummary):
     """A store's gift-card ledger on one local day, per currency: issued, redeemed (negative),
     refunded to cards, expired or adjusted, the net movement, and how many cards went from no
     balance to a balance (+1) or back (−1) that day. Summed from the first day, ``net`` is the
     liability and ``cards_with_balance`` the cards holding a balance at a day's end, exactly."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     issued = models.DecimalField(**AMOUNT)
     redeemed = models.DecimalField(**AMOUNT)
     refunded = models.DecimalField(**AMOUNT)
@@ -215,6 +195,3 @@ class DailyGiftCards(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_gift_cards_once_per_day")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.store_id} {self.day} {self.currency}"

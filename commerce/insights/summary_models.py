@@ -21,14 +21,25 @@ class DateMultiRangeField(models.Field):
         return "datemultirange"
 
 
-class DailyCustomerSales(models.Model):
-    """A store's paid orders on one local day, per currency, split by whether the customer (an email
-    in this store) had paid there before: ``new_customers`` counts the emails whose first paid order
-    in the store fell on this day (each email is new on one day only, so days add up exactly)."""
+class StoreDaySummary(models.Model):
+    """What every daily summary row is about: a store, a local day (the store's time zone) and a currency."""
 
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     currency = models.CharField(max_length=3)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.currency}"
+
+
+class DailyCustomerSales(StoreDaySummary):
+    """A store's paid orders on one local day, per currency, split by whether the customer (an email
+    in this store) had paid there before: ``new_customers`` counts the emails whose first paid order
+    in the store fell on this day (each email is new on one day only, so days add up exactly)."""
+
     new_orders = models.PositiveIntegerField(default=0)
     returning_orders = models.PositiveIntegerField(default=0)
     new_customers = models.PositiveIntegerField(default=0)
@@ -38,17 +49,11 @@ class DailyCustomerSales(models.Model):
             models.UniqueConstraint(fields=["store", "day", "currency"], name="daily_customers_once_per_day")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.store_id} {self.day} {self.currency}"
 
-
-class DailyShippingSales(models.Model):
+class DailyShippingSales(StoreDaySummary):
     """Orders and shipping charged per store, local day, currency and shipping method (its name at
     checkout; blank when the order had none)."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     method = models.CharField(max_length=120, blank=True)
     orders = models.PositiveIntegerField(default=0)
     shipping = models.DecimalField(**AMOUNT)
@@ -60,14 +65,11 @@ class DailyShippingSales(models.Model):
         return f"{self.store_id} {self.day} {self.method}"
 
 
-class DailyDiscountSales(models.Model):
+class DailyDiscountSales(StoreDaySummary):
     """A discount's unreleased uses on the orders a store was paid for on one local day, per
     currency: what it took (``cost``, shipping included), its ``shipping`` part, and those orders'
     gross sales."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    currency = models.CharField(max_length=3)
     discount = models.ForeignKey("promotions.Discount", on_delete=models.CASCADE, related_name="+")
     uses = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(**AMOUNT)

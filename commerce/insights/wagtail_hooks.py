@@ -18,6 +18,7 @@ from .panels import SalesPanel
 from .report_views import ProductsReportView, SalesReportView
 from .return_panels import ReturnsWaitingPanel
 from .returns_report import ReturnsReportView
+from .stock_panels import LowStockPanel
 from .stock_reports import LowStockReportView, StockValueReportView
 
 REPORTS = [
@@ -78,6 +79,12 @@ def add_orders_panel(request, panels):
 def add_returns_panel(request, panels):
     if request.user.has_perm("orders.view_order"):
         panels.append(ReturnsWaitingPanel(request.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_low_stock_panel(request, panels):
+    if request.user.has_perm("inventory.view_stocklevel"):
+        panels.append(LowStockPanel(request.user))
 
 
 # The insights assistant (issue 14): its page, JSON endpoints, dashboard panel and audit log.

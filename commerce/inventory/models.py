@@ -6,6 +6,9 @@ product page never touch these rows. Writes go through ``services.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -55,6 +58,19 @@ class StockLocation(models.Model):
         )
 
 
+class StockLevelQuerySet(models.QuerySet):
+    def bulk_create(self, objs: Iterable[StockLevel], *args: Any, **kwargs: Any) -> list[StockLevel]:
+        """Levels inserted holding available stock retire their stores' cached pages on commit
+        (``invalidation.py``): no signal is sent for a bulk insert."""
+        from .invalidation import stock_shown_changed
+
+        levels = super().bulk_create(objs, *args, **kwargs)
+        stock_shown_changed(
+            variant_ids=[lv.variant_id for lv in levels if lv.on_hand > lv.reserved], reason="stock levels inserted"
+        )
+        return levels
+
+
 class StockLevel(models.Model):
     """What one location holds of one variant: on hand, and how much of that unpaid orders hold."""
 
@@ -62,6 +78,8 @@ class StockLevel(models.Model):
     location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="levels")
     on_hand = models.IntegerField(default=0)
     reserved = models.IntegerField(default=0)
+
+    objects = StockLevelQuerySet.as_manager()
 
     class Meta:
         constraints = [

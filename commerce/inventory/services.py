@@ -20,7 +20,7 @@ from commerce.catalog.models import ProductVariant
 from commerce.core.exceptions import CommerceError
 from commerce.core.locking import locked
 
-from .alerts import low_stock_refresh
+from .alerts import low_stock_record_opening, low_stock_refresh
 from .models import AdjustmentReason, InventorySettings, MovementKind, StockLevel, StockLocation, StockMovement
 
 
@@ -108,7 +108,7 @@ def stock_allocate(*, store_id: int, wanted: dict[int, int]) -> list[Allocation]
     )
     if updated != len(amounts):  # cannot happen under the row locks; kept as a guard
         raise _insufficient(allocations[0].variant_id, allocations[0].quantity, 0)
-    low_stock_refresh(variant_ids=wanted.keys())
+    low_stock_refresh(variant_ids=wanted.keys(), may_have_risen=False)
     return allocations
 
 
@@ -239,6 +239,7 @@ def stock_transfer(
         _movement(target, MovementKind.TRANSFER_IN, quantity, note=note, reference=reference, actor=actor),
     ]
     StockLevel.objects.bulk_update([source, target], ["on_hand"])
+    low_stock_refresh(variant_ids=[variant_id])  # to or from an inactive location changes what is sellable
     return StockMovement.objects.bulk_create(movements)
 
 
@@ -347,4 +348,6 @@ def stock_open(*, entries: Sequence[Allocation], note: str = "") -> int:
     StockMovement.objects.bulk_create(
         _movement(level, MovementKind.OPENING, level.on_hand, note=note) for level in levels
     )
+    # The bulk insert retired the stores' cached pages (``StockLevelQuerySet``); this records who is not low.
+    low_stock_record_opening(variant_ids={level.variant_id for level in levels})
     return len(levels)

@@ -25,7 +25,7 @@ from commerce.insights.shipping_metrics import shipping_charged
 from commerce.orders.models import Order
 from commerce.orders.services import order_complete_payment
 from commerce.orders.signals import order_refunded
-from tests.insights.conftest import paid_order, refund, staff, summarise
+from tests.insights.conftest import paid_order, paid_orders_up_to, refund, staff, summarise
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -277,23 +277,14 @@ def test_the_two_metrics_query_counts_do_not_grow_from_10_to_1000_orders(store, 
     month = Period(today_in(store) - timedelta(days=29), today_in(store))
     counts = []
     for total in (10, 1000):
-        made = Order.objects.count()
-        Order.objects.bulk_create(
-            Order(
-                store=store if i % 2 else other_store,
-                number=f"B{made + i}",
-                email=f"c{i % 37}@example.com",
-                status="paid",
-                payment_status="paid",
-                currency="USD" if i % 2 else "EUR",
-                subtotal=10,
-                shipping_total=5,
-                total=15,
-                amount_paid=15,
-                shipping_method_name="Standard" if i % 3 else "Express",
-                paid_at=timezone.now() - timedelta(hours=i % 700),
-            )
-            for i in range(total - made)
+        paid_orders_up_to(
+            (store, other_store),
+            up_to=total,
+            spread_hours=700,
+            shipping_total=5,
+            total=15,
+            amount_paid=15,
+            shipping_method_name=lambda i: "Standard" if i % 3 else "Express",
         )
         summarise()
         with CaptureQueriesContext(connection) as queries:

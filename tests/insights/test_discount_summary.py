@@ -25,7 +25,7 @@ from commerce.orders.services import order_complete_payment
 from commerce.orders.signals import order_refunded
 from commerce.promotions.discounts import discounts_release
 from commerce.promotions.models import Discount, DiscountRedemption
-from tests.insights.conftest import paid_order, staff, summarise
+from tests.insights.conftest import paid_order, paid_orders_up_to, staff, summarise
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -235,22 +235,8 @@ def test_the_discount_query_count_does_not_grow_from_10_to_1000_orders(store, ot
     ]
     counts = []
     for total in (10, 1000):
-        made = Order.objects.count()
-        orders = Order.objects.bulk_create(
-            Order(
-                store=store if i % 2 else other_store,
-                number=f"B{made + i}",
-                email=f"c{i % 37}@example.com",
-                status="paid",
-                payment_status="paid",
-                currency="USD" if i % 2 else "EUR",
-                subtotal=10,
-                discount_total=2,
-                total=8,
-                amount_paid=8,
-                paid_at=timezone.now() - timedelta(hours=(made + i) % 700),
-            )
-            for i in range(total - made)
+        orders = paid_orders_up_to(
+            (store, other_store), up_to=total, spread_hours=700, discount_total=2, total=8, amount_paid=8
         )
         DiscountRedemption.objects.bulk_create(
             DiscountRedemption(

@@ -162,3 +162,54 @@ def test_the_admin_home_gives_the_assistant_panel_its_csrf_token(roles, store, s
     panel = panel[: panel.index("</section>")]
     assert panel.count('name="csrfmiddlewaretoken"') == panel.count("<form")
     assert panel.count("<form") >= 1
+
+
+LOW = 40_000  # variants low on stock: enough that finding the lowest takes well over a millisecond
+
+
+@pytest.fixture
+def many_low_variants(roles, store):
+    """``LOW`` sold-out variants of one live product in the store, copied in two statements (one
+    variant and its level made by the factories)."""
+    from commerce.catalog.models import ProductVariant
+    from commerce.inventory.models import StockLevel
+    from tests.factories import ProductPageFactory
+
+    variant = ProductPageFactory(store=store, title="Teapot", stock=0).variants.get()
+    level = StockLevel.objects.get(variant=variant)
+    table = ProductVariant._meta.db_table
+    columns = [f.column for f in ProductVariant._meta.concrete_fields if not f.primary_key]
+    chosen = ", ".join(f'"{c}"' for c in columns)
+    copied = ", ".join("v.sku || '-' || g" if c == "sku" else f'v."{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({chosen}) SELECT {copied} FROM {table} v, generate_series(1, %s) g WHERE v.id = %s",
+            [LOW, variant.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {StockLevel._meta.db_table} (variant_id, location_id, on_hand, reserved) "
+            f"SELECT id, %s, 0, 0 FROM {table} WHERE product_id = %s AND id <> %s",
+            [level.location_id, variant.product_id, variant.pk],
+        )
+        cursor.execute(f"ANALYZE {table}")
+    return variant
+
+
+def test_the_low_stock_panel_past_the_timeout_says_so_and_the_home_still_renders(many_low_variants, settings):
+    client = client_for(staff(OWNER, "owner@example.com"))
+    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 1
+
+    with Recorded("commerce.insights.panel_guard") as log:
+        home = client.get(reverse("wagtailadmin_home"))
+
+    assert home.status_code == 200
+    html = home.content.decode()
+    panel = html[html.index('id="low_stock-panel-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Low and sold-out stock" in panel
+    assert "took too long to compute" in panel
+    assert many_low_variants.sku not in html
+    assert any("dashboard panel low_stock timed out" in message for message in log.messages)
+
+    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 5000
+    assert many_low_variants.sku in client.get(reverse("wagtailadmin_home")).content.decode()

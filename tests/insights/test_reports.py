@@ -24,7 +24,7 @@ from commerce.orders.models import Order
 from commerce.promotions.gift_cards import gift_card_issue
 from commerce.promotions.models import Discount, DiscountRedemption
 from tests.factories import CategoryFactory, CollectionPageFactory, ProductPageFactory
-from tests.insights.conftest import a_return, client_for, paid_order, refund, staff, summarise
+from tests.insights.conftest import a_return, client_for, paid_order, paid_orders_up_to, refund, staff, summarise
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reports]
 
@@ -177,23 +177,7 @@ def test_query_counts_do_not_grow_from_10_to_1000_orders(roles, store, other_sto
         ProductVariant.objects.filter(pk=variants[shop.pk].pk).update(low_stock_threshold=5)
     counts = []
     for total in (10, 1000):
-        now = timezone.now()
-        made = Order.objects.count()
-        orders = Order.objects.bulk_create(
-            Order(
-                store=store if i % 2 else other_store,
-                number=f"B{made + i}",
-                email=f"c{i % 37}@example.com",
-                status="paid",
-                payment_status="paid",
-                currency="USD" if i % 2 else "EUR",
-                subtotal=10,
-                total=10,
-                amount_paid=10,
-                paid_at=now - timedelta(hours=i % 500),
-            )
-            for i in range(total - made)
-        )
+        orders = paid_orders_up_to((store, other_store), up_to=total, spread_hours=500)
         OrderLine.objects.bulk_create(
             OrderLine(
                 order=o,

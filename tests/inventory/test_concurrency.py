@@ -66,3 +66,38 @@ def test_an_adjustment_racing_checkouts_loses_nothing(store, shipping, warehouse
     assert stock_of(variant) == (20 + 2 * (5 - 2), 12)
     assert_ledger_matches()
     assert all(level.reserved <= level.on_hand for level in StockLevel.objects.filter(variant=variant))
+
+
+def test_two_ledger_changes_each_opening_a_level_of_another_product_do_not_deadlock(store, warehouse, shop_floor):
+    """Each transaction first inserts an empty level (as ``stock_change`` does for a missing one),
+    then, after both have, changes both products' warehouse stock. An empty level refreshes no
+    listing row, so neither holds a listing lock the other's ordered refresh waits for."""
+    import threading
+
+    from commerce.catalog.listing_models import ProductListing
+
+    first, second = (ProductPageFactory(store=store, stock=None).variants.get() for _ in range(2))
+    for variant in (first, second):
+        set_stock(variant, 5, location=warehouse)
+    both_opened = threading.Barrier(2)
+
+    def open_then_change(opened):
+        def run():
+            StockLevel.objects.bulk_create([StockLevel(variant=opened, location=shop_floor)], ignore_conflicts=True)
+            both_opened.wait(timeout=10)
+            return stock_change(
+                changes=[StockChange(variant_id=v.pk, location_id=warehouse.pk, delta=1) for v in (first, second)],
+                reason="received",
+            )
+
+        return run
+
+    results = run_together([open_then_change(second), open_then_change(first)], atomic=True)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert stock_of(first) == stock_of(second) == (7, 0)
+    assert set(ProductListing.objects.filter(in_stock=True).values_list("product_id", flat=True)) >= {
+        first.product_id,
+        second.product_id,
+    }
+    assert_ledger_matches()

@@ -13,7 +13,14 @@ from django.test import Client
 from commerce.catalog.models import ProductPage
 from commerce.core.page_cache import CACHE_HEADER
 from commerce.inventory.models import StockLevel
-from commerce.inventory.services import StockChange, stock_change
+from commerce.inventory.services import (
+    Allocation,
+    StockChange,
+    default_location,
+    stock_change,
+    stock_open,
+    stock_receive,
+)
 from tests.factories import ProductPageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.caching]
@@ -167,6 +174,22 @@ def test_a_page_served_from_the_cache_makes_no_database_query(product, shop_inde
             assert fetch(url)[0] == "HIT"
 
 
+@pytest.mark.benchmark
+def test_the_page_cache_and_wagtails_routing_share_one_host_lookup(product, shop_index):
+    """A miss on another page of a host already seen reads no Site: the page cache's key and Wagtail's
+    routing take the same remembered answer (``page_routing.site_id_for_request``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fetch("/")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch(path(shop_index))[0] == "MISS"
+
+    site_lookups = [q["sql"] for q in queries.captured_queries if 'FROM "wagtailcore_site"' in q["sql"]]
+    assert site_lookups == []
+
+
 # --- Invalidation is per store: a change in one store keeps every other store's cached pages ------
 
 OTHER_HOST = {"HTTP_HOST": "second.example.com"}
@@ -235,3 +258,66 @@ def test_a_hit_costs_no_query_for_any_store(product, other_store, django_assert_
     with django_assert_num_queries(0):
         assert fetch("/")[0] == "HIT"
         assert fetch("/", **OTHER_HOST)[0] == "HIT"
+
+
+# --- A variant that had no stock level at all receiving stock, by every write path ----------------
+
+
+def _receive(variant, location) -> None:
+    stock_receive(variant_id=variant.pk, location_id=location.pk, quantity=20)
+
+
+def _open(variant, location) -> None:
+    stock_open(entries=[Allocation(variant.pk, location.pk, 20)])
+
+
+def _orm_create(variant, location) -> None:
+    StockLevel.objects.create(variant=variant, location=location, on_hand=20)
+
+
+def _orm_bulk_create(variant, location) -> None:
+    StockLevel.objects.bulk_create([StockLevel(variant=variant, location=location, on_hand=20)])
+
+
+@pytest.mark.parametrize("write", [_receive, _open, _orm_create, _orm_bulk_create], ids=lambda f: f.__name__[1:])
+def test_a_variant_with_no_stock_level_receiving_stock_is_in_stock_on_cached_pages_at_once(
+    store, shop_index, write, django_capture_on_commit_callbacks
+):
+    product = ProductPageFactory(store=store, title="Linen Apron", variants=1, stock=None)
+    variant = product.variants.get()
+    assert not StockLevel.objects.filter(variant=variant).exists()
+    for url in (path(product), path(shop_index)):
+        assert "Sold out" in fetch(url)[1]
+        assert fetch(url)[0] == "HIT"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        write(variant, default_location(store_id=store.pk))
+
+    for url in (path(product), path(shop_index)):
+        header, html = fetch(url)
+        assert header == "MISS", url
+        assert "Sold out" not in html, url
+
+
+def test_a_level_inserted_empty_keeps_the_cache(store, shop_index, django_capture_on_commit_callbacks):
+    product = ProductPageFactory(store=store, title="Linen Apron", variants=1, stock=None)
+    fetch(path(shop_index))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        StockLevel.objects.bulk_create(
+            [StockLevel(variant=product.variants.get(), location=default_location(store_id=store.pk))]
+        )
+
+    assert fetch(path(shop_index))[0] == "HIT"
+
+
+def test_stock_received_for_a_variant_opened_in_stock_keeps_the_cache(
+    product, shop_index, django_capture_on_commit_callbacks
+):
+    fetch(path(shop_index))
+    level = StockLevel.objects.get(variant__product=product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_receive(variant_id=level.variant_id, location_id=level.location_id, quantity=3)
+
+    assert fetch(path(shop_index))[0] == "HIT"
