@@ -11,7 +11,7 @@ BEFORE = "SELECT variant.product_id FROM rows JOIN catalog_productvariant varian
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("catalog", "0008_product_listing"),
+        ("catalog", "0010_listing_facet_counts"),
     ]
 
     operations = [
