@@ -79,7 +79,7 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
         candidates = f"{tier('e.title @@ q.q')} UNION ALL {tier('(e.title || e.body) @@ q.q AND NOT e.title @@ q.q')}"
     sql = f"""
         WITH q AS MATERIALIZED (SELECT {tsquery} AS q),
-        hits AS MATERIALIZED ({candidates} LIMIT %(limit)s)
+        hits AS MATERIALIZED (SELECT c.id FROM ({candidates}) c LIMIT %(limit)s)
         SELECT p.id, p.title, p.url_path, p.path, p.depth, p.search_description, p.locale_id
         FROM q, hits h
         JOIN {entry} e ON e.id = h.id
