@@ -39,7 +39,7 @@ from commerce.stores.selectors import currency_for_request
 
 from .product_search import match_condition, matching_content_pages, matching_product_ids
 
-MAX_PRODUCT_HITS = 1000  # ranked candidates: a bound on a search's cost whatever the catalogue's size
+MAX_PRODUCT_HITS = 240  # ranked candidates (10 pages): a bound on the cost whatever the catalogue's size
 MAX_COUNTED = 1000  # a sorted search counts its matches up to here ("1,000+")
 PRODUCTS_PER_PAGE = 24
 MAX_CONTENT_RESULTS = 10
