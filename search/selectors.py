@@ -5,7 +5,7 @@ Products: the search index gives a bounded, ranked candidate set (``product_matc
 relevance order the candidates that pass the shopper's filters are shown (one query on the listing
 summary, ``filtered_product_ids``). With another sort every match counts: the listing summary is
 read in the sort's index order with the index match as a condition, a page at a time, and counted
-up to ``MAX_COUNTED`` ("1,000+"; ``sorted_matches``). Only the page being shown is loaded as
+as at least the candidates that pass the filters ("240+"; ``sorted_matches``). Only the page being shown is loaded as
 cards, so the page's query count does not depend on how many products match or exist.
 
 Content: home, content and collection pages of the same store, in a second, short list.
@@ -40,7 +40,6 @@ from commerce.stores.selectors import currency_for_request
 from .product_search import match_condition, matching_content_pages, matching_product_ids
 
 MAX_PRODUCT_HITS = 240  # ranked candidates (10 pages): a bound on the cost whatever the catalogue's size
-MAX_COUNTED = 1000  # a sorted search counts its matches up to here ("1,000+")
 PRODUCTS_PER_PAGE = 24
 MAX_CONTENT_RESULTS = 10
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -61,7 +60,7 @@ class ProductResults:
     cards: list[ProductCard]
     page: PaginatorPage
     total: int
-    more: bool  # more than ``total`` products match (a sorted search counts up to ``MAX_COUNTED``)
+    more: bool  # more than ``total`` products match (a sorted search counts the ranked candidates)
     unfiltered_total: int
     hit_limit_reached: bool
 
@@ -132,36 +131,28 @@ def filtered_product_ids(
 
 class SortedMatches:
     """Every product matching a query that passes the filters, in a sort's order, for a ``Paginator``:
-    each page is one query reading the listing summary in the sort's index order (LIMIT/OFFSET),
-    and the count one query that stops at ``bound`` + 1 rows (shown as "1,000+")."""
+    each page is one query reading the listing summary in the sort's index order (LIMIT/OFFSET).
+    Its length is ``count`` (the ranked candidates that pass the filters), a lower bound when
+    ``more``: counting every match was the slowest step of a sorted search at 100,000 products."""
 
-    def __init__(self, products: QuerySet[ProductPage], *, bound: int = MAX_COUNTED) -> None:
+    def __init__(self, products: QuerySet[ProductPage], *, count: int, more: bool) -> None:
         self.products = products
-        self.bound = bound
-        self._count: int | None = None
+        self.count_shown = count
+        self.more = more
 
     def __len__(self) -> int:
-        if self._count is None:
-            self._count = self.products.order_by()[: self.bound + 1].count()
-        return min(self._count, self.bound)
-
-    @property
-    def more(self) -> bool:
-        """Whether more products match than ``len()`` says."""
-        len(self)
-        return self._count is not None and self._count > self.bound
+        return self.count_shown
 
     def __getstate__(self) -> dict[str, object]:
         """Kept in the cache (with its page) as its count only: pickling the queryset would read every match."""
-        len(self)
-        return {"products": None, "bound": self.bound, "_count": self._count}
+        return {"products": None, "count_shown": self.count_shown, "more": self.more}
 
     def __getitem__(self, index: slice) -> list[int]:
         return list(self.products.values_list("pk", flat=True)[index])
 
 
 def sorted_matches(
-    *, root: Page, query: str, matches: ProductMatches, filters: ProductFilters, sort: str
+    *, root: Page, query: str, matches: ProductMatches, filters: ProductFilters, sort: str, count: int
 ) -> SortedMatches:
     """The products matching ``query`` as ``matches`` did that pass ``filters``, ordered by ``sort``
     (newest first among equals), from the listing summary (``store_products``, ``sort_products``).
@@ -174,7 +165,8 @@ def sorted_matches(
         products = products.filter(match_condition(query, autocomplete=matches.kind == "prefix"))
     else:
         products = products.filter(pk__in=matches.ids)
-    return SortedMatches(sort_products(products, sort=sort), bound=MAX_COUNTED)
+    more = len(matches.ids) >= MAX_PRODUCT_HITS
+    return SortedMatches(sort_products(products, sort=sort), count=count, more=more)
 
 
 def categories_for_products(product_ids: Sequence[int], *, selected_slug: str = "") -> list[Category]:
@@ -242,10 +234,9 @@ def _read_search(
     ids: Sequence[int] | SortedMatches = []
     if root is not None:
         matches = product_matches(root=root, query=query, limit=MAX_PRODUCT_HITS)
-        if sort == "relevance" or not matches.ids:
-            ids = filtered_product_ids(ranked_ids=matches.ids, root=root, filters=filters, query=query)
-        else:
-            ids = sorted_matches(root=root, query=query, matches=matches, filters=filters, sort=sort)
+        ids = filtered_product_ids(ranked_ids=matches.ids, root=root, filters=filters, query=query)
+        if sort != "relevance" and matches.ids:
+            ids = sorted_matches(root=root, query=query, matches=matches, filters=filters, sort=sort, count=len(ids))
     page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
     shown = list(page.object_list)
     currency = currency_for_request(request)

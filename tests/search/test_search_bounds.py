@@ -21,7 +21,6 @@ def product_titles(html: str) -> list[str]:
 @pytest.fixture(autouse=True)
 def low_bounds(monkeypatch):
     monkeypatch.setattr("search.selectors.MAX_PRODUCT_HITS", BOUND)
-    monkeypatch.setattr("search.selectors.MAX_COUNTED", BOUND)
 
 
 @pytest.fixture

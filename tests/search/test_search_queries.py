@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 # the pages' fields); the filter's categories; the main menu.
 SEARCH_PAGE_QUERIES = 11
 # With a sort other than relevance, every match counts: the page of the listing summary and its count
-# (bounded) are two queries in place of filtering the ranked candidates.
-SORTED_SEARCH_PAGE_QUERIES = SEARCH_PAGE_QUERIES + 1
+# (the candidates that pass the filters, after their own view-restriction read) are added.
+SORTED_SEARCH_PAGE_QUERIES = SEARCH_PAGE_QUERIES + 2
 
 
 @pytest.fixture
