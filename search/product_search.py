@@ -1,13 +1,18 @@
-"""The full-text and as-you-type match of products (and content pages), as one SQL query on the index.
+"""The full-text and as-you-type match of products (and content pages), as SQL on the search index.
 
 modelsearch's queryset joins every page to its index entry (``page.id::text = object_id``) and
 filters on ``title || body`` without an index for it, so a search read every product of the
-catalogue (274–453 ms at 100,000 products). This query starts from the index: PostgreSQL finds
-the matching entries with the GIN index on ``title || body`` (``search/migrations/0002``) or on
-``autocomplete``, joins only those to their pages by primary key, keeps the store's live, public
-products, and ranks them with modelsearch's own expression (``ts_rank`` with its weights, the title
-scaled by ``title_norm``; the newest page first among equals), so results and their order are the
-ones ``ProductPage.objects.search()`` / ``.autocomplete()`` return.
+catalogue. These queries start from the index: PostgreSQL finds the matching entries with the GIN
+index on ``title``, on ``title || body`` (``search/migrations/0002``) or on ``autocomplete``.
+
+Products (``matching_product_ids``): a bounded candidate set — the store's matching products (the
+listing summary's primary key and store column), title matches first, then body-only matches, at
+most ``limit`` — ranked with modelsearch's own expression (``ts_rank`` with its weights, the title
+scaled by ``title_norm``; the newest page first among equals). Ranking every match read each
+entry's vectors: 6,000–10,000 of them for a common word at 100,000 products. A filtered, sorted
+listing of every match uses ``match_condition`` instead (``search.selectors``).
+
+Content pages (``matching_content_pages``): their few entries intersected with the match, ranked.
 """
 
 from __future__ import annotations
@@ -15,14 +20,20 @@ from __future__ import annotations
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
+from django.db.models import CharField, Exists, F, OuterRef
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.database.postgres.weights import get_sql_weights
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search.models import IndexEntry
 
+from commerce.catalog.listing_models import ProductListing
 from commerce.catalog.models import ProductPage
+from commerce.catalog.selectors.listings import TOP_DEPTH
 
 
 def tsquery_text(query: str, *, last_is_prefix: bool) -> str:
@@ -36,15 +47,75 @@ def tsquery_text(query: str, *, last_is_prefix: bool) -> str:
 
 
 def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: int) -> list[int]:
-    """Ids of the live, public products under ``root`` whose index entry matches ``query``, best first.
+    """Ids of at most ``limit`` live, public products under ``root`` whose entry matches ``query``, best first.
 
     ``autocomplete=False``: the words against ``title || body`` with the backend's configuration;
-    ``True``: against ``autocomplete`` with ``simple``, the last word a prefix ("stonew"). One query."""
-    product_type = ContentType.objects.get_for_model(ProductPage).pk
-    rows = _matching_pages(
-        root=root, query=query, autocomplete=autocomplete, limit=limit, content_types=[product_type], inclusive=False
+    ``True``: against ``autocomplete`` with ``simple``, the last word a prefix ("stonew"). One query.
+
+    Bounded whatever the number of matches: the candidates are taken through the GIN indexes and
+    the listing summary's primary key (the store's live products), entries matching in their title
+    first, then entries matching only in their body, until ``limit``; only those are ranked. So a
+    word in 10,000 titles ranks ``limit`` of them, never a body-only match before a title match."""
+    text = tsquery_text(query, last_is_prefix=autocomplete)
+    if not text:
+        return []
+    backend = get_search_backend()
+    config = backend.autocomplete_config if autocomplete else backend.config
+    tsquery = "to_tsquery(%(config)s::regconfig, %(query)s)" if config else "to_tsquery(%(query)s)"
+    quote = connection.ops.quote_name
+    entry, listing = quote(IndexEntry._meta.db_table), quote(ProductListing._meta.db_table)
+    store = "AND l.root_path = %(store)s" if root.depth >= TOP_DEPTH else ""  # the store's rows of the summary
+
+    def tier(match: str) -> str:
+        # Identifiers come from model metadata and fixed strings; every value is a parameter.
+        return f"""(SELECT e.id FROM q JOIN {entry} e ON {match}
+                    JOIN {listing} l ON l.product_id = e.object_id::integer
+                    WHERE e.content_type_id = %(content_type)s {store}
+                    LIMIT %(limit)s)"""  # noqa: S608
+
+    if autocomplete:
+        candidates = tier("e.autocomplete @@ q.q")
+    else:  # a title match first: the second tier is read only when the first has fewer than ``limit``
+        candidates = f"{tier('e.title @@ q.q')} UNION ALL {tier('(e.title || e.body) @@ q.q AND NOT e.title @@ q.q')}"
+    sql = f"""
+        WITH q AS MATERIALIZED (SELECT {tsquery} AS q),
+        hits AS MATERIALIZED (SELECT c.id FROM ({candidates}) c LIMIT %(limit)s)
+        SELECT p.id, p.title, p.url_path, p.path, p.depth, p.search_description, p.locale_id
+        FROM q, hits h
+        JOIN {entry} e ON e.id = h.id
+        JOIN {quote(Page._meta.db_table)} p ON p.id = e.object_id::integer
+        WHERE {_visible_under_root(inclusive=False)}
+        ORDER BY {_rank(autocomplete)} DESC, p.id DESC
+    """  # noqa: S608
+    params = {
+        "config": config,
+        "query": text,
+        "weights": get_sql_weights(),
+        "content_type": ContentType.objects.get_for_model(ProductPage).pk,
+        "store": root.path[: TOP_DEPTH * Page.steplen],
+        "root_path": root.path + "%",
+        "root_depth": root.depth,
+        "limit": limit,
+    }
+    return [page.pk for page in _pages(sql, params)]
+
+
+def match_condition(query: str, *, autocomplete: bool) -> Exists:
+    """A condition on ``ProductPage`` rows: their index entry matches ``query`` (the same match as
+    ``matching_product_ids``, unranked and unbounded), for a filtered, sorted listing of the matches
+    that PostgreSQL can read in the sort's index order."""
+    backend = get_search_backend()
+    entries = IndexEntry.objects.filter(
+        content_type_id=ContentType.objects.get_for_model(ProductPage).pk,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
     )
-    return [page.pk for page in rows]
+    text = tsquery_text(query, last_is_prefix=autocomplete)
+    if autocomplete:
+        words = SearchQuery(text, search_type="raw", config=backend.autocomplete_config)
+        return Exists(entries.filter(autocomplete=words))
+    document = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
+    words = SearchQuery(text, search_type="raw", config=backend.config)
+    return Exists(entries.annotate(document=document).filter(document=words))
 
 
 def matching_content_pages(*, root: Page, query: str, limit: int) -> list[Page]:
@@ -69,15 +140,8 @@ def _matching_pages(
     backend = get_search_backend()
     config = backend.autocomplete_config if autocomplete else backend.config
     tsquery = "to_tsquery(%(config)s::regconfig, %(query)s)" if config else "to_tsquery(%(query)s)"
-    if autocomplete:
-        match, rank = "e.autocomplete @@ q.q", "ts_rank(%(weights)s::float4[], e.autocomplete, q.q)"
-    else:
-        match = "(e.title || e.body) @@ q.q"  # the expression the GIN index is built on
-        rank = (
-            "ts_rank(%(weights)s::float4[], e.title, q.q) * e.title_norm + ts_rank(%(weights)s::float4[], e.body, q.q)"
-        )
+    match = "e.autocomplete @@ q.q" if autocomplete else "(e.title || e.body) @@ q.q"  # the GIN index's expression
     quote = connection.ops.quote_name
-    page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
     # Identifiers come from model metadata and the fixed strings above; every value is a parameter.
     # The tsquery is computed once (MATERIALIZED): inlined, PostgreSQL parsed it again for every row.
     # Page entries' object ids are page ids, so the cast runs on page entries only.
@@ -86,14 +150,9 @@ def _matching_pages(
         SELECT p.id, p.title, p.url_path, p.path, p.depth, p.search_description, p.locale_id
         FROM q
         JOIN {quote(IndexEntry._meta.db_table)} e ON {match}
-        JOIN {page} p ON p.id = e.object_id::integer
-        WHERE e.content_type_id = ANY(%(content_types)s)
-          AND p.live AND p.path LIKE %(root_path)s AND p.depth {">=" if inclusive else ">"} %(root_depth)s
-          AND NOT EXISTS (
-              SELECT 1 FROM {restriction} r JOIN {page} rp ON rp.id = r.page_id
-              WHERE p.path LIKE rp.path || '%%'
-          )
-        ORDER BY {rank} DESC, p.id DESC
+        JOIN {quote(Page._meta.db_table)} p ON p.id = e.object_id::integer
+        WHERE e.content_type_id = ANY(%(content_types)s) AND {_visible_under_root(inclusive=inclusive)}
+        ORDER BY {_rank(autocomplete)} DESC, p.id DESC
         LIMIT %(limit)s
     """  # noqa: S608
     params = {
@@ -105,6 +164,28 @@ def _matching_pages(
         "root_depth": root.depth,
         "limit": limit,
     }
+    return _pages(sql, params)
+
+
+def _rank(autocomplete: bool) -> str:
+    """modelsearch's ranking of an entry ``e`` against ``q.q`` (its weights, the title scaled by its norm)."""
+    if autocomplete:
+        return "ts_rank(%(weights)s::float4[], e.autocomplete, q.q)"
+    return "ts_rank(%(weights)s::float4[], e.title, q.q) * e.title_norm + ts_rank(%(weights)s::float4[], e.body, q.q)"
+
+
+def _visible_under_root(*, inclusive: bool) -> str:
+    """Page ``p`` is live, under the root (``%(root_path)s``, ``%(root_depth)s``) and has no view restriction."""
+    quote = connection.ops.quote_name
+    page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
+    return f"""p.live AND p.path LIKE %(root_path)s AND p.depth {">=" if inclusive else ">"} %(root_depth)s
+          AND NOT EXISTS (
+              SELECT 1 FROM {restriction} r JOIN {page} rp ON rp.id = r.page_id
+              WHERE p.path LIKE rp.path || '%%'
+          )"""  # noqa: S608
+
+
+def _pages(sql: str, params: dict[str, object]) -> list[Page]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -1,10 +1,12 @@
 """Reads for storefront search.
 
-Products: the search backend ranks the live products of the store serving the request (bounded
-to ``MAX_PRODUCT_HITS``); the ORM then applies the same filters as collection pages
-(``commerce.catalog.selectors.filters_q``) and sorts, keeping the backend's relevance order
-unless the shopper chose another sort (relevance breaks ties). Only the page being shown is
-loaded as cards, so the page's query count does not depend on how many products match.
+Products: the search index gives a bounded, ranked candidate set (``product_matches``: at most
+``MAX_PRODUCT_HITS`` of the store's live products, title matches before body-only ones). In
+relevance order the candidates that pass the shopper's filters are shown (one query on the listing
+summary, ``filtered_product_ids``). With another sort every match counts: the listing summary is
+read in the sort's index order with the index match as a condition, a page at a time, and counted
+as at least the candidates that pass the filters ("240+"; ``sorted_matches``). Only the page being shown is loaded as
+cards, so the page's query count does not depend on how many products match or exist.
 
 Content: home, content and collection pages of the same store, in a second, short list.
 """
@@ -14,25 +16,30 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 from django.core.cache import caches
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 from wagtail.search.query import Fuzzy
 
 from commerce.catalog.models import Category, ProductIndexPage, ProductPage, ProductVariant
-from commerce.catalog.selectors import ProductCard, ProductFilters, filters_q, product_cards_for_ids, store_products
+from commerce.catalog.selectors import (
+    ProductCard,
+    ProductFilters,
+    filters_q,
+    product_cards_for_ids,
+    sort_products,
+    store_products,
+)
 from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import currency_for_request
 
-from .product_search import matching_content_pages, matching_product_ids
+from .product_search import match_condition, matching_content_pages, matching_product_ids
 
-MAX_PRODUCT_HITS = 500
+MAX_PRODUCT_HITS = 240  # ranked candidates (10 pages): a bound on the cost whatever the catalogue's size
 PRODUCTS_PER_PAGE = 24
 MAX_CONTENT_RESULTS = 10
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -53,6 +60,7 @@ class ProductResults:
     cards: list[ProductCard]
     page: PaginatorPage
     total: int
+    more: bool  # more than ``total`` products match (a sorted search counts the ranked candidates)
     unfiltered_total: int
     hit_limit_reached: bool
 
@@ -69,49 +77,96 @@ class SearchResults:
         return not self.products.unfiltered_total and not self.content
 
 
-def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS) -> list[int]:
-    """Ids of the store's live, public products matching ``query``, best match first.
+@dataclass(frozen=True)
+class ProductMatches:
+    """The ranked candidates for a query and how they matched: ``"words"`` (full text), ``"prefix"``
+    (as-you-type) or ``"fuzzy"`` (trigram similarity), or ``""`` when nothing matched."""
+
+    ids: list[int]
+    kind: str
+
+
+def product_matches(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS) -> ProductMatches:
+    """At most ``limit`` of the store's live, public products matching ``query``, best match first.
 
     Full text first (SKUs are indexed whole, split and joined, so "MO-010-M" and "BULK-000973"
     match); when that finds nothing, the words as prefixes (typing "stonew" finds "Stoneware");
     when that finds nothing either, trigram similarity ("sweter" finds "Sweater"). The first two are
-    one SQL query each on the search index (``search.product_search``); so one query when the words
-    match, at most four otherwise."""
-    for autocomplete in (False, True):
+    one bounded SQL query each on the search index (``search.product_search``: title matches
+    before body-only ones); so one query when the words match, at most four otherwise."""
+    for kind, autocomplete in (("words", False), ("prefix", True)):
         ids = matching_product_ids(root=root, query=query, autocomplete=autocomplete, limit=limit)
         if ids:
-            return ids
+            return ProductMatches(ids=ids, kind=kind)
     products = ProductPage.objects.live().public().descendant_of(root).only("pk")
-    return [product.pk for product in products.search(Fuzzy(query, unaccent=True))[:limit]]
+    ids = [product.pk for product in products.search(Fuzzy(query, unaccent=True))[:limit]]
+    return ProductMatches(ids=ids, kind="fuzzy" if ids else "")
+
+
+def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS) -> list[int]:
+    """Ids of the store's live, public products matching ``query``, best match first (``product_matches``)."""
+    return product_matches(root=root, query=query, limit=limit).ids
 
 
 def filtered_product_ids(
-    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, sort: str, query: str = ""
+    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, query: str = ""
 ) -> list[int]:
-    """``ranked_ids`` that pass ``filters``, in relevance order or by ``sort`` (one query).
+    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the listing summary).
 
-    A product with a variant whose SKU is exactly ``query`` comes first in relevance order.
-    Sorting happens in Python on at most ``MAX_PRODUCT_HITS`` rows so that relevance stays the
-    tie-breaker: the ORM cannot order by the backend's rank."""
+    A product with a variant whose SKU is exactly ``query`` comes first."""
     if not ranked_ids:
         return []
     exact_sku = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, sku__iexact=query.strip())
-    rows: list[tuple[int, Decimal | None, datetime | None, bool]] = list(
+    rows: list[tuple[int, bool]] = list(
         store_products(root=root)
         .filter(pk__in=list(ranked_ids))
         .filter(filters_q(filters))
         .annotate(exact_sku=Exists(exact_sku))
-        .values_list("pk", "min_price", "first_published_at", "exact_sku")
+        .values_list("pk", "exact_sku")
     )
     rank = {pk: position for position, pk in enumerate(ranked_ids)}
-    rows.sort(key=lambda row: (not row[3], rank[row[0]]))
-    if sort == "price_asc":
-        rows.sort(key=lambda row: (row[1] is None, row[1] if row[1] is not None else Decimal(0)))
-    elif sort == "price_desc":
-        rows.sort(key=lambda row: (row[1] is None, -(row[1] if row[1] is not None else Decimal(0))))
-    elif sort == "newest":
-        rows.sort(key=lambda row: (row[2] is None, -row[2].timestamp() if row[2] is not None else 0.0))
+    rows.sort(key=lambda row: (not row[1], rank[row[0]]))
     return [row[0] for row in rows]
+
+
+class SortedMatches:
+    """Every product matching a query that passes the filters, in a sort's order, for a ``Paginator``:
+    each page is one query reading the listing summary in the sort's index order (LIMIT/OFFSET).
+    Its length is ``count`` (the ranked candidates that pass the filters), a lower bound when
+    ``more``: counting every match was the slowest step of a sorted search at 100,000 products."""
+
+    def __init__(self, products: QuerySet[ProductPage], *, count: int, more: bool) -> None:
+        self.products = products
+        self.count_shown = count
+        self.more = more
+
+    def __len__(self) -> int:
+        return self.count_shown
+
+    def __getstate__(self) -> dict[str, object]:
+        """Kept in the cache (with its page) as its count only: pickling the queryset would read every match."""
+        return {"products": None, "count_shown": self.count_shown, "more": self.more}
+
+    def __getitem__(self, index: slice) -> list[int]:
+        return list(self.products.values_list("pk", flat=True)[index])
+
+
+def sorted_matches(
+    *, root: Page, query: str, matches: ProductMatches, filters: ProductFilters, sort: str, count: int
+) -> SortedMatches:
+    """The products matching ``query`` as ``matches`` did that pass ``filters``, ordered by ``sort``
+    (newest first among equals), from the listing summary (``store_products``, ``sort_products``).
+
+    Every match counts, not only the ranked candidates: "cheapest first" is the store's cheapest
+    match. PostgreSQL reads the summary in the sort's index order and checks each row's index entry
+    (a common word), or the entries' GIN index first (a rare one)."""
+    products = store_products(root=root).filter(filters_q(filters))
+    if matches.kind in ("words", "prefix"):
+        products = products.filter(match_condition(query, autocomplete=matches.kind == "prefix"))
+    else:
+        products = products.filter(pk__in=matches.ids)
+    more = len(matches.ids) >= MAX_PRODUCT_HITS
+    return SortedMatches(sort_products(products, sort=sort), count=count, more=more)
 
 
 def categories_for_products(product_ids: Sequence[int], *, selected_slug: str = "") -> list[Category]:
@@ -175,24 +230,28 @@ def storefront_search(
 def _read_search(
     *, request: HttpRequest, root: Page | None, query: str, filters: ProductFilters, sort: str, page_number: int
 ) -> SearchResults:
-    ranked_ids: list[int] = []
-    ids: list[int] = []
+    matches = ProductMatches(ids=[], kind="")
+    ids: Sequence[int] | SortedMatches = []
     if root is not None:
-        ranked_ids = ranked_product_ids(root=root, query=query)
-        ids = filtered_product_ids(ranked_ids=ranked_ids, root=root, filters=filters, sort=sort, query=query)
+        matches = product_matches(root=root, query=query, limit=MAX_PRODUCT_HITS)
+        ids = filtered_product_ids(ranked_ids=matches.ids, root=root, filters=filters, query=query)
+        if sort != "relevance" and matches.ids:
+            ids = sorted_matches(root=root, query=query, matches=matches, filters=filters, sort=sort, count=len(ids))
     page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
+    shown = list(page.object_list)
     currency = currency_for_request(request)
     return SearchResults(
         query=query,
         products=ProductResults(
-            cards=product_cards_for_ids(list(page.object_list), currency=currency, request=request) if ids else [],
+            cards=product_cards_for_ids(shown, currency=currency, request=request) if shown else [],
             page=page,
             total=len(ids),
-            unfiltered_total=len(ranked_ids),
-            hit_limit_reached=len(ranked_ids) >= MAX_PRODUCT_HITS,
+            more=isinstance(ids, SortedMatches) and ids.more,
+            unfiltered_total=len(matches.ids),
+            hit_limit_reached=not isinstance(ids, SortedMatches) and len(matches.ids) >= MAX_PRODUCT_HITS,
         ),
         content=search_content(root=root, query=query, request=request) if root is not None else [],
         categories=categories_for_products(
-            ranked_ids, selected_slug=filters.category_slugs[0] if filters.category_slugs else ""
+            matches.ids, selected_slug=filters.category_slugs[0] if filters.category_slugs else ""
         ),
     )
