@@ -65,6 +65,8 @@ def site_for_request(request: HttpRequest) -> Site | None:
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
     site_id = site_id_for_request(request)
+    if hasattr(request, "_wagtail_site"):  # not remembered: it was just looked up, with its root page
+        return request._wagtail_site
     site: Site | None = None
     if site_id is not None:
         site = _site_cache().get(_site_key(site_id))
