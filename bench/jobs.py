@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import redis
 
-from .server import BASE_DIR, LOG_DIR
+from .server import BASE_DIR, LOG_DIR, stop
 
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
@@ -51,10 +51,5 @@ def background_jobs(env: dict[str, str], *, label: str) -> Iterator[str]:
             f"({BENCH_REDIS_URL}), as production runs them, not inline in the payment request."
         )
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
         log.close()

@@ -81,13 +81,18 @@ def gunicorn(*, env: dict[str, str], port: int, host: str, ready_path: str, labe
         _wait_ready(base + ready_path, host=host, process=process)
         yield base
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (a graceful shutdown for gunicorn and RQ), then SIGKILL if it is not gone in 30 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_ready(url: str, *, host: str, process: subprocess.Popen, seconds: float = 300) -> None:
