@@ -262,6 +262,17 @@ CACHES["listings"] = (
         "OPTIONS": {"MAX_ENTRIES": 5_000},
     }
 )
+# Routing answers (commerce/core/page_routing.py: host → Site, path → page, restricted paths), keyed
+# by the store generations.
+CACHES["routing"] = (
+    {**CACHES["default"], "KEY_PREFIX": "routing"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "routing",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    }
+)
 MAGPIE_PAGE_CACHE_SECONDS = int(env("MAGPIE_PAGE_CACHE_SECONDS", "300") or 0)
 MAGPIE_PAGE_CACHE_VIEWS = ("wagtail_serve", "search")  # never cart, checkout or account views
 
