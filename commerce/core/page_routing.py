@@ -19,10 +19,10 @@ those already starts a new store generation (``store_generation`` in ``page_cach
   global generation, which saving or deleting a restriction or an alias page starts anew.
 
 The answers live in the ``routing`` cache (each process's memory without Redis; on in tests too,
-emptied between them, whose changes reach it only through commit callbacks:
-``django_capture_on_commit_callbacks``) and are keyed by the generations, so nothing has to be
-deleted: a new generation simply never reads the old keys. A page-cache hit reads only the host's
-answer from it, so it costs no query.
+emptied between them by ``tests/conftest.py``, where a change reaches it as in production, through
+commit callbacks: ``django_capture_on_commit_callbacks``) and are keyed by the generations, so
+nothing has to be deleted: a new generation simply never reads the old keys. A page-cache hit
+reads only the host's answer from it, so it costs no query.
 """
 
 from __future__ import annotations
@@ -165,7 +165,9 @@ class SiteRoutingMiddleware:
 
 def restricted_paths() -> frozenset[str]:
     """Paths of pages that carry a view restriction or are aliases (whose restrictions are their
-    source's): a page with none of them among its ancestors needs no restriction check."""
+    source's): a page with none of them among its ancestors needs no restriction check, and a
+    listing that leaves out every product under them shows only public ones (search reads them
+    once for its queries: ``store_products(restricted=...)``)."""
     key = f"magpie.restricted_paths:{global_generation()}"
     cache = _cache()
     paths = cache.get(key)

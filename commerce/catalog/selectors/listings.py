@@ -105,8 +105,10 @@ def store_products(*, root: Page, restricted: Collection[str] | None = None) -> 
     products = ProductPage.objects.live()
     if restricted is None:
         products = products.public()
-    elif restricted:
-        products = products.exclude(reduce(operator.or_, (Q(path__startswith=path) for path in restricted)))
+    else:  # only the paths above or inside the store's tree can hide one of its products
+        hiding = [path for path in restricted if path.startswith(root.path) or root.path.startswith(path)]
+        if hiding:
+            products = products.exclude(reduce(operator.or_, (Q(path__startswith=path) for path in hiding)))
     products = products.descendant_of(root)
     if root.depth >= TOP_DEPTH:  # the store's rows are one range of the summary's indexes
         products = products.filter(listing__root_path=root.path[: TOP_DEPTH * Page.steplen])
