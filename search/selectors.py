@@ -14,7 +14,7 @@ Content: home, content and collection pages of the same store, in a second, shor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -35,6 +35,7 @@ from commerce.catalog.selectors import (
     store_products,
 )
 from commerce.core.page_cache import store_generation
+from commerce.core.page_routing import restricted_paths
 from commerce.stores.selectors import currency_for_request
 
 from .product_search import match_condition, matching_content_pages, matching_product_ids
@@ -109,16 +110,17 @@ def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS)
 
 
 def filtered_product_ids(
-    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, query: str = ""
+    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, restricted: Collection[str], query: str = ""
 ) -> list[int]:
-    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the listing summary).
+    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the listing summary),
+    none under the ``restricted`` paths (``page_routing.restricted_paths``).
 
     A product with a variant whose SKU is exactly ``query`` comes first."""
     if not ranked_ids:
         return []
     exact_sku = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, sku__iexact=query.strip())
     rows: list[tuple[int, bool]] = list(
-        store_products(root=root)
+        store_products(root=root, restricted=restricted)
         .filter(pk__in=list(ranked_ids))
         .filter(filters_q(filters))
         .annotate(exact_sku=Exists(exact_sku))
@@ -152,7 +154,14 @@ class SortedMatches:
 
 
 def sorted_matches(
-    *, root: Page, query: str, matches: ProductMatches, filters: ProductFilters, sort: str, count: int
+    *,
+    root: Page,
+    query: str,
+    matches: ProductMatches,
+    filters: ProductFilters,
+    restricted: Collection[str],
+    sort: str,
+    count: int,
 ) -> SortedMatches:
     """The products matching ``query`` as ``matches`` did that pass ``filters``, ordered by ``sort``
     (newest first among equals), from the listing summary (``store_products``, ``sort_products``).
@@ -160,7 +169,7 @@ def sorted_matches(
     Every match counts, not only the ranked candidates: "cheapest first" is the store's cheapest
     match. PostgreSQL reads the summary in the sort's index order and checks each row's index entry
     (a common word), or the entries' GIN index first (a rare one)."""
-    products = store_products(root=root).filter(filters_q(filters))
+    products = store_products(root=root, restricted=restricted).filter(filters_q(filters))
     if matches.kind in ("words", "prefix"):
         products = products.filter(match_condition(query, autocomplete=matches.kind == "prefix"))
     else:
@@ -234,9 +243,21 @@ def _read_search(
     ids: Sequence[int] | SortedMatches = []
     if root is not None:
         matches = product_matches(root=root, query=query, limit=MAX_PRODUCT_HITS)
-        ids = filtered_product_ids(ranked_ids=matches.ids, root=root, filters=filters, query=query)
-        if sort != "relevance" and matches.ids:
-            ids = sorted_matches(root=root, query=query, matches=matches, filters=filters, sort=sort, count=len(ids))
+        if matches.ids:
+            restricted = restricted_paths()  # read once for the filtered candidates and the sorted matches
+            ids = filtered_product_ids(
+                ranked_ids=matches.ids, root=root, filters=filters, restricted=restricted, query=query
+            )
+            if sort != "relevance":
+                ids = sorted_matches(
+                    root=root,
+                    query=query,
+                    matches=matches,
+                    filters=filters,
+                    restricted=restricted,
+                    sort=sort,
+                    count=len(ids),
+                )
     page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
     shown = list(page.object_list)
     currency = currency_for_request(request)

@@ -14,15 +14,18 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters and other cached state never carry over from one test to the next."""
-    from django.core.cache import cache
+    """Throttle counters, routing answers and other cached state never carry over from one test to the next."""
+    from django.core.cache import cache, caches
 
+    from commerce.core.page_routing import ROUTING_CACHE
     from commerce.core.throttle import throttle_reset
 
-    cache.clear()
+    for kept in (cache, caches[ROUTING_CACHE]):
+        kept.clear()
     throttle_reset()
     yield
-    cache.clear()
+    for kept in (cache, caches[ROUTING_CACHE]):
+        kept.clear()
     throttle_reset()
 
 

@@ -7,8 +7,7 @@ answers changes unless a page is published, unpublished or moved, or a Site is s
 those already starts a new store generation (``store_generation`` in ``page_cache``). So:
 
 - ``site_for_request`` keeps the host's Site (with its root page) under the global and the site's
-  generation (in the ``pages`` cache while the page cache is on: its entries are keyed by the
-  site), and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
+  generation, and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
   (the attribute ``Site.find_for_request`` caches its answer in); ``site_id_for_request`` reads
   only the host's answer, which is what a page-cache hit needs;
 - ``SiteRoutingMiddleware`` keeps, for ``wagtail_serve``, the page a path routes to
@@ -19,9 +18,11 @@ those already starts a new store generation (``store_generation`` in ``page_cach
   ancestors carries a view restriction or is an alias; the set of such pages is kept under the
   global generation, which saving or deleting a restriction or an alias page starts anew.
 
-The answers live in the ``listings`` cache (each process's memory without Redis; off in tests,
-whose publishes run no commit callbacks) and are keyed by the generations, so nothing has to be
-deleted: a new generation simply never reads the old keys.
+The answers live in the ``routing`` cache (each process's memory without Redis; on in tests too,
+emptied between them by ``tests/conftest.py``, where a change reaches it as in production, through
+commit callbacks: ``django_capture_on_commit_callbacks``) and are keyed by the generations, so
+nothing has to be deleted: a new generation simply never reads the old keys. A page-cache hit
+reads only the host's answer from it, so it costs no query.
 """
 
 from __future__ import annotations
@@ -39,24 +40,17 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from .page_cache import CACHE_ALIAS as PAGE_CACHE
 from .page_cache import global_generation, page_cache_invalidate_on_commit, store_generation
 
-STORE_CACHE = "listings"
+STORE_CACHE = "listings"  # the other per-store-generation answers (store row, home blocks, product content)
+ROUTING_CACHE = "routing"
 KEPT_SECONDS = 24 * 60 * 60  # a bound on memory: a new generation retires an answer sooner
 _NO_SITE = 0
 _SERVE_VIEW = "wagtail_serve"
 
 
 def _cache() -> Any:
-    return caches[STORE_CACHE]
-
-
-def _site_cache() -> Any:
-    """Where host → Site answers are kept: with the cached pages while the page cache is on (a hit
-    is keyed by its store before anything else runs, and must cost no query even where the
-    ``listings`` cache is off, as in tests), else with the other routing answers."""
-    return caches[PAGE_CACHE] if settings.MAGPIE_PAGE_CACHE_SECONDS > 0 else _cache()
+    return caches[ROUTING_CACHE]
 
 
 def site_for_request(request: HttpRequest) -> Site | None:
@@ -69,7 +63,7 @@ def site_for_request(request: HttpRequest) -> Site | None:
         return request._wagtail_site
     site: Site | None = None
     if site_id is not None:
-        site = _site_cache().get(_site_key(site_id))
+        site = _cache().get(_site_key(site_id))
         if site is None:  # the Site itself expired or its store's generation moved on
             site = _find_and_keep(request, global_generation())
     request._wagtail_site = site
@@ -83,7 +77,7 @@ def site_id_for_request(request: HttpRequest, *, everything: int | None = None) 
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site.pk if request._wagtail_site is not None else None
     everything = global_generation() if everything is None else everything
-    site_id = _site_cache().get(_host_key(request, everything))
+    site_id = _cache().get(_host_key(request, everything))
     if site_id is None:
         site = _find_and_keep(request, everything)
         request._wagtail_site = site
@@ -99,7 +93,7 @@ def _host_key(request: HttpRequest, everything: int) -> str:
 def _find_and_keep(request: HttpRequest, everything: int) -> Site | None:
     """Wagtail's own lookup (a query), kept: the host's answer and the Site with its root page."""
     site = Site._find_for_request(request)
-    cache = _site_cache()
+    cache = _cache()
     cache.set(_host_key(request, everything), site.pk if site is not None else _NO_SITE, timeout=KEPT_SECONDS)
     if site is not None:  # its root page was read with it (select_related) and is kept with it
         cache.set(_site_key(site.pk), site, timeout=KEPT_SECONDS)
@@ -171,7 +165,9 @@ class SiteRoutingMiddleware:
 
 def restricted_paths() -> frozenset[str]:
     """Paths of pages that carry a view restriction or are aliases (whose restrictions are their
-    source's): a page with none of them among its ancestors needs no restriction check."""
+    source's): a page with none of them among its ancestors needs no restriction check, and a
+    listing that leaves out every product under them shows only public ones (search reads them
+    once for its queries: ``store_products(restricted=...)``)."""
     key = f"magpie.restricted_paths:{global_generation()}"
     cache = _cache()
     paths = cache.get(key)

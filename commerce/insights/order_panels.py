@@ -74,9 +74,6 @@ class OrdersPanel(TimeoutGuardedPanel):
     order = 60
     template_name = "insights/orders_panel.html"
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
-
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         overview = orders_overview(user=self.user)
         return {

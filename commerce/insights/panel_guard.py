@@ -18,9 +18,13 @@ TIMED_OUT_TEMPLATE = "insights/panel_timed_out.html"
 
 
 class TimeoutGuardedPanel(Component):
-    """A panel reading metrics: on :class:`MetricTimedOut` it renders a short notice instead."""
+    """A panel reading metrics for ``user`` (its stores and permissions scope the figures): on
+    :class:`MetricTimedOut` it renders a short notice instead."""
 
     heading = ""  # the panel's heading, also shown on the notice
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
 
     def render_html(self, parent_context: Any = None) -> SafeString:
         try:

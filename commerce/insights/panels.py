@@ -29,9 +29,6 @@ class SalesPanel(TimeoutGuardedPanel):
     order = 50
     template_name = "insights/sales_panel.html"
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
-
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         today = timezone.localdate()
         return {

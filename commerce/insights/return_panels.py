@@ -69,9 +69,6 @@ class ReturnsWaitingPanel(TimeoutGuardedPanel):
     order = 65
     template_name = "insights/returns_panel.html"
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
-
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         waiting = returns_waiting(user=self.user)
         return {"waiting": waiting, "rows": [(r, order_url(r.order_id)) for r in waiting.oldest]}

@@ -23,9 +23,6 @@ class LowStockPanel(TimeoutGuardedPanel):
     order = 150
     template_name = "inventory/admin/low_stock_panel.html"
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
-
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         with metric_query(user=self.user):
             rows = low_stock_variants(user=self.user)

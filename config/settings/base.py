@@ -241,27 +241,27 @@ CACHES["pages"] = (
         "LOCATION": BASE_DIR / "var" / "cache" / "pages",
     }
 )
+
+
+def _shared_or_in_process(name: str, max_entries: int) -> dict[str, object]:
+    """Redis under its own key prefix when configured, else each process's memory."""
+    if REDIS_URL:
+        return {**CACHES["default"], "KEY_PREFIX": name}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": name,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
 # Rendered fragments keyed by their content (product cards: catalog.selectors.ProductCard.fragment_key),
-# so they never need invalidating: Redis when configured, else each process's memory.
-CACHES["fragments"] = (
-    {**CACHES["default"], "KEY_PREFIX": "fragments"}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
-)
+# so they never need invalidating.
+CACHES["fragments"] = _shared_or_in_process("fragments", 20_000)
 # Listing facets (catalog/listing.py), keyed by the store's page-cache generation.
-CACHES["listings"] = (
-    {**CACHES["fragments"], "KEY_PREFIX": "listings"}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "listings",
-        "OPTIONS": {"MAX_ENTRIES": 5_000},
-    }
-)
+CACHES["listings"] = _shared_or_in_process("listings", 5_000)
+# Routing answers (commerce/core/page_routing.py: host → Site, path → page, restricted paths), keyed
+# by the store generations.
+CACHES["routing"] = _shared_or_in_process("routing", 5_000)
 MAGPIE_PAGE_CACHE_SECONDS = int(env("MAGPIE_PAGE_CACHE_SECONDS", "300") or 0)
 MAGPIE_PAGE_CACHE_VIEWS = ("wagtail_serve", "search")  # never cart, checkout or account views
 

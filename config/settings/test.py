@@ -21,3 +21,6 @@ OPENAI_BASE_URL = None
 # Listing facets follow the store's generation, bumped after commit: tests that publish without
 # running commit callbacks would read old facets, so only the tests of that cache turn it on.
 CACHES["listings"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# Routing answers (commerce/core/page_routing.py) are kept as in production, in this process's memory,
+# and emptied between tests (tests/conftest.py); a test's changes reach them through commit callbacks.
+CACHES["routing"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "routing"}

@@ -17,24 +17,21 @@ from tests.images import make_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
-# Wagtail's serve (site, routing down the tree, the view-restriction check: one query for the
-# restricted and alias paths) and the main menu come on top of ours (the store caches, off in tests,
-# keep them: tests/storefront/test_store_caches.py). Listing: store, the private-section check of
-# ``public()``, the restricted paths again (whether the summary alone selects the store's products:
-# a cache read in production), the store's kept facet counts, the facet counts given the filters,
-# the bounded count, one page of products, card variants and images (the cards' fragments are
-# cached, so no rendition is read).
-INDEX_QUERIES = 15
+# Wagtail's serve reads the page's own row: the host's Site, the route down the tree and the
+# view-restriction check are warm routing answers (``page_routing``, on in tests), and the main menu
+# comes on top of ours. Listing: store, the private-section check of ``public()``, the store's kept
+# facet counts, the facet counts given the filters, the bounded count, one page of products, card
+# variants and images (the cards' fragments are cached, so no rendition is read).
+INDEX_QUERIES = 10
 # ...without filters: the kept counts are the facets, with no second facet query
-INDEX_UNFILTERED_QUERIES = 14
-# ...plus the collection's hand-picks, rule categories and hero image with its renditions
-# (one routing step fewer: the collection sits right under the home page); its facets are one
-# query over its summary rows.
-COLLECTION_QUERIES = 17
-# Product: store, variants, gallery images, their renditions, breadcrumbs, categories, tags, and
-# the social image with its renditions (a cold page: with the store caches on, a warm one makes 2,
-# tests/storefront/test_store_caches.py).
-PRODUCT_QUERIES = 17
+INDEX_UNFILTERED_QUERIES = 9
+# ...plus the collection's hand-picks, rule categories and its hero image's row;
+# its facets are one query over its summary rows, with no second facet query.
+COLLECTION_QUERIES = 12
+# Product: the page's row, store, variants, gallery images, their renditions, breadcrumbs,
+# categories, tags, and the social image with its renditions, the menu (a cold page: with the store
+# caches on, a warm one makes 2, tests/storefront/test_store_caches.py).
+PRODUCT_QUERIES = 11
 
 
 def path(page) -> str:

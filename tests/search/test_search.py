@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from commerce.catalog.models import ProductVariant
 from tests.factories import CategoryFactory, CollectionPageFactory, ContentPageFactory, ProductPageFactory
@@ -79,6 +80,17 @@ class TestFindingProducts:
 
         assert product_titles(html) == []
         assert "No results for “lantern”" in html
+
+    @pytest.mark.parametrize("sort", ["relevance", "price_asc"])
+    def test_never_a_view_restricted_product(self, client, store, sort):
+        ProductPageFactory(store=store, title="Open stoneware jug", price="30.00")
+        hidden = ProductPageFactory(store=store, title="Members' stoneware jug", price="20.00")
+        PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+        response, html = search(client, q="stoneware", sort=sort)
+
+        assert response.status_code == 200
+        assert product_titles(html) == ["Open stoneware jug"]
 
     def test_the_other_store_finds_its_own_in_its_currency(self, client, store, other_store):
         ProductPageFactory(store=store, title="Our teapot")

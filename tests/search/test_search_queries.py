@@ -6,14 +6,15 @@ from tests.factories import CategoryFactory, ContentPageFactory, ProductPageFact
 
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
-# Site; store; the ranked product search (one query on the index, view restrictions included); after
-# reading the page view restrictions, the filtered, annotated ids; cards (products, variants, gallery
-# images; warm card fragments need no renditions); the content search (one query on the index, with
-# the pages' fields); the filter's categories; the main menu.
-SEARCH_PAGE_QUERIES = 11
-# With a sort other than relevance, every match counts: the page of the listing summary and its count
-# (the candidates that pass the filters, after their own view-restriction read) are added.
-SORTED_SEARCH_PAGE_QUERIES = SEARCH_PAGE_QUERIES + 2
+# Store; the ranked product search (one query on the index, view restrictions included); the
+# filtered, annotated ids; cards (products, variants, gallery images; warm card fragments need no
+# renditions); the content search (one query on the index, with the pages' fields); the filter's
+# categories; the main menu. The host's Site and the restricted paths (read once, for the filtered
+# ids and a sort's page) are warm routing answers (``page_routing``): no query.
+SEARCH_PAGE_QUERIES = 9
+# With a sort other than relevance, every match counts: the page of the listing summary is added
+# (its count is the candidates that pass the filters, already read).
+SORTED_SEARCH_PAGE_QUERIES = SEARCH_PAGE_QUERIES + 1
 
 
 @pytest.fixture

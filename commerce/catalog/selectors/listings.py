@@ -4,7 +4,7 @@ sorting (the facets a filter panel lists are in ``facets``)."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, reduce
@@ -88,7 +88,7 @@ def store_summary(*, root: Page) -> QuerySet[ProductListing] | None:
     return ProductListing.objects.filter(root_path=root.path)
 
 
-def store_products(*, root: Page) -> QuerySet[ProductPage]:
+def store_products(*, root: Page, restricted: Collection[str] | None = None) -> QuerySet[ProductPage]:
     """Live, public products under a store's site root, annotated for filtering and sorting from
     their listing summary (``ProductListing``), so filters and sorts read one indexed table.
 
@@ -96,8 +96,20 @@ def store_products(*, root: Page) -> QuerySet[ProductPage]:
     variants when every one is sold out); ``in_stock`` means an active variant has
     stock left to sell (on hand above what checkouts reserve); ``on_sale`` means an active variant's
     compare-at price is above its price.
+
+    ``restricted``: the paths ``page_routing.restricted_paths`` read, for a caller building several
+    querysets from one read; products at or under any of them (a view-restricted section, or an
+    alias, whose restrictions are its source's) are left out. Without it, Wagtail's ``public()``
+    reads the view restrictions (a query each call).
     """
-    products = ProductPage.objects.live().public().descendant_of(root)
+    products = ProductPage.objects.live()
+    if restricted is None:
+        products = products.public()
+    else:  # only the paths above or inside the store's tree can hide one of its products
+        hiding = [path for path in restricted if path.startswith(root.path) or root.path.startswith(path)]
+        if hiding:
+            products = products.exclude(reduce(operator.or_, (Q(path__startswith=path) for path in hiding)))
+    products = products.descendant_of(root)
     if root.depth >= TOP_DEPTH:  # the store's rows are one range of the summary's indexes
         products = products.filter(listing__root_path=root.path[: TOP_DEPTH * Page.steplen])
     else:
