@@ -61,7 +61,8 @@ def test_confirmation_email_is_sent_once(ready_checkout, django_capture_on_commi
 @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_confirmation_job_runs_on_rq_workers(settings, ready_checkout):
     import django_rq
-    from rq import SimpleWorker
+
+    from commerce.core.worker import Worker
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}  # TASKS is re-read on change
@@ -76,7 +77,7 @@ def test_confirmation_job_runs_on_rq_workers(settings, ready_checkout):
     assert queue.count == 1
     from django_tasks_rq import Job
 
-    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+    worker = Worker([queue], connection=queue.connection, job_class=Job)
     with use_context(None):  # a worker process starts with no context
         worker.work(burst=True)
     assert len(mail.outbox) == 1
