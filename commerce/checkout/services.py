@@ -315,6 +315,7 @@ def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None =
             card.require()
         _check_hold(summary, order=current, before_hold=before_hold)
 
+    order = None
     try:
         # The payment row is written by the placing transaction (which holds the order's lock or
         # created the order) and so committed with the order, before the provider is called.
@@ -323,15 +324,14 @@ def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None =
             charge = not (order.is_paid or card.payment_method is None or card.needed is False)
             payment = payment_create_for_locked_order(order=order) if charge else None
     except CommerceError as exc:
-        if exc.code != "payment_in_progress":
+        if exc.code != "payment_in_progress" or order is None:
             raise
-        # Another request for this checkout (a double click) is charging the card right now.
-        payment = (
-            Payment.objects.filter(order_id=checkout.order_id, status__in=IN_FLIGHT).order_by("-created_at").first()
-        )
+        # Another request for this checkout (a double click) is charging the card right now; its
+        # payment row committed before this request could lock the order (nothing here was written).
+        payment = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
         if payment is None:
             raise
-        return PaymentOutcome(payment, payment.order, "pending", message="Your payment is being processed.")
+        return PaymentOutcome(payment, order, "pending", message="Your payment is being processed.")
     if payment is None:
         outcome = PaymentOutcome(None, order, "paid" if order.is_paid else "pending")
         _finish(checkout, outcome)
