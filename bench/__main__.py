@@ -16,7 +16,7 @@ from commerce.payments import localstripe as localstripe_process
 from .checkout_buyers import run_buyers
 from .checkout_stock import checkout_stock
 from .jobs import background_jobs
-from .report import CheckoutResult, SizeResult, markdown
+from .report import CheckoutResult, SizeResult, cpu_sentence, markdown
 from .server import BASE_DIR, fetch, free_port, gunicorn, gunicorn_config, production_env
 from .wrk import Measurement, wrk_measure
 
@@ -214,6 +214,8 @@ def _measure_checkout(
         f"{run.percentile_ms(95):.0f} ms) = {result.journey_ratio:.3f} B; B {baseline.per_second:,.0f} req/s; "
         f"{verified['sold']}/{verified['stock']} units sold, {result.oversold} oversold"
     )
+    if run.place_cpu.measured:
+        _say(f"{label}: {cpu_sentence(run)}")
     for error in run.errors()[:5]:
         _say(f"{label} error: {error}")
     return result

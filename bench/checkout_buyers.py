@@ -33,6 +33,8 @@ import requests
 
 from commerce.payments.localstripe import confirm_test_card
 
+from .cpu_share import CpuShare, cpu_share
+
 TIMEOUT = 60
 ADDRESS = {"full_name": "Bench Buyer", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345"}
 _CLIENT_SECRET = re.compile(r'"clientSecret":\s*"([^"]+)"')
@@ -65,6 +67,7 @@ class CheckoutRun:
     buyers: int
     prepare_seconds: float = 0.0  # wall time of the prepare phase
     place_seconds: float = 0.0  # wall time of the place phase
+    place_cpu: CpuShare = field(default_factory=CpuShare)  # where the CPU went in the place phase
     outcomes: list[Outcome] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
@@ -267,7 +270,7 @@ def run_buyers(
     run.prepare_seconds = time.monotonic() - started
     say(f"  checkout: {len(prepared)} carts ready to pay in {run.prepare_seconds:.1f} s; placing")
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
+    with cpu_share() as run.place_cpu, ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(place_one, prepared))
     run.place_seconds = time.monotonic() - started
     return run

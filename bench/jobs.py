@@ -22,6 +22,8 @@ import redis
 
 from .server import BASE_DIR, LOG_DIR, stop
 
+# production's worker command (compose.yaml, README Operations), after ``manage.py rqworker``
+WORKER_ARGS = ["default", "--job-class", "django_tasks_rq.Job", "--worker-class", "commerce.core.worker.Worker"]
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
@@ -43,7 +45,7 @@ def background_jobs(env: dict[str, str], *, label: str) -> Iterator[str]:
     env["REDIS_URL"] = BENCH_REDIS_URL
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = (LOG_DIR / f"rqworker-{label}.log").open("w")
-    command = [sys.executable, "manage.py", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+    command = [sys.executable, "manage.py", "rqworker", *WORKER_ARGS]
     worker = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
         yield (

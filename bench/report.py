@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from .checkout_buyers import CheckoutRun
@@ -167,6 +168,24 @@ def checkout_markdown(result: CheckoutResult) -> list[str]:
         "p50/p95: a completed buyer's prepare plus place time, under that concurrency.",
     ]
     lines += [f"- {note}" for note in result.notes]
+    if run.place_cpu.measured:
+        lines.append(f"- {cpu_sentence(run)}")
     if run.errors():
         lines.append(f"- First errors: {'; '.join(run.errors()[:3])}")
     return [*lines, ""]
+
+
+STORE_GROUPS = ("gunicorn", "PostgreSQL", "RQ worker")  # the store's own processes; localstripe stands in for Stripe
+
+
+def cpu_sentence(run: CheckoutRun) -> str:
+    """Where the CPU of the place phase went (``bench/cpu_share.py``), per order placed and paid."""
+    cpu, placed = run.place_cpu, run.completed
+    groups = ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(cpu.groups.items(), key=lambda kv: -kv[1]))
+    return (
+        f"CPU in the place phase ({cpu.seconds:.1f} s, {os.cpu_count()} cores): the machine was busy "
+        f"{cpu.machine_busy:.1f} CPU-s, of which {cpu.others:.1f} s other processes on the machine; the bench's own "
+        f"(CPU-s): {groups}. Per order placed and paid: the store (gunicorn, PostgreSQL, RQ worker) "
+        f"{cpu.per(placed, *STORE_GROUPS):.0f} ms of CPU, localstripe (the stand-in for Stripe) "
+        f"{cpu.per(placed, 'localstripe'):.0f} ms, the buyers {cpu.per(placed, 'buyers and bench'):.0f} ms."
+    )

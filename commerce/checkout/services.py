@@ -32,7 +32,13 @@ from commerce.orders.stock import stock_reserve_for_order
 from commerce.payments.gateway import get_gateway
 from commerce.payments.interface import PaymentError, SetupIntentResult
 from commerce.payments.models import Payment
-from commerce.payments.services import IN_FLIGHT, PaymentOutcome, payment_start, payment_sync
+from commerce.payments.services import (
+    IN_FLIGHT,
+    PaymentOutcome,
+    payment_charge,
+    payment_create_for_locked_order,
+    payment_sync,
+)
 from commerce.promotions.discounts import discounts_redeem
 from commerce.promotions.gift_cards import gift_card_redeem
 from commerce.shipping.interface import AddressRejected
@@ -186,6 +192,11 @@ def checkout_place_order(
 
     ``before_place`` sees the checkout's summary, read once under the checkout's row lock, and the
     order it already has (or None) before anything is placed; it may refuse by raising."""
+    return _place_order(checkout=checkout, before_place=before_place)
+
+
+def _place_order(*, checkout: Checkout, before_place: Callable[[CheckoutSummary, Order | None], None] | None) -> Order:
+    """``checkout_place_order`` in the caller's transaction, which commits or rolls it back whole."""
     # the cart comes in the same read (only the checkout's row is locked: ``locked`` takes ``OF self``)
     checkout = locked(Checkout.objects).select_related("store", "cart").get(pk=checkout.pk)
     order = locked(Order.objects).filter(pk=checkout.order_id).first() if checkout.order_id else None
@@ -304,21 +315,29 @@ def checkout_pay(*, checkout: Checkout, before_hold: Callable[[], None] | None =
             card.require()
         _check_hold(summary, order=current, before_hold=before_hold)
 
-    order = checkout_place_order(checkout=checkout, before_place=before_place)
-    if order.is_paid or card.payment_method is None or card.needed is False:
-        outcome = PaymentOutcome(None, order, "paid" if order.is_paid else "pending")
-        _finish(checkout, outcome)
-        return outcome
+    order = None
     try:
-        outcome = payment_start(order=order, payment_method=card.payment_method)
+        # The payment row is written by the placing transaction (which holds the order's lock or
+        # created the order) and so committed with the order, before the provider is called.
+        with transaction.atomic():
+            order = _place_order(checkout=checkout, before_place=before_place)
+            charge = not (order.is_paid or card.payment_method is None or card.needed is False)
+            payment = payment_create_for_locked_order(order=order) if charge else None
     except CommerceError as exc:
-        if exc.code != "payment_in_progress":
+        if exc.code != "payment_in_progress" or order is None:
             raise
-        # Another request for this checkout (a double click) is charging the card right now.
+        # Another request for this checkout (a double click) is charging the card right now; its
+        # payment row committed before this request could lock the order (nothing here was written).
         payment = order.payments.filter(status__in=IN_FLIGHT).order_by("-created_at").first()
         if payment is None:
             raise
         return PaymentOutcome(payment, order, "pending", message="Your payment is being processed.")
+    if payment is None:
+        outcome = PaymentOutcome(None, order, "paid" if order.is_paid else "pending")
+        _finish(checkout, outcome)
+        return outcome
+    try:
+        outcome = payment_charge(payment=payment, order=order, payment_method=card.payment_method)
     except PaymentError as exc:
         raise CommerceError("We could not take the payment. Please try again.", field="payment_method") from exc
     _finish(checkout, outcome)

@@ -66,7 +66,13 @@ class AlreadyPaid(CommerceError):
 @transaction.atomic
 def payment_create_for_order(*, order: Order) -> Payment:
     """A new attempt for an unpaid order, keyed for idempotency. Refuses while one is in flight."""
-    order = locked(Order.objects).get(pk=order.pk)
+    return payment_create_for_locked_order(order=locked(Order.objects).get(pk=order.pk))
+
+
+def payment_create_for_locked_order(*, order: Order) -> Payment:
+    """``payment_create_for_order`` for a caller whose transaction holds the order's row lock (or
+    created the order): the same rules without locking it again. The caller commits the row before
+    calling the provider (``payment_charge``)."""
     if order.is_paid:
         raise AlreadyPaid()
     if order.amount_due_by_card <= 0:
@@ -86,7 +92,12 @@ def payment_create_for_order(*, order: Order) -> Payment:
 
 def payment_start(*, order: Order, payment_method: str) -> PaymentOutcome:
     """Charge ``payment_method`` for the order's total (one PaymentIntent, confirmed at once)."""
-    payment = payment_create_for_order(order=order)
+    return payment_charge(payment=payment_create_for_order(order=order), order=order, payment_method=payment_method)
+
+
+def payment_charge(*, payment: Payment, order: Order, payment_method: str) -> PaymentOutcome:
+    """Ask the provider to charge ``payment_method`` for ``payment`` (a committed row of ``order``),
+    outside any transaction, then apply its answer."""
     try:
         intent = get_gateway().create_payment_intent(
             amount=Money(payment.amount, payment.currency),
@@ -196,6 +207,10 @@ def _apply_event(record: PaymentEvent) -> tuple[Payment | None, str]:
             if payment_id is not None:
                 raise PaymentNotFoundYet(payment_id)
             return None, "ignored: no matching payment"
+        if payment.status == Payment.Status.SUCCEEDED and payment.intent_id == intent.id:
+            # Already applied (usually by the payment request itself, which had the provider's answer
+            # first): 'succeeded' is final, so there is nothing to lock or write.
+            return payment, "applied: paid"
         return payment, f"applied: {payment_apply_intent(payment=payment, intent=intent).status}"
     if record.type == "charge.refunded":
         from .refunds import payment_sync_refunded

@@ -33,7 +33,9 @@ PLACE_ORDER_QUERIES = 24
 # view, then again under the lock), the payment row's attempts and in-flight check are one read, marking the
 # order paid reads the locked order once (no re-lock, no refresh after the update, no second lock to complete
 # the payment, no separate "any active reservation" query), and placing reads 2 fewer (PLACE_ORDER_QUERIES).
-PAY_QUERIES = 60
+# 57 since the Payment row is written by the placing transaction (no transaction of its own, no second lock
+# of the order; it still commits before the provider is called).
+PAY_QUERIES = 57
 # Each step of the HTML checkout as a buyer with a full cart sends it (inside the test's transaction, so the
 # form steps' own transaction is a savepoint here). Contact and address POSTs read no summary (the contact POST
 # also creates the checkout); the shipping POST reuses its page's rates for the choice.

@@ -50,7 +50,9 @@ def test_the_same_checkout_completed_twice_at_once_makes_one_order_and_one_charg
 
     results = run_together([lambda: checkout_pay(checkout=checkout), lambda: checkout_pay(checkout=checkout)])
 
-    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, CommerceError)], results
+    # the second request is told the payment is paid or being processed, never refused
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert {r.status for r in results} <= {"paid", "pending"}, results
     assert Order.objects.count() == 1
     assert Payment.objects.count() == 1
     assert Payment.objects.get().status == "succeeded"

@@ -61,7 +61,8 @@ def test_confirmation_email_is_sent_once(ready_checkout, django_capture_on_commi
 @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_confirmation_job_runs_on_rq_workers(settings, ready_checkout):
     import django_rq
-    from rq import SimpleWorker
+
+    from commerce.core.worker import Worker
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}  # TASKS is re-read on change
@@ -76,10 +77,42 @@ def test_confirmation_job_runs_on_rq_workers(settings, ready_checkout):
     assert queue.count == 1
     from django_tasks_rq import Job
 
-    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+    worker = Worker([queue], connection=queue.connection, job_class=Job)
     with use_context(None):  # a worker process starts with no context
         worker.work(burst=True)
     assert len(mail.outbox) == 1
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert result.return_value is True
+
+
+@pytest.mark.django_db(transaction=True)  # the worker's own connection handling, outside a test transaction
+@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_the_worker_replaces_a_database_connection_that_broke_between_jobs(settings):
+    """Jobs run in the worker's process one after another (no fork each), so a connection that broke
+    between two jobs (a database restart, a failover) must not fail every job after it."""
+    import django_rq
+    from django.db import connection
+    from django_tasks_rq import Job
+
+    from commerce.core.worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60}}
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    worker = Worker([queue], connection=queue.connection, job_class=Job)
+    first = send_order_confirmation.enqueue(0)  # no such order: the job reads the database and sends nothing
+    with use_context(None):
+        worker.work(burst=True)
+
+    connection.ensure_connection()
+    connection.connection.close()  # the server drops the worker's connection
+    second = send_order_confirmation.enqueue(0)
+    with use_context(None):
+        worker.work(burst=True)
+
+    first.refresh()
+    second.refresh()
+    assert (str(first.status), str(second.status)) == ("SUCCESSFUL", "SUCCESSFUL")
+    assert second.return_value is False

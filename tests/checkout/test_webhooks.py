@@ -5,7 +5,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commerce.checkout.services import checkout_place_order
@@ -57,6 +59,24 @@ def test_a_succeeded_event_pays_the_order(client, payment):
     assert response.status_code == 200
     assert (order.status, order.payment_status, order.amount_paid) == ("paid", "paid", Decimal("45.00"))
     assert PaymentEvent.objects.get().processed_at is not None
+
+
+def test_the_event_for_a_payment_already_applied_locks_and_changes_nothing(client, payment):
+    """The usual case: the payment request applied the provider's answer first, so the webhook's
+    own delivery of it is a no-op that never queues behind the order's or the payment's row lock."""
+    assert post(client, intent_event("evt_1", "payment_intent.succeeded")).status_code == 200
+    paid = Order.objects.get()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = post(client, intent_event("evt_2", "payment_intent.succeeded"))
+
+    assert (again.status_code, again.json()["result"]) == (200, "applied: paid")
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert all('"payments_paymentevent"' in sql for sql in locks), locks  # only the event's own row
+    order = Order.objects.get()
+    assert (order.amount_paid, order.updated_at) == (paid.amount_paid, paid.updated_at)
+    assert order.events.filter(type="payment_succeeded").count() == 1
+    assert PaymentEvent.objects.get(event_id="evt_2").payment_id == payment.pk
 
 
 def test_bad_signature_is_refused_and_changes_nothing(client, payment):

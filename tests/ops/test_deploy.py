@@ -32,7 +32,14 @@ def test_compose_runs_web_worker_scheduler_postgres_and_redis():
 
     assert {"web", "worker", "scheduler", "db", "redis", "setup"} <= set(services)
     assert services["web"]["command"] == ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi"]
-    assert services["worker"]["command"][2:] == ["rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+    assert services["worker"]["command"][2:] == [
+        "rqworker",
+        "default",
+        "--job-class",
+        "django_tasks_rq.Job",
+        "--worker-class",
+        "commerce.core.worker.Worker",
+    ]
     assert services["scheduler"]["command"][2:] == ["maintain_store", "--every", "60"]
     for name in ("web", "worker", "scheduler", "setup"):
         assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
