@@ -68,7 +68,9 @@ def option_pickers(
 
 
 def variant_data(variants: Sequence[VariantChoice]) -> list[dict[str, object]]:
-    """What the page's script needs to switch variants in place (json_script), prices already formatted."""
+    """What the page's script needs to switch variants in place (json_script), prices already formatted.
+    ``available`` is the units left of a low variant, 0 when sold out, null when well stocked (the
+    page neither shows nor limits those: the cart adds what is left and says so)."""
     return [
         {
             "id": v.id,

@@ -10,10 +10,13 @@ those already starts a new store generation (``store_generation`` in ``page_cach
   generation, and ``SiteRoutingMiddleware`` hands it to Wagtail through ``request._wagtail_site``
   (the attribute ``Site.find_for_request`` caches its answer in); ``site_id_for_request`` reads
   only the host's answer, which is what a page-cache hit needs;
-- ``SiteRoutingMiddleware`` keeps, for ``wagtail_serve``, the page a path routes to
-  (its id and model) and loads only that page's specific row, handing it to Wagtail's serve view
-  through ``request._wagtail_route_for_request`` (where ``Page.route_for_request`` caches its
-  answer). Only plain routes are kept: a page class with its own ``route`` is routed by Wagtail.
+- ``SiteRoutingMiddleware`` keeps, for ``wagtail_serve``, the page a path routes to (its specific
+  row, as Wagtail's routing read it) and hands it to Wagtail's serve view through
+  ``request._wagtail_route_for_request`` (where ``Page.route_for_request`` caches its answer): a
+  warm route reads no page row. What a live page shows changes only by a publish, an unpublish or
+  a move (Wagtail unpublishes a page before deleting it), each of which starts a new generation of
+  its store: the same rule the page cache serves whole pages by. Only plain routes are kept: a
+  page class with its own ``route`` is routed by Wagtail.
 - ``CachedViewRestrictionsMixin`` answers "no restriction" without a query for pages none of whose
   ancestors carries a view restriction or is an alias; the set of such pages is kept under the
   global generation, which saving or deleting a restriction or an alias page starts anew.
@@ -31,7 +34,6 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Q
@@ -115,8 +117,8 @@ def _plain_route(page: Page) -> bool:
 
 
 def route_for_request(request: HttpRequest, path: str) -> RouteResult | None:
-    """``Page.route_for_request`` with the answer for a plain page kept per store generation: one
-    query (the page's specific row) instead of two per URL level."""
+    """``Page.route_for_request`` with the answer for a plain page (its specific row) kept per store
+    generation: no query instead of two per URL level."""
     if hasattr(request, "_wagtail_route_for_request"):
         return request._wagtail_route_for_request
     site = site_for_request(request)
@@ -125,18 +127,14 @@ def route_for_request(request: HttpRequest, path: str) -> RouteResult | None:
     key = _route_key(site.pk, path)
     cache = _cache()
     kept = cache.get(key)
-    if kept is not None:
-        model_label, page_id = kept
-        model = apps.get_model(model_label)
-        page = model._default_manager.filter(pk=page_id, live=True).first()
-        if page is not None:
-            request._wagtail_route_for_request = RouteResult(page)
-            return request._wagtail_route_for_request
+    if isinstance(kept, Page):
+        request._wagtail_route_for_request = RouteResult(kept)
+        return request._wagtail_route_for_request
     result = Page.route_for_request(request, path)
     if result is not None:
         page, args, kwargs = result
         if not args and not kwargs and _plain_route(page):
-            cache.set(key, (page._meta.label, page.pk), timeout=KEPT_SECONDS)
+            cache.set(key, page, timeout=KEPT_SECONDS)
     return result
 
 

@@ -31,7 +31,8 @@
   }
 
   /* The variant picker: links to ?variant=<id> (which work without JavaScript) switch the price,
-     stock, quantity limit and the URL in place. */
+     stock, quantity limit and the URL in place. A variant's "available" is its units left when low,
+     0 when sold out and null when well stocked (no limit is shown then). */
   var dataNode = document.getElementById("variant-data");
   var picker = document.querySelector(".variant-picker");
   if (dataNode && picker) {
@@ -51,7 +52,7 @@
       wanted[position] = value;
       var having = variants.filter(function (v) { return v.options[position] === value; });
       var exact = having.filter(function (v) { return v.options.join("\u0000") === wanted.join("\u0000"); })[0];
-      return { exact: exact, target: exact || having.filter(function (v) { return v.available > 0; })[0] || having[0] };
+      return { exact: exact, target: exact || having.filter(function (v) { return v.stock !== "sold_out"; })[0] || having[0] };
     };
     var render = function () {
       idInput.value = current.id;
@@ -70,19 +71,19 @@
       if (current.available > 0) { quantity.max = current.available; } else { quantity.removeAttribute("max"); }
       if (Number(quantity.value) > current.available && current.available > 0) { quantity.value = current.available; }
       var button = document.getElementById("add-to-cart-button");
-      button.disabled = current.available <= 0;
-      button.textContent = current.available > 0 ? "Add to cart" : "Sold out";
+      button.disabled = current.stock === "sold_out";
+      button.textContent = current.stock === "sold_out" ? "Sold out" : "Add to cart";
       picker.querySelectorAll(".option-value").forEach(function (link) {
         var target, unavailable, selected;
         if (link.dataset.variant) {
           target = byId[link.dataset.variant];
-          unavailable = target.available <= 0;
+          unavailable = target.stock === "sold_out";
           selected = target.id === current.id;
         } else {
           var position = Number(link.dataset.option) - 1;
           var choice = pick(position, link.dataset.value);
           target = choice.target;
-          unavailable = !choice.exact || choice.exact.available <= 0;
+          unavailable = !choice.exact || choice.exact.stock === "sold_out";
           selected = current.options[position] === link.dataset.value;
         }
         link.href = "?variant=" + target.id;

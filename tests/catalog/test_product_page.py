@@ -75,8 +75,35 @@ def test_add_to_cart_posts_variant_and_quantity_with_csrf(client, store):
     assert '<form class="add-to-cart-form" method="post" action="/cart/add/">' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert '<label for="add-to-cart-quantity">Quantity</label>' in html
-    assert 'name="quantity" value="1" min="1" max="7"' in html
+    # well stocked (7 left, low at 5): no limit is shown, since that number changes with every sale
+    # and the cart adds what is left and says so
+    assert 'name="quantity" value="1" min="1" step="1"' in html
     assert '<button type="submit" class="button" id="add-to-cart-button">Add to cart</button>' in html
+
+
+def test_a_low_variant_limits_the_quantity_to_what_is_left(client, store):
+    product = ProductPageFactory(store=store, stock=3)
+
+    html = get(client, product).content.decode()
+
+    assert "Only 3 left" in html
+    assert 'name="quantity" value="1" min="1" max="3"' in html
+
+
+def test_the_variant_data_gives_units_left_only_for_low_and_sold_out_variants(client, store):
+    product = ProductPageFactory(store=store, option1_name="Size", variants=3)
+    well, low, gone = product.variants.order_by("sort_order")
+    set_stock(well, 40)
+    set_stock(low, 2)
+    set_stock(gone, 0)
+
+    data = get(client, product).context["variant_data"]
+
+    assert [(v["id"], v["stock"], v["available"]) for v in data] == [
+        (well.pk, "in_stock", None),
+        (low.pk, "low", 2),
+        (gone.pk, "sold_out", 0),
+    ]
 
 
 def test_in_stock_badge(client, store):

@@ -35,4 +35,9 @@ def test_choosing_size_and_colour_updates_the_page_and_the_url(live_server, stor
     assert "option-value--unavailable" in page.locator(".option-value[data-value='Blue']").get_attribute("class")
     page.locator(".option-value[data-value='Blue']").click()
     assert page.locator("#add-to-cart-button").is_disabled()
+    # back to the well-stocked S / Red: the page gives no number for it (it changes with every sale)
+    page.locator(".option-value[data-value='Red']").click()
+    assert page.locator("#variant-stock").text_content().strip() == "In stock"
+    assert page.locator("#add-to-cart-quantity").get_attribute("max") is None
+    assert page.locator("#add-to-cart-button").is_enabled()
     context.close()

@@ -55,15 +55,15 @@ def test_a_grid_reads_its_images_in_one_query_only_for_cards_not_cached(client, 
     for number in range(products):
         ProductPageFactory(store=store, title=f"Lamp {number}", images=1)
     count, html = queries_of(client, path(shop_index))
-    assert count == 1  # the page's row: the listing and every card's fragment are kept
+    assert count == 0  # the page's row (with its route), the listing and every card's fragment are kept
     assert html.count("fill-400x400") == 2 * products  # src and srcset of each card
 
     caches["fragments"].clear()
     with CaptureQueriesContext(connection) as queries:
         again = client.get(path(shop_index)).content.decode()
 
-    # the page's row, and the cards' images with their renditions (no product, variant or image row)
-    assert len(queries.captured_queries) == 2
+    # the cards' images with their renditions (no page, product, variant or image row)
+    assert len(queries.captured_queries) == 1
     assert again == html
 
 
@@ -90,7 +90,7 @@ def test_a_collection_hero_is_kept_until_the_collection_changes(client, store, d
 
     count, html = queries_of(client, path(collection))
 
-    assert count == 1  # the page's row: no image row or rendition for the hero once warm
+    assert count == 0  # the page's row comes with its route: no image row or rendition for the hero once warm
     assert "meadow" in html
 
     page = CollectionPage.objects.get(pk=collection.pk)

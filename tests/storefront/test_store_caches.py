@@ -77,8 +77,8 @@ def test_a_warm_home_page_with_every_block_reads_no_product_rows(client, store, 
 
     count, html = queries_of(client, "/")
 
-    # the page's own row only: Site, route, restrictions, store, menu, blocks and cards are kept
-    assert count == 1
+    # none: Site, route (with the page's row), restrictions, store, menu, blocks and cards are kept
+    assert count == 0
     assert html.count('<article class="product-card">') >= 2 * products
 
 
@@ -90,15 +90,16 @@ def test_a_warm_shop_page_makes_a_fixed_number_of_queries(client, store, shop_in
 
     count, html = queries_of(client, path(shop_index))
 
-    # the page's row: the listing's result (cards, count) is kept per store generation
-    assert count == 1
+    # none: the page's row comes with its kept route, the listing's result (cards, count) is kept
+    # per store generation
+    assert count == 0
     assert html.count('<article class="product-card">') == products
 
-    # a listing not kept yet: the page's row, view restrictions of the listing's products, the bounded
-    # count, the products, their variants and images (no Site, routing, store or rendition query)
+    # a listing not kept yet: view restrictions of the listing's products, the bounded count, the
+    # products, their variants and images (no Site, routing, page row, store or rendition query)
     with CaptureQueriesContext(connection) as queries:
         html = client.get(f"{path(shop_index)}?sort=newest").content.decode()
-    assert len(queries.captured_queries) == 6
+    assert len(queries.captured_queries) == 5
     assert html.count('<article class="product-card">') == products
 
 
@@ -112,14 +113,14 @@ def test_a_warm_collection_page_makes_a_fixed_number_of_queries(client, store, s
 
     count, html = queries_of(client, path(collection))
 
-    # the page's row: the listing's result is kept per store generation
-    assert count == 1
+    # none: the page's row comes with its kept route, the listing's result is kept per store generation
+    assert count == 0
     assert html.count('<article class="product-card">') == products
 
     # a listing not kept yet: as the shop, plus the collection's hand-picked products and rule categories
     with CaptureQueriesContext(connection) as queries:
         html = client.get(f"{path(collection)}?sort=price_desc").content.decode()
-    assert len(queries.captured_queries) == 8
+    assert len(queries.captured_queries) == 7
     assert html.count('<article class="product-card">') == products
 
 
@@ -132,9 +133,10 @@ def test_a_warm_product_page_makes_a_fixed_number_of_queries(client, store, stor
 
     count, html = queries_of(client, path(product))
 
-    # the page's row, its variants with stock: gallery, breadcrumbs, categories, tags and renditions
-    # come with the cached fragments and are not read at all
-    assert count == 2, "\n".join(q["sql"][-250:] for q in queries_sql)
+    # none: the page's row comes with its kept route, its variants with prices and shown stock are
+    # kept per store generation, and gallery, breadcrumbs, categories, tags and renditions come with
+    # the cached fragments and are not read at all
+    assert count == 0, "\n".join(q["sql"][-250:] for q in queries_sql)
     assert "Wool Scarf" in html
     assert html.count('<a class="option-value') == (variants if variants > 1 else 0)
     assert len(structured_data(html)["offers"]) == variants

@@ -113,7 +113,7 @@ class ProductDetailView(generics.GenericAPIView):
         page = ProductPage.objects.live().public().descendant_of(store.site.root_page).filter(pk=pk).first()
         if page is None:
             raise Http404("No such product.")
-        return Response(self.get_serializer(product_detail(page=page, request=request)).data)
+        return Response(self.get_serializer(product_detail(page=page, request=request, exact_stock=True)).data)
 
 
 def store_collections(store: Store):

@@ -2,7 +2,13 @@
 tags, read with a fixed number of queries (on a saved page and on an unsaved preview). What only a
 publish changes (breadcrumbs, gallery, categories, tags) is kept per store generation and read only
 when the template asks for it (a warm page renders those parts from its cached fragments, so it does
-not read them at all); variants and their stock are read on every request."""
+not read them at all). The purchase panel's variants (prices, options, stock status and the units
+left of a low variant) are kept per store generation too: a publish (prices live in the revision),
+an unpublish, a move and a change of shown stock status or of a low variant's units left each start
+a new one (``low_stock_refresh``), so a warm product page reads no variant or stock row. The exact
+units of a well-stocked variant change with every sale without a new generation, so the storefront
+neither keeps nor shows them (``available_quantity`` is None there); the API asks for them
+(``exact_stock``) and reads afresh."""
 
 from __future__ import annotations
 
@@ -43,7 +49,10 @@ class VariantChoice:
     price: Money
     compare_at_price: Money | None
     stock_status: str
-    available_quantity: int
+    # Units left to sell. With ``exact_stock=False`` (the storefront) only a low or sold-out
+    # variant's, which the page shows ("Only 2 left") and every change of which starts a new
+    # store generation; None for a well-stocked one ("In stock").
+    available_quantity: int | None
     option1: str = ""
     option2: str = ""
 
@@ -152,34 +161,48 @@ class ProductDetail:
                 return status
         return "sold_out"
 
-    @property
-    def available_quantity(self) -> int:
-        return sum(v.available_quantity for v in self.variants if v.is_available)
 
-    @property
-    def max_quantity(self) -> int:
-        return max((v.available_quantity for v in self.variants if v.is_available), default=0)
+def product_detail(*, page: ProductPage, request: HttpRequest, exact_stock: bool = False) -> ProductDetail:
+    """The product page's data. Works on a saved page and on an unsaved preview (in-memory relations).
 
-
-def product_detail(*, page: ProductPage, request: HttpRequest) -> ProductDetail:
-    """The product page's data. Works on a saved page and on an unsaved preview (in-memory relations)."""
+    ``exact_stock``: every variant's units left, read afresh (the API); without it, a live page's
+    variants are kept per store generation and a well-stocked variant's units are not given."""
     store = store_for_request(request)
     if store is None:
         raise Http404("This site has no store.")
-    active = page.variants.filter(is_active=True).order_by("sort_order")
-    if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
-        active = with_available_stock(active.only(*_CHOICE_FIELDS))
-    variants = [_variant_choice(variant, page=page, currency=store.currency) for variant in active]
+    generation = store_generation(store.site_id)
+    if exact_stock or not _keepable(page, request):
+        variants = _read_variants(page, currency=store.currency, exact_stock=exact_stock)
+    else:
+        cache = caches[STORE_CACHE]
+        key = f"magpie.product_variants:{store.site_id}:{generation}:{page.pk}"
+        variants = cache.get(key)
+        if variants is None:
+            variants = _read_variants(page, currency=store.currency, exact_stock=False)
+            cache.set(key, variants, timeout=KEPT_SECONDS)
     return ProductDetail(
         page=page,
         url=page.get_full_url(request) or request.build_absolute_uri(),
         currency=store.currency,
         store_name=store.name,
-        variants=tuple(variants),
+        variants=variants,
         selected=_selected_variant(variants, request.GET.get("variant", "")),
-        generation=store_generation(store.site_id),
+        generation=generation,
         load_content=lambda: _product_content(page, store=store, request=request),
     )
+
+
+def _keepable(page: ProductPage, request: HttpRequest) -> bool:
+    """A live, saved page seen outside a preview: what it shows changes only with its store's generation."""
+    return bool(page.pk and page.live and not getattr(request, "is_preview", False))
+
+
+def _read_variants(page: ProductPage, *, currency: str, exact_stock: bool) -> tuple[VariantChoice, ...]:
+    """The page's active variants with their stock, in one query (none for a preview's in-memory ones)."""
+    active = page.variants.filter(is_active=True).order_by("sort_order")
+    if isinstance(active, QuerySet):  # a saved page; a preview's variants are in memory
+        active = with_available_stock(active.only(*_CHOICE_FIELDS))
+    return tuple(_variant_choice(variant, page=page, currency=currency, exact_stock=exact_stock) for variant in active)
 
 
 # What templates/catalog/product_page.html shows: the gallery (main image srcset, full-size links and
@@ -211,7 +234,7 @@ def _product_content(page: ProductPage, *, store: Store, request: HttpRequest) -
             ),
         )
 
-    if getattr(request, "is_preview", False) or not page.pk or not page.live:
+    if not _keepable(page, request):
         return read()
 
     def read_with_renditions() -> ProductContent:
@@ -248,20 +271,21 @@ _CHOICE_FIELDS = (
 )
 
 
-def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str) -> VariantChoice:
+def _variant_choice(variant: ProductVariant, *, page: ProductPage, currency: str, exact_stock: bool) -> VariantChoice:
     options = [
         f"{name}: {value}" if name else value
         for name, value in ((page.option1_name, variant.option1_value), (page.option2_name, variant.option2_value))
         if value
     ]
+    status = variant.stock_status
     return VariantChoice(
         id=variant.pk,
         sku=variant.sku,
         label=", ".join(options) or variant.sku,
         price=Money(variant.price, currency),
         compare_at_price=Money(variant.compare_at_price, currency) if variant.compare_at_price is not None else None,
-        stock_status=variant.stock_status,
-        available_quantity=variant.available_quantity,
+        stock_status=status,
+        available_quantity=variant.available_quantity if exact_stock or status != "in_stock" else None,
         option1=variant.option1_value,
         option2=variant.option2_value,
     )
