@@ -17,21 +17,21 @@ from tests.images import make_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
-# Wagtail's serve reads the page's own row: the host's Site, the route down the tree and the
-# view-restriction check are warm routing answers (``page_routing``, on in tests), and the main menu
-# comes on top of ours. Listing: store, the private-section check of ``public()``, the store's kept
+# Wagtail's serve reads nothing: the host's Site, the route down the tree with the page's own row and
+# the view-restriction check are warm routing answers (``page_routing``, on in tests), and the main
+# menu comes on top of ours. Listing: store, the private-section check of ``public()``, the store's kept
 # facet counts, the facet counts given the filters, the bounded count, one page of products, card
 # variants and images (the cards' fragments are cached, so no rendition is read).
-INDEX_QUERIES = 10
+INDEX_QUERIES = 9
 # ...without filters: the kept counts are the facets, with no second facet query
-INDEX_UNFILTERED_QUERIES = 9
+INDEX_UNFILTERED_QUERIES = 8
 # ...plus the collection's hand-picks, rule categories and its hero image's row;
 # its facets are one query over its summary rows, with no second facet query.
-COLLECTION_QUERIES = 12
-# Product: the page's row, store, variants, gallery images, their renditions, breadcrumbs,
+COLLECTION_QUERIES = 11
+# Product: store, variants, gallery images, their renditions, breadcrumbs,
 # categories, tags, and the social image with its renditions, the menu (a cold page: with the store
-# caches on, a warm one makes 2, tests/storefront/test_store_caches.py).
-PRODUCT_QUERIES = 11
+# caches on, a warm one makes none, tests/storefront/test_store_caches.py).
+PRODUCT_QUERIES = 10
 
 
 def path(page) -> str:
