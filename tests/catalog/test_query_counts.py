@@ -21,16 +21,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 # restricted and alias paths) and the main menu come on top of ours (the store caches, off in tests,
 # keep them: tests/storefront/test_store_caches.py). Listing: store, the private-section check of
 # ``public()``, the restricted paths again (whether the summary alone selects the store's products:
-# a cache read in production), the store's kept facet counts, the facet counts given the filters,
-# the bounded count, one page of products, card variants and images (the cards' fragments are
-# cached, so no rendition is read).
-INDEX_QUERIES = 15
+# a cache read in production), the store's kept facet counts, the facet counts given the filters
+# (the store's categories and tags, then their bounded probes), the bounded count, one page of
+# products, card variants and images (the cards' fragments are cached, so no rendition is read).
+INDEX_QUERIES = 16
 # ...without filters: the kept counts are the facets, with no second facet query
 INDEX_UNFILTERED_QUERIES = 14
 # ...plus the collection's hand-picks, rule categories and hero image with its renditions
-# (one routing step fewer: the collection sits right under the home page); its facets are one
-# query over its summary rows.
-COLLECTION_QUERIES = 17
+# (one routing step fewer: the collection sits right under the home page); its facets are two
+# queries (the store's categories and tags, then their bounded probes over its summary rows).
+COLLECTION_QUERIES = 18
 # Product: store, variants, gallery images, their renditions, breadcrumbs, categories, tags, and
 # the social image with its renditions (a cold page: with the store caches on, a warm one makes 2,
 # tests/storefront/test_store_caches.py).
