@@ -144,6 +144,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
                 listing_id=page.pk,
                 filters=filters,
                 params=tuple(param for param in params if param[0] != "sort"),  # counts ignore the sort
+                choices=choices,
             )
         )
     result = listing_result(
@@ -309,11 +310,13 @@ def listing_facets(
     listing_id: int,
     filters: ProductFilters | None = None,
     params: tuple[tuple[str, str], ...] = (),
+    choices: ListingFacets | None = None,
 ) -> ListingFacets:
     """The listing's facets (``selectors.facets``): with no ``filters``, its scope's categories and
     tags with their counts, the in-stock and on-sale counts and the price range — for a whole store
-    from the counts the database keeps, whatever its size; with ``filters`` (named by ``params``),
-    the counts given them. Kept in the ``listings`` cache under the store's generation
+    from the counts the database keeps, whatever its size, otherwise capped (``summary_facets``);
+    with ``filters`` (named by ``params``), the counts given them of the scope's ``choices`` (its
+    unfiltered facets). Kept in the ``listings`` cache under the store's generation
     (``store_generation``), which changes with every publish, unpublish, move and stock status the
     counts follow; previews are read afresh."""
 
@@ -323,7 +326,10 @@ def listing_facets(
         if unfiltered and listing_scope.store_root_path:
             return store_facets(root_path=listing_scope.store_root_path)
         return summary_facets(
-            listing_scope.summary_rows, filters=filters or ProductFilters(), root_path=listing_scope.root_path
+            listing_scope.summary_rows,
+            filters=filters or ProductFilters(),
+            root_path=listing_scope.root_path,
+            choices=None if unfiltered else choices,
         )
 
     if getattr(request, "is_preview", False):

@@ -22,9 +22,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 # keep them: tests/storefront/test_store_caches.py). Listing: store, the private-section check of
 # ``public()``, the restricted paths again (whether the summary alone selects the store's products:
 # a cache read in production), the store's kept facet counts, the facet counts given the filters
-# (the store's categories and tags, then their bounded probes), the bounded count, one page of
-# products, card variants and images (the cards' fragments are cached, so no rendition is read).
-INDEX_QUERIES = 16
+# (bounded probes of the store's categories and tags), the bounded count, one page of products,
+# card variants and images (the cards' fragments are cached, so no rendition is read).
+INDEX_QUERIES = 15
 # ...without filters: the kept counts are the facets, with no second facet query
 INDEX_UNFILTERED_QUERIES = 14
 # ...plus the collection's hand-picks, rule categories and hero image with its renditions

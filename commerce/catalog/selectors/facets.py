@@ -138,19 +138,26 @@ WHERE f.root_path = %s AND f.facet IN ('category', 'tag') AND f.products > 0
 """
 
 
-def summary_facets(rows: QuerySet[ProductListing], *, filters: ProductFilters, root_path: str) -> ListingFacets:
+def summary_facets(
+    rows: QuerySet[ProductListing], *, filters: ProductFilters, root_path: str, choices: ListingFacets | None = None
+) -> ListingFacets:
     """The facets of the summary ``rows`` (a listing's scope, in the store whose rows start at
-    ``root_path``) under the shopper's ``filters``, each facet given the other kinds of filter.
+    ``root_path``) under the shopper's ``filters``, each facet given the other kinds of filter; only
+    the categories and tags of ``choices`` (the scope's unfiltered facets) when given.
 
     Bounded whatever the size of the listing: each count is a probe that stops after
     ``FACET_COUNT_CAP + 1`` matching rows (shown as "100+"; exact below), each on the summary's
     indexes with the value as a literal (a rare category is read from its GIN index, a common one
     stops after a few pages of the store's rows), and the price range is the first row of each end
-    of the price index that passes the other filters. Two queries: the store's categories and tags
-    (its kept counts), then every probe in one statement."""
-    with connection.cursor() as cursor:
-        cursor.execute(STORE_VALUES_SQL, [root_path])
-        values = [row for row in cursor.fetchall() if row[3] is not None]
+    of the price index that passes the other filters. One statement for every probe, after one for
+    the store's categories and tags (its kept counts) when no ``choices`` are given."""
+    if choices is not None:
+        values = [("category", c.id, c.slug, c.name) for c in choices.categories]
+        values += [("tag", t.id, t.slug, t.name) for t in choices.tags]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(STORE_VALUES_SQL, [root_path])
+            values = [row for row in cursor.fetchall() if row[3] is not None]
     others = {
         kind: filters_q(_without(filters, kind), summary="")
         for kind in ("price", "stock", "sale", "category", "tag", "none")
