@@ -101,6 +101,7 @@ class Option:
     label: str
     selected: bool
     count: int | None = None  # products choosing it would show, given the other active filters
+    count_label: str = ""  # the count as shown ("100+" above a filtered listing's cap)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         tag_choices=[(t.slug, t.name) for t in choices.tags],
     )
     form.is_valid()
-    filters = form.product_filters()
+    filters = choices.resolve(form.product_filters())
     sort = form.cleaned_data.get("sort") or default_sort
     requested = min(form.cleaned_data.get("page") or 1, settings.MAGPIE_MAX_PAGE_NUMBER)
     params = filter_params(filters, sort=sort, default_sort=default_sort)
@@ -143,6 +144,7 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
                 listing_id=page.pk,
                 filters=filters,
                 params=tuple(param for param in params if param[0] != "sort"),  # counts ignore the sort
+                choices=choices,
             )
         )
     result = listing_result(
@@ -173,9 +175,12 @@ def listing_context(request: HttpRequest, *, page: ProductIndexPage | Collection
         "filters": filters,
         "has_filters": not filters.is_empty,
         "category_options": [
-            Option(c.slug, c.name, c.slug in filters.category_slugs, c.count) for c in facets.categories
+            Option(c.slug, c.name, c.slug in filters.category_slugs, c.count, facets.label(c.count))
+            for c in facets.categories
         ],
-        "tag_options": [Option(t.slug, t.name, t.slug == filters.tag_slug, t.count) for t in facets.tags],
+        "tag_options": [
+            Option(t.slug, t.name, t.slug == filters.tag_slug, t.count, facets.label(t.count)) for t in facets.tags
+        ],
         "facets": facets,
         "sort": sort,
         "sort_options": [Option(key, label, key == sort) for key, label in SORT_CHOICES],
@@ -305,21 +310,27 @@ def listing_facets(
     listing_id: int,
     filters: ProductFilters | None = None,
     params: tuple[tuple[str, str], ...] = (),
+    choices: ListingFacets | None = None,
 ) -> ListingFacets:
     """The listing's facets (``selectors.facets``): with no ``filters``, its scope's categories and
     tags with their counts, the in-stock and on-sale counts and the price range — for a whole store
-    from the counts the database keeps, whatever its size; with ``filters`` (named by ``params``),
-    the counts given them. Kept in the ``listings`` cache under the store's generation
+    from the counts the database keeps, whatever its size, otherwise capped (``summary_facets``);
+    with ``filters`` (named by ``params``), the counts given them of the scope's ``choices`` (its
+    unfiltered facets). Kept in the ``listings`` cache under the store's generation
     (``store_generation``), which changes with every publish, unpublish, move and stock status the
     counts follow; previews are read afresh."""
 
     def read() -> ListingFacets:
         listing_scope = scope.get()
-        if filters is None or filters.is_empty:
-            if listing_scope.store_root_path:
-                return store_facets(root_path=listing_scope.store_root_path)
-            return summary_facets(listing_scope.summary_rows, filters=ProductFilters())
-        return summary_facets(listing_scope.summary_rows, filters=filters)
+        unfiltered = filters is None or filters.is_empty
+        if unfiltered and listing_scope.store_root_path:
+            return store_facets(root_path=listing_scope.store_root_path)
+        return summary_facets(
+            listing_scope.summary_rows,
+            filters=filters or ProductFilters(),
+            root_path=listing_scope.root_path,
+            choices=None if unfiltered else choices,
+        )
 
     if getattr(request, "is_preview", False):
         return read()

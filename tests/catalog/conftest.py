@@ -80,3 +80,17 @@ def marketer(db, store, django_user_model):
 def marketer_client(client, marketer):
     client.force_login(marketer)
     return client
+
+
+@pytest.fixture
+def listings_cache(settings):
+    """The ``listings`` cache as production has it (tests turn it off: see config/settings/test.py)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "listings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-facets"},
+    }
+    from django.core.cache import caches
+
+    caches["listings"].clear()
+    yield
+    caches["listings"].clear()

@@ -120,20 +120,6 @@ def shop_url(shop_index) -> str:
     return urlsplit(shop_index.full_url).path
 
 
-@pytest.fixture
-def listings_cache(settings):
-    """The ``listings`` cache as production has it (tests turn it off: see config/settings/test.py)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "listings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-facets"},
-    }
-    from django.core.cache import caches
-
-    caches["listings"].clear()
-    yield
-    caches["listings"].clear()
-
-
 def test_the_shop_shows_its_facets_as_counted_from_the_source_tables(client, store, catalogue, shop_url):
     response = client.get(shop_url)
 

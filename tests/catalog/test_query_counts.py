@@ -20,14 +20,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 # Wagtail's serve reads nothing: the host's Site, the route down the tree with the page's own row and
 # the view-restriction check are warm routing answers (``page_routing``, on in tests), and the main
 # menu comes on top of ours. Listing: store, the private-section check of ``public()``, the store's kept
-# facet counts, the facet counts given the filters, the bounded count, one page of products, card
+# facet counts, the facet counts given the filters
+# (bounded probes of the store's categories and tags), the bounded count, one page of products, card
 # variants and images (the cards' fragments are cached, so no rendition is read).
 INDEX_QUERIES = 9
 # ...without filters: the kept counts are the facets, with no second facet query
 INDEX_UNFILTERED_QUERIES = 8
-# ...plus the collection's hand-picks, rule categories and its hero image's row;
-# its facets are one query over its summary rows, with no second facet query.
-COLLECTION_QUERIES = 11
+# ...plus the collection's hand-picks, rule categories and its hero image's row; its facets are two
+# queries (the store's categories and tags, then their bounded probes over its summary rows).
+COLLECTION_QUERIES = 12
 # Product: store, variants, gallery images, their renditions, breadcrumbs,
 # categories, tags, and the social image with its renditions, the menu (a cold page: with the store
 # caches on, a warm one makes none, tests/storefront/test_store_caches.py).

@@ -4,20 +4,21 @@ many are in stock and on sale, and the price range — read from the listing sum
 
 A whole store's facets (the shop page, a collection without picks or rules) come from the counts
 the database keeps per store (``ListingFacetCount``) and two index probes, in one query whose cost
-does not grow with the catalogue (``store_facets``). Under the shopper's filters or a collection's
-picks and rules they are counted over the matching summary rows in one query (``summary_facets``),
-each facet given the listing's *other* active filters, as shops do: ticking "Shirts" does not hide
-"Knitwear" or zero its count, and the price range is that of the products the other filters leave.
+does not grow with the catalogue (``store_facets``): exact. Under the shopper's filters or a
+collection's picks and rules each count is a bounded probe of the summary's indexes that stops at
+``FACET_COUNT_CAP`` ("100+"; exact below it) (``summary_facets``), each facet given the listing's
+*other* active filters, as shops do: ticking "Shirts" does not hide "Knitwear" or zero its count,
+and the price range is that of the products the other filters leave.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, ExpressionWrapper, QuerySet, Value
+from django.db.models import QuerySet
 
 from ..models import ProductListing
 from .listings import ProductFilters, filters_q
@@ -46,6 +47,28 @@ class ListingFacets:
     on_sale: int = 0
     min_price: Decimal | None = None
     max_price: Decimal | None = None
+    count_cap: int | None = None  # counts above it were not counted further (shown as "100+")
+
+    def label(self, count: int) -> str:
+        """A count as shown: "100+" above the cap, else the number."""
+        return f"{self.count_cap}+" if self.count_cap is not None and count > self.count_cap else str(count)
+
+    @property
+    def in_stock_label(self) -> str:
+        return self.label(self.in_stock)
+
+    @property
+    def on_sale_label(self) -> str:
+        return self.label(self.on_sale)
+
+    def resolve(self, filters: ProductFilters) -> ProductFilters:
+        """``filters`` with the ids of their category and tag slugs among these choices (the shopper's
+        form accepts no other), so the listing's queries carry them as literals."""
+        return replace(
+            filters,
+            category_ids=tuple(c.id for c in self.categories if c.slug in filters.category_slugs),
+            tag_ids=tuple(t.id for t in self.tags if filters.tag_slug and t.slug == filters.tag_slug),
+        )
 
     def with_counts(self, counts: ListingFacets) -> ListingFacets:
         """These choices (the scope's) with the counts of ``counts`` (the same scope, filtered)."""
@@ -59,6 +82,7 @@ class ListingFacets:
             on_sale=counts.on_sale,
             min_price=counts.min_price,
             max_price=counts.max_price,
+            count_cap=counts.count_cap,
         )
 
 
@@ -101,61 +125,92 @@ def store_facets(*, root_path: str) -> ListingFacets:
     )
 
 
-# The matching rows, each with whether it passes each kind of filter (``ok_*``); every facet is
-# counted over the rows passing the filters of the other kinds.
-SUMMARY_FACETS_SQL = """
-SELECT 'category', c.id, c.slug, c.name, used.n, NULL::bigint, NULL::bigint, NULL::numeric, NULL::numeric
-FROM (SELECT id, count(*) FILTER (WHERE ok_price AND ok_stock AND ok_sale AND ok_tag) AS n
-      FROM ({rows}) AS s, unnest(s.category_ids) AS id GROUP BY id) AS used
-JOIN catalog_category c ON c.id = used.id
-UNION ALL
-SELECT 'tag', t.id, t.slug, t.name, used.n, NULL, NULL, NULL, NULL
-FROM (SELECT id, count(*) FILTER (WHERE ok_price AND ok_stock AND ok_sale AND ok_category) AS n
-      FROM ({rows}) AS s, unnest(s.tag_ids) AS id GROUP BY id) AS used
-JOIN taggit_tag t ON t.id = used.id
-UNION ALL
-SELECT 'totals', 0, NULL, NULL,
-       count(*) FILTER (WHERE ok_price AND ok_stock AND ok_sale AND ok_category AND ok_tag),
-       count(*) FILTER (WHERE in_stock AND ok_price AND ok_sale AND ok_category AND ok_tag),
-       count(*) FILTER (WHERE on_sale AND ok_price AND ok_stock AND ok_category AND ok_tag),
-       min(min_price) FILTER (WHERE ok_stock AND ok_sale AND ok_category AND ok_tag),
-       max(min_price) FILTER (WHERE ok_stock AND ok_sale AND ok_category AND ok_tag)
-FROM ({rows}) AS s
+FACET_COUNT_CAP = 100  # a filtered or ruled listing's counts stop here and show as "100+"
+
+
+# The store's categories and tags, from its kept counts: the values a filtered listing may show.
+STORE_VALUES_SQL = """
+SELECT f.facet, f.value, coalesce(c.slug, t.slug), coalesce(c.name, t.name)
+FROM catalog_listingfacetcount f
+LEFT JOIN catalog_category c ON f.facet = 'category' AND c.id = f.value
+LEFT JOIN taggit_tag t ON f.facet = 'tag' AND t.id = f.value
+WHERE f.root_path = %s AND f.facet IN ('category', 'tag') AND f.products > 0
 """
 
 
-def summary_facets(rows: QuerySet[ProductListing], *, filters: ProductFilters) -> ListingFacets:
-    """The facets of the summary ``rows`` (a listing's scope) under the shopper's ``filters``, in
-    one query over those rows, each facet given the other kinds of filter."""
-    checks: dict[str, Expression] = {
-        "ok_price": _check(ProductFilters(min_price=filters.min_price, max_price=filters.max_price)),
-        "ok_stock": _check(ProductFilters(in_stock=filters.in_stock)),
-        "ok_sale": _check(ProductFilters(on_sale=filters.on_sale)),
-        "ok_category": _check(ProductFilters(category_slugs=filters.category_slugs, category_ids=filters.category_ids)),
-        "ok_tag": _check(ProductFilters(tag_slug=filters.tag_slug, tag_name=filters.tag_name)),
+def summary_facets(
+    rows: QuerySet[ProductListing], *, filters: ProductFilters, root_path: str, choices: ListingFacets | None = None
+) -> ListingFacets:
+    """The facets of the summary ``rows`` (a listing's scope, in the store whose rows start at
+    ``root_path``) under the shopper's ``filters``, each facet given the other kinds of filter; only
+    the categories and tags of ``choices`` (the scope's unfiltered facets) when given.
+
+    Bounded whatever the size of the listing: each count is a probe that stops after
+    ``FACET_COUNT_CAP + 1`` matching rows (shown as "100+"; exact below), each on the summary's
+    indexes with the value as a literal (a rare category is read from its GIN index, a common one
+    stops after a few pages of the store's rows), and the price range is the first row of each end
+    of the price index that passes the other filters. One statement for every probe, after one for
+    the store's categories and tags (its kept counts) when no ``choices`` are given."""
+    if choices is not None:
+        values = [("category", c.id, c.slug, c.name) for c in choices.categories]
+        values += [("tag", t.id, t.slug, t.name) for t in choices.tags]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(STORE_VALUES_SQL, [root_path])
+            values = [row for row in cursor.fetchall() if row[3] is not None]
+    others = {
+        kind: filters_q(_without(filters, kind), summary="")
+        for kind in ("price", "stock", "sale", "category", "tag", "none")
     }
-    columns = ("min_price", "in_stock", "on_sale", "category_ids", "tag_ids", *checks)
-    inner, params = rows.order_by().annotate(**checks).values(*columns).query.sql_with_params()
+    probes: list[tuple[str, int, QuerySet]] = [
+        (facet, value, rows.filter(others[facet], **{f"{facet}_ids__overlap": [value]}))
+        for facet, value, _, _ in values
+    ]
+    probes += [
+        ("all", 0, rows.filter(others["none"])),
+        ("in_stock", 0, rows.filter(others["stock"], in_stock=True)),
+        ("on_sale", 0, rows.filter(others["sale"], on_sale=True)),
+    ]
+    priced = rows.filter(others["price"], min_price__isnull=False).order_by()
+    parts, params = [], []
+    for facet, value, probe in probes:
+        sql, probe_params = probe.order_by().values("pk")[: FACET_COUNT_CAP + 1].query.sql_with_params()
+        probe_sql = f"SELECT %s, %s::bigint, (SELECT count(*) FROM ({sql}) AS s), NULL::numeric"  # noqa: S608 - ORM SQL
+        parts.append(probe_sql)
+        params += [facet, value, *probe_params]
+    for facet, order in (("min_price", "min_price"), ("max_price", "-min_price")):
+        sql, end_params = priced.order_by(order).values("min_price")[:1].query.sql_with_params()
+        parts.append(f"SELECT %s, 0::bigint, NULL::bigint, ({sql})")
+        params += [facet, *end_params]
     with connection.cursor() as cursor:
-        cursor.execute(SUMMARY_FACETS_SQL.format(rows=inner), (*params, *params, *params))
-        found = cursor.fetchall()
-    _, _, _, _, products, in_stock, on_sale, low, high = next(row for row in found if row[0] == "totals")
+        cursor.execute("\nUNION ALL\n".join(parts), params)
+        found = {(facet, value): (count, price) for facet, value, count, price in cursor.fetchall()}
+    counted = [(facet, value, slug, name, found[(facet, value)][0]) for facet, value, slug, name in values]
     return ListingFacets(
-        categories=_choices(found, "category"),
-        tags=_choices(found, "tag"),
-        products=products,
-        in_stock=in_stock,
-        on_sale=on_sale,
-        min_price=low,
-        max_price=high,
+        categories=_choices([row for row in counted if row[4]], "category"),
+        tags=_choices([row for row in counted if row[4]], "tag"),
+        products=found[("all", 0)][0],
+        in_stock=found[("in_stock", 0)][0],
+        on_sale=found[("on_sale", 0)][0],
+        min_price=found[("min_price", 0)][1],
+        max_price=found[("max_price", 0)][1],
+        count_cap=FACET_COUNT_CAP,
     )
 
 
-def _check(filters: ProductFilters) -> Expression:
-    """Whether a summary row passes ``filters`` (true when they are empty)."""
-    if filters.is_empty:
-        return Value(True, output_field=BooleanField())
-    return ExpressionWrapper(filters_q(filters, summary=""), output_field=BooleanField())
+def _without(filters: ProductFilters, kind: str) -> ProductFilters:
+    """``filters`` less those of one kind ("none": all of them kept)."""
+    if kind == "price":
+        return replace(filters, min_price=None, max_price=None)
+    if kind == "stock":
+        return replace(filters, in_stock=False)
+    if kind == "sale":
+        return replace(filters, on_sale=False)
+    if kind == "category":
+        return replace(filters, category_slugs=(), category_ids=())
+    if kind == "tag":
+        return replace(filters, tag_slug="", tag_name="", tag_ids=())
+    return filters
 
 
 def _choices(rows: list[tuple], facet: str) -> tuple[FacetChoice, ...]:

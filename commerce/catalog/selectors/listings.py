@@ -29,7 +29,13 @@ DEFAULT_SORT = "featured"
 
 @dataclass(frozen=True)
 class ProductFilters:
-    """Conditions a product must meet; empty values do not filter. Used for shopper filters and collection rules."""
+    """Conditions a product must meet; empty values do not filter. Used for shopper filters and collection rules.
+
+    ``category_ids`` and ``tag_ids`` are ids already resolved (those of ``category_slugs``, of
+    ``tag_slug``/``tag_name``, which stay set so that links keep naming them): when given they are the
+    condition, as literal arrays, so PostgreSQL plans with the summary's statistics of those very ids
+    (a rare tag is read from its GIN index, a common one along the sort's index). Slugs or a name left
+    unresolved are looked up inside the query; one naming no category or tag matches nothing."""
 
     min_price: Decimal | None = None
     max_price: Decimal | None = None
@@ -39,6 +45,7 @@ class ProductFilters:
     category_ids: tuple[int, ...] = ()
     tag_slug: str = ""
     tag_name: str = ""
+    tag_ids: tuple[int, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -66,6 +73,11 @@ class ListingScope:
     @property
     def store_root_path(self) -> str:
         return self.root.path if self.root is not None and self.summary_q is None and self.summary is not None else ""
+
+    @property
+    def root_path(self) -> str:
+        """The ``root_path`` of the store's summary rows."""
+        return self.root.path[: TOP_DEPTH * Page.steplen] if self.root is not None else ""
 
     @property
     def summary_rows(self) -> QuerySet[ProductListing]:
@@ -131,10 +143,14 @@ def filters_q(filters: ProductFilters, *, summary: str = "listing__") -> Q:
         q &= Q(in_stock=True)
     if filters.on_sale:
         q &= Q(on_sale=True)
-    if filters.category_slugs or filters.category_ids:
-        chosen = Category.objects.filter(Q(slug__in=filters.category_slugs) | Q(pk__in=filters.category_ids))
+    if filters.category_ids:
+        q &= Q(**{f"{summary}category_ids__overlap": list(filters.category_ids)})
+    elif filters.category_slugs:
+        chosen = Category.objects.filter(slug__in=filters.category_slugs)
         q &= Q(**{f"{summary}category_ids__overlap": ArraySubquery(chosen.values("pk"))})
-    if filters.tag_slug or filters.tag_name:
+    if filters.tag_ids:
+        q &= Q(**{f"{summary}tag_ids__overlap": list(filters.tag_ids)})
+    elif filters.tag_slug or filters.tag_name:
         chosen_tags = Tag.objects.filter(
             Q(slug=filters.tag_slug) if filters.tag_slug else Q(name__iexact=filters.tag_name)
         )
@@ -143,14 +159,17 @@ def filters_q(filters: ProductFilters, *, summary: str = "listing__") -> Q:
 
 
 def collection_rules(collection: CollectionPage) -> ProductFilters:
-    """The collection's rules as filters (one query for its categories; none in a preview)."""
+    """The collection's rules as filters, with their categories' and tag's ids (a query for its
+    categories, none in a preview; one for its tag's ids when it has a tag rule)."""
+    tag_name = collection.rule_tag.strip()
     return ProductFilters(
         min_price=collection.rule_min_price,
         max_price=collection.rule_max_price,
         in_stock=collection.rule_in_stock,
         on_sale=collection.rule_on_sale,
         category_ids=tuple(category.pk for category in collection.rule_categories.all()),
-        tag_name=collection.rule_tag.strip(),
+        tag_name=tag_name,
+        tag_ids=tuple(Tag.objects.filter(name__iexact=tag_name).values_list("pk", flat=True)) if tag_name else (),
     )
 
 
