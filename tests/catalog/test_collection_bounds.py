@@ -155,10 +155,11 @@ def test_a_tag_rule_collection_with_a_filter_makes_a_fixed_number_of_queries(
     assert len(queries.captured_queries) == COLLECTION_FILTERED_QUERIES
 
 
-# The collection page as test_query_counts counts it, without hand-picks or hero image, plus its tag
+# The collection page as test_query_counts counts it (routing answers and the page row warm), without
+# hand-picks or hero image, plus its tag
 # rule's ids, with a shopper's filter: facets of its rules (the store's categories and tags, their
 # probes), then the probes given the filter.
-COLLECTION_FILTERED_QUERIES = 19
+COLLECTION_FILTERED_QUERIES = 13
 
 
 @pytest.fixture
