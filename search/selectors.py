@@ -2,8 +2,8 @@
 
 Products: the search index gives a bounded, ranked candidate set (``product_matches``: at most
 ``MAX_PRODUCT_HITS`` of the store's live products, title matches before body-only ones). In
-relevance order the candidates that pass the shopper's filters are shown (one query on the listing
-summary, ``filtered_product_ids``). With another sort every match counts: the compact search table's matching rows
+relevance order the candidates that pass the shopper's filters are shown (one query on the compact
+search table, ``filtered_product_ids``). With another sort every match counts: the compact search table's matching rows
 (``ProductSearchRow``) are filtered and sorted in place, a page at a time, and counted
 as at least the candidates that pass the filters ("240+"; ``sorted_matches``). Only the page being shown is loaded as
 cards, so the page's query count does not depend on how many products match or exist.
@@ -34,7 +34,7 @@ from commerce.catalog.selectors import (
     sort_summary,
     store_products,
 )
-from commerce.catalog.selectors.listings import store_summary
+from commerce.catalog.selectors.listings import TOP_DEPTH, store_summary
 from commerce.core.page_cache import store_generation
 from commerce.stores.selectors import currency_for_request
 
@@ -113,22 +113,23 @@ def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS)
 def filtered_product_ids(
     *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, query: str = ""
 ) -> list[int]:
-    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the listing summary).
+    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the compact search table).
 
-    A product with a variant whose SKU is exactly ``query`` comes first."""
+    ``ranked_ids`` are the store's live, visible matches as ``product_matches`` gives them (their
+    pages were checked there), so their search rows alone are read, by primary key; the store's
+    column keeps them in the store. A product with a variant whose SKU is exactly ``query`` comes first."""
     if not ranked_ids:
         return []
-    exact_sku = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, sku__iexact=query.strip())
-    rows: list[tuple[int, bool]] = list(
-        store_products(root=root)
-        .filter(pk__in=list(ranked_ids))
-        .filter(filters_q(filters))
-        .annotate(exact_sku=Exists(exact_sku))
-        .values_list("pk", "exact_sku")
+    exact_sku = ProductVariant.objects.filter(product=OuterRef("product_id"), is_active=True, sku__iexact=query.strip())
+    rows = ProductSearchRow.objects.filter(product_id__in=list(ranked_ids)).filter(filters_q(filters, summary=""))
+    if root.depth >= TOP_DEPTH:
+        rows = rows.filter(root_path=root.path[: TOP_DEPTH * Page.steplen])
+    pairs: list[tuple[int, bool]] = list(
+        rows.annotate(exact_sku=Exists(exact_sku)).values_list("product_id", "exact_sku")
     )
     rank = {pk: position for position, pk in enumerate(ranked_ids)}
-    rows.sort(key=lambda row: (not row[1], rank[row[0]]))
-    return [row[0] for row in rows]
+    pairs.sort(key=lambda row: (not row[1], rank[row[0]]))
+    return [row[0] for row in pairs]
 
 
 class SortedMatches:

@@ -6,13 +6,13 @@ from tests.factories import CategoryFactory, ContentPageFactory, ProductPageFact
 
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
-# Site; store; the ranked product search (one query on the index, view restrictions included); after
-# reading the page view restrictions, the filtered, annotated ids; cards (products, variants, gallery
-# images; warm card fragments need no renditions); the content search (one query on the index, with
-# the pages' fields); the filter's categories; the main menu.
-SEARCH_PAGE_QUERIES = 11
-# With a sort other than relevance, every match counts: the page of the listing summary and its count
-# (the candidates that pass the filters, after their own view-restriction read) are added.
+# Site; store; the ranked product search (one query on the compact search table, view restrictions
+# included); the candidates that pass the filters (their search rows, by primary key); cards
+# (products, variants, gallery images; warm card fragments need no renditions); the content search
+# (one query on the index, with the pages' fields); the filter's categories; the main menu.
+SEARCH_PAGE_QUERIES = 10
+# With a sort other than relevance, every match counts: the store's view restrictions (whether its
+# search rows alone can answer) and the page of matching search rows are added.
 SORTED_SEARCH_PAGE_QUERIES = SEARCH_PAGE_QUERIES + 2
 
 
