@@ -13,8 +13,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 
 from commerce.catalog.models import ProductPage
+
+NEWEST = (F("first_published_at").desc(nulls_last=True), F("product").desc())  # as ``sort_summary`` orders
 
 
 class ProductSearchRow(models.Model):
@@ -50,6 +53,11 @@ class ProductSearchRow(models.Model):
 
     class Meta:
         indexes = [
+            # a sort's order, led by the store (as the listing summary's): a common word's matches are
+            # met every few rows of it, so a page of them is a short walk; a rare word's come from GIN
+            models.Index("root_path", *NEWEST, name="search_row_newest"),
+            models.Index("root_path", F("min_price").asc(nulls_last=True), *NEWEST, name="search_row_price_asc"),
+            models.Index("root_path", F("min_price").desc(nulls_last=True), *NEWEST, name="search_row_price_desc"),
             GinIndex(fields=["title"], name="search_row_title"),
             GinIndex(fields=["autocomplete"], name="search_row_autocomplete"),
             GinIndex(fields=["category_ids"], name="search_row_categories"),
