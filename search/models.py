@@ -26,9 +26,11 @@ class ProductSearchRow(models.Model):
     One row per row of the listing summary (``ProductListing``: a live product), with the same
     column names for what listings filter and sort on (so ``filters_q(..., summary="")`` and
     ``sort_summary`` apply to it), and the vectors and title norm of the product's search index
-    entry (empty when it has none yet). The vectors are stored out of line (``toast_tuple_target``,
-    migration ``0003``): a filtered, sorted search reads the narrow rows of its GIN matches, and
-    only the ranked candidates' vectors are read.
+    entry (empty when it has none yet). A row that passes PostgreSQL's toast threshold (about
+    2 kB: a long description) has its vectors moved out of line down to 128 bytes
+    (``toast_tuple_target``, migration ``0003``); shorter rows keep them inline (about 540 bytes a
+    row for the bulk catalogue). A sorted page of a common word walks the sort's index and checks
+    each row's match; a rare word's rows come from GIN.
     """
 
     product = models.OneToOneField(

@@ -33,7 +33,6 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
@@ -176,11 +175,10 @@ def restricted_paths() -> frozenset[str]:
     cache = _cache()
     paths = cache.get(key)
     if paths is None:
-        paths = frozenset(
-            Page.objects.filter(Q(view_restrictions__isnull=False) | Q(alias_of__isnull=False)).values_list(
-                "path", flat=True
-            )
-        )
+        # Two indexed reads in one query: an OR across the join to the restrictions read every page.
+        restricted = Page.objects.filter(view_restrictions__isnull=False).values_list("path", flat=True)
+        aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        paths = frozenset(restricted.union(aliases))
         cache.set(key, paths, timeout=KEPT_SECONDS)
     return paths
 
