@@ -79,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     first = paths["relevance"][0]
     with gunicorn(env=env, port=args.port, host=args.host, ready_path=first, label="search-words") as base:
-        connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
         for round_number in range(args.rounds + 1):
             subprocess.run(  # noqa: S603 - our own interpreter and manage.py
                 [sys.executable, "manage.py", "shell", "-c", RETIRE], cwd=BASE_DIR, env=env, check=True
             )
+            # a fresh connection each round: gunicorn closes an idle one while the caches are retired
+            connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
             round_times = {name: [_get_ms(connection, path, args.host) for path in paths[name]] for name in VARIANTS}
             label = "warm-up" if round_number == 0 else f"round {round_number}/{args.rounds}"
             print(
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             if round_number:
                 for name, t in round_times.items():
                     times[name] += t
-        connection.close()
+            connection.close()
     every = [t for name in VARIANTS for t in times[name]]
     for name, t in times.items():
         print(f"  {name}: p50 {statistics.median(t):.1f} ms, p95 {_p95(t):.1f} ms over {len(t)} requests", flush=True)

@@ -37,6 +37,8 @@ from modelsearch.utils import get_content_type_pk
 from commerce.catalog.models import ProductPage, ProductVariant, sku_search_text_for
 from commerce.core.table_stats import tables_analyze
 
+from .models import ProductSearchRow
+
 TITLE, BODY, AUTOCOMPLETE = "title", "body", "autocomplete"
 AUTOCOMPLETE_WEIGHT = "D"  # modelsearch gives AutocompleteField no boost: weight D
 
@@ -304,6 +306,6 @@ def queryset_index(
             progress(total)
     for backend in backends:
         backend.get_index_for_model(model)._refresh_title_norms()
-    if total:  # the search query plans with the new entries, not the statistics of an emptier table
-        tables_analyze([get_app_config().get_model("IndexEntry")])
+    if total:  # searches plan with the new entries and rows, not the statistics of emptier tables
+        tables_analyze([get_app_config().get_model("IndexEntry"), ProductSearchRow])
     return total

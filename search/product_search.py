@@ -5,12 +5,14 @@ filters on ``title || body`` without an index for it, so a search read every pro
 catalogue. These queries start from the index: PostgreSQL finds the matching entries with the GIN
 index on ``title``, on ``title || body`` (``search/migrations/0002``) or on ``autocomplete``.
 
-Products (``matching_product_ids``): a bounded candidate set — the store's matching products (the
-listing summary's primary key and store column), title matches first, then body-only matches, at
-most ``limit`` — ranked with modelsearch's own expression (``ts_rank`` with its weights, the title
-scaled by ``title_norm``; the newest page first among equals). Ranking every match read each
-entry's vectors: 6,000–10,000 of them for a common word at 100,000 products. A filtered, sorted
-listing of every match uses ``match_condition`` instead (``search.selectors``).
+Products (``matching_product_ids``) are read from the compact search table
+(``search.models.ProductSearchRow``: one narrow row per live product with its store, the listing
+summary's sort and filter columns and its entry's vectors out of line, kept by triggers): a
+bounded candidate set — the store's matching rows, title matches first, then body-only matches,
+at most ``limit`` — ranked with modelsearch's own expression (``ts_rank`` with its weights, the
+title scaled by ``title_norm``; the newest page first among equals). Ranking every match read
+each entry's vectors: 6,000–10,000 of them for a common word at 100,000 products. A filtered,
+sorted listing of every match filters and sorts ``matching_rows`` (``search.selectors``).
 
 Content pages (``matching_content_pages``): their few entries intersected with the match, ranked.
 """
@@ -22,18 +24,18 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import CharField, Exists, F, OuterRef
+from django.db.models import F, QuerySet
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.database.postgres.weights import get_sql_weights
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search.models import IndexEntry
 
-from commerce.catalog.listing_models import ProductListing
 from commerce.catalog.models import ProductPage
 from commerce.catalog.selectors.listings import TOP_DEPTH
+
+from .models import ProductSearchRow
 
 
 def tsquery_text(query: str, *, last_is_prefix: bool) -> str:
@@ -47,15 +49,16 @@ def tsquery_text(query: str, *, last_is_prefix: bool) -> str:
 
 
 def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: int) -> list[int]:
-    """Ids of at most ``limit`` live, public products under ``root`` whose entry matches ``query``, best first.
+    """Ids of at most ``limit`` live, public products under ``root`` whose search row matches ``query``, best first.
 
     ``autocomplete=False``: the words against ``title || body`` with the backend's configuration;
     ``True``: against ``autocomplete`` with ``simple``, the last word a prefix ("stonew"). One query.
 
-    Bounded whatever the number of matches: the candidates are taken through the GIN indexes and
-    the listing summary's primary key (the store's live products), entries matching in their title
-    first, then entries matching only in their body, until ``limit``; only those are ranked. So a
-    word in 10,000 titles ranks ``limit`` of them, never a body-only match before a title match."""
+    Bounded whatever the number of matches: the candidates are taken through the GIN indexes of the
+    compact search table (``ProductSearchRow``: one row per live product, with its store), rows
+    matching in their title first, then rows matching only in their body, until ``limit``; only
+    those are ranked. So a word in 10,000 titles ranks ``limit`` of them, never a body-only match
+    before a title match."""
     text = tsquery_text(query, last_is_prefix=autocomplete)
     if not text:
         return []
@@ -63,35 +66,31 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
     config = backend.autocomplete_config if autocomplete else backend.config
     tsquery = "to_tsquery(%(config)s::regconfig, %(query)s)" if config else "to_tsquery(%(query)s)"
     quote = connection.ops.quote_name
-    entry, listing = quote(IndexEntry._meta.db_table), quote(ProductListing._meta.db_table)
-    store = "AND l.root_path = %(store)s" if root.depth >= TOP_DEPTH else ""  # the store's rows of the summary
+    rows = quote(ProductSearchRow._meta.db_table)
+    store = "AND s.root_path = %(store)s" if root.depth >= TOP_DEPTH else ""  # the store's rows
 
     def tier(match: str) -> str:
         # Identifiers come from model metadata and fixed strings; every value is a parameter.
-        return f"""(SELECT e.id FROM q JOIN {entry} e ON {match}
-                    JOIN {listing} l ON l.product_id = e.object_id::integer
-                    WHERE e.content_type_id = %(content_type)s {store}
-                    LIMIT %(limit)s)"""  # noqa: S608
+        return f"(SELECT s.product_id FROM q JOIN {rows} s ON {match} WHERE true {store} LIMIT %(limit)s)"  # noqa: S608
 
     if autocomplete:
-        candidates = tier("e.autocomplete @@ q.q")
+        candidates = tier("s.autocomplete @@ q.q")
     else:  # a title match first: the second tier is read only when the first has fewer than ``limit``
-        candidates = f"{tier('e.title @@ q.q')} UNION ALL {tier('(e.title || e.body) @@ q.q AND NOT e.title @@ q.q')}"
+        candidates = f"{tier('s.title @@ q.q')} UNION ALL {tier('(s.title || s.body) @@ q.q AND NOT s.title @@ q.q')}"
     sql = f"""
         WITH q AS MATERIALIZED (SELECT {tsquery} AS q),
-        hits AS MATERIALIZED (SELECT c.id FROM ({candidates}) c LIMIT %(limit)s)
+        hits AS MATERIALIZED (SELECT c.product_id FROM ({candidates}) c LIMIT %(limit)s)
         SELECT p.id, p.title, p.url_path, p.path, p.depth, p.search_description, p.locale_id
         FROM q, hits h
-        JOIN {entry} e ON e.id = h.id
-        JOIN {quote(Page._meta.db_table)} p ON p.id = e.object_id::integer
+        JOIN {rows} s ON s.product_id = h.product_id
+        JOIN {quote(Page._meta.db_table)} p ON p.id = h.product_id
         WHERE {_visible_under_root(inclusive=False)}
-        ORDER BY {_rank(autocomplete)} DESC, p.id DESC
+        ORDER BY {_rank(autocomplete, alias="s")} DESC, p.id DESC
     """  # noqa: S608
     params = {
         "config": config,
         "query": text,
         "weights": get_sql_weights(),
-        "content_type": ContentType.objects.get_for_model(ProductPage).pk,
         "store": root.path[: TOP_DEPTH * Page.steplen],
         "root_path": root.path + "%",
         "root_depth": root.depth,
@@ -100,22 +99,19 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
     return [page.pk for page in _pages(sql, params)]
 
 
-def match_condition(query: str, *, autocomplete: bool) -> Exists:
-    """A condition on ``ProductPage`` rows: their index entry matches ``query`` (the same match as
-    ``matching_product_ids``, unranked and unbounded), for a filtered, sorted listing of the matches
-    that PostgreSQL can read in the sort's index order."""
+def matching_rows(query: str, *, autocomplete: bool) -> QuerySet[ProductSearchRow]:
+    """The search rows matching ``query`` (the same match as ``matching_product_ids``, unranked and
+    unbounded), for a filtered, sorted listing of the matches: PostgreSQL takes them from a GIN
+    index and filters and sorts the narrow rows in place."""
     backend = get_search_backend()
-    entries = IndexEntry.objects.filter(
-        content_type_id=ContentType.objects.get_for_model(ProductPage).pk,
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-    )
     text = tsquery_text(query, last_is_prefix=autocomplete)
     if autocomplete:
-        words = SearchQuery(text, search_type="raw", config=backend.autocomplete_config)
-        return Exists(entries.filter(autocomplete=words))
+        return ProductSearchRow.objects.filter(
+            autocomplete=SearchQuery(text, search_type="raw", config=backend.autocomplete_config)
+        )
     document = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
     words = SearchQuery(text, search_type="raw", config=backend.config)
-    return Exists(entries.annotate(document=document).filter(document=words))
+    return ProductSearchRow.objects.annotate(document=document).filter(document=words)
 
 
 def matching_content_pages(*, root: Page, query: str, limit: int) -> list[Page]:
@@ -167,11 +163,14 @@ def _matching_pages(
     return _pages(sql, params)
 
 
-def _rank(autocomplete: bool) -> str:
-    """modelsearch's ranking of an entry ``e`` against ``q.q`` (its weights, the title scaled by its norm)."""
+def _rank(autocomplete: bool, *, alias: str = "e") -> str:
+    """modelsearch's ranking of an entry (or search row) ``alias`` against ``q.q`` (its weights, the
+    title scaled by its norm)."""
+    e = alias
     if autocomplete:
-        return "ts_rank(%(weights)s::float4[], e.autocomplete, q.q)"
-    return "ts_rank(%(weights)s::float4[], e.title, q.q) * e.title_norm + ts_rank(%(weights)s::float4[], e.body, q.q)"
+        return f"ts_rank(%(weights)s::float4[], {e}.autocomplete, q.q)"
+    title, body = f"ts_rank(%(weights)s::float4[], {e}.title, q.q)", f"ts_rank(%(weights)s::float4[], {e}.body, q.q)"
+    return f"{title} * {e}.title_norm + {body}"
 
 
 def _visible_under_root(*, inclusive: bool) -> str:

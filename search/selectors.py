@@ -2,9 +2,9 @@
 
 Products: the search index gives a bounded, ranked candidate set (``product_matches``: at most
 ``MAX_PRODUCT_HITS`` of the store's live products, title matches before body-only ones). In
-relevance order the candidates that pass the shopper's filters are shown (one query on the listing
-summary, ``filtered_product_ids``). With another sort every match counts: the listing summary is
-read in the sort's index order with the index match as a condition, a page at a time, and counted
+relevance order the candidates that pass the shopper's filters are shown (one query on the compact
+search table, ``filtered_product_ids``). With another sort every match counts: the compact search table's matching rows
+(``ProductSearchRow``) are filtered and sorted in place, a page at a time, and counted
 as at least the candidates that pass the filters ("240+"; ``sorted_matches``). Only the page being shown is loaded as
 cards, so the page's query count does not depend on how many products match or exist.
 
@@ -14,7 +14,7 @@ Content: home, content and collection pages of the same store, in a second, shor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -31,14 +31,16 @@ from commerce.catalog.selectors import (
     ProductFilters,
     filters_q,
     product_cards_for_ids,
-    sort_products,
+    sort_summary,
     store_products,
 )
+from commerce.catalog.selectors.listings import TOP_DEPTH, store_summary
 from commerce.core.page_cache import store_generation
 from commerce.core.page_routing import restricted_paths
 from commerce.stores.selectors import currency_for_request
 
-from .product_search import match_condition, matching_content_pages, matching_product_ids
+from .models import ProductSearchRow
+from .product_search import matching_content_pages, matching_product_ids, matching_rows
 
 MAX_PRODUCT_HITS = 240  # ranked candidates (10 pages): a bound on the cost whatever the catalogue's size
 PRODUCTS_PER_PAGE = 24
@@ -110,35 +112,35 @@ def ranked_product_ids(*, root: Page, query: str, limit: int = MAX_PRODUCT_HITS)
 
 
 def filtered_product_ids(
-    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, restricted: Collection[str], query: str = ""
+    *, ranked_ids: Sequence[int], root: Page, filters: ProductFilters, query: str = ""
 ) -> list[int]:
-    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the listing summary),
-    none under the ``restricted`` paths (``page_routing.restricted_paths``).
+    """``ranked_ids`` that pass ``filters``, in relevance order (one query on the compact search table).
 
-    A product with a variant whose SKU is exactly ``query`` comes first."""
+    ``ranked_ids`` are the store's live, visible matches as ``product_matches`` gives them (their
+    pages were checked there), so their search rows alone are read, by primary key; the store's
+    column keeps them in the store. A product with a variant whose SKU is exactly ``query`` comes first."""
     if not ranked_ids:
         return []
-    exact_sku = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, sku__iexact=query.strip())
-    rows: list[tuple[int, bool]] = list(
-        store_products(root=root, restricted=restricted)
-        .filter(pk__in=list(ranked_ids))
-        .filter(filters_q(filters))
-        .annotate(exact_sku=Exists(exact_sku))
-        .values_list("pk", "exact_sku")
+    exact_sku = ProductVariant.objects.filter(product=OuterRef("product_id"), is_active=True, sku__iexact=query.strip())
+    rows = ProductSearchRow.objects.filter(product_id__in=list(ranked_ids)).filter(filters_q(filters, summary=""))
+    if root.depth >= TOP_DEPTH:
+        rows = rows.filter(root_path=root.path[: TOP_DEPTH * Page.steplen])
+    pairs: list[tuple[int, bool]] = list(
+        rows.annotate(exact_sku=Exists(exact_sku)).values_list("product_id", "exact_sku")
     )
     rank = {pk: position for position, pk in enumerate(ranked_ids)}
-    rows.sort(key=lambda row: (not row[1], rank[row[0]]))
-    return [row[0] for row in rows]
+    pairs.sort(key=lambda row: (not row[1], rank[row[0]]))
+    return [row[0] for row in pairs]
 
 
 class SortedMatches:
     """Every product matching a query that passes the filters, in a sort's order, for a ``Paginator``:
-    each page is one query reading the listing summary in the sort's index order (LIMIT/OFFSET).
-    Its length is ``count`` (the ranked candidates that pass the filters), a lower bound when
-    ``more``: counting every match was the slowest step of a sorted search at 100,000 products."""
+    each page is one query on the compact search table (LIMIT/OFFSET). Its length is ``count`` (the
+    ranked candidates that pass the filters), a lower bound when ``more``: counting every match was
+    the slowest step of a sorted search at 100,000 products."""
 
-    def __init__(self, products: QuerySet[ProductPage], *, count: int, more: bool) -> None:
-        self.products = products
+    def __init__(self, rows: QuerySet[ProductSearchRow], *, count: int, more: bool) -> None:
+        self.rows = rows
         self.count_shown = count
         self.more = more
 
@@ -147,35 +149,35 @@ class SortedMatches:
 
     def __getstate__(self) -> dict[str, object]:
         """Kept in the cache (with its page) as its count only: pickling the queryset would read every match."""
-        return {"products": None, "count_shown": self.count_shown, "more": self.more}
+        return {"rows": None, "count_shown": self.count_shown, "more": self.more}
 
     def __getitem__(self, index: slice) -> list[int]:
-        return list(self.products.values_list("pk", flat=True)[index])
+        return list(self.rows.values_list("product_id", flat=True)[index])
 
 
 def sorted_matches(
-    *,
-    root: Page,
-    query: str,
-    matches: ProductMatches,
-    filters: ProductFilters,
-    restricted: Collection[str],
-    sort: str,
-    count: int,
+    *, root: Page, query: str, matches: ProductMatches, filters: ProductFilters, sort: str, count: int
 ) -> SortedMatches:
     """The products matching ``query`` as ``matches`` did that pass ``filters``, ordered by ``sort``
-    (newest first among equals), from the listing summary (``store_products``, ``sort_products``).
+    (newest first among equals), from the compact search table (``ProductSearchRow``).
 
     Every match counts, not only the ranked candidates: "cheapest first" is the store's cheapest
-    match. PostgreSQL reads the summary in the sort's index order and checks each row's index entry
-    (a common word), or the entries' GIN index first (a rare one)."""
-    products = store_products(root=root, restricted=restricted).filter(filters_q(filters))
+    match. The rows carry the listing summary's columns under its names, so the listing's own
+    filters (``filters_q``) and orders (``sort_summary``) apply: PostgreSQL takes the matches from a
+    GIN index and filters and sorts the narrow rows in place. A store whose pages carry view
+    restrictions (which the rows do not know) also checks each row's page (``store_products``)."""
     if matches.kind in ("words", "prefix"):
-        products = products.filter(match_condition(query, autocomplete=matches.kind == "prefix"))
+        rows = matching_rows(query, autocomplete=matches.kind == "prefix")
     else:
-        products = products.filter(pk__in=matches.ids)
+        rows = ProductSearchRow.objects.filter(product_id__in=matches.ids)
+    rows = rows.filter(filters_q(filters, summary=""))
+    if store_summary(root=root) is not None:
+        rows = rows.filter(root_path=root.path)
+    else:
+        public = store_products(root=root, restricted=restricted_paths())  # the kept paths: no query
+        rows = rows.filter(product__in=public.order_by().values("pk"))
     more = len(matches.ids) >= MAX_PRODUCT_HITS
-    return SortedMatches(sort_products(products, sort=sort), count=count, more=more)
+    return SortedMatches(sort_summary(rows, sort=sort), count=count, more=more)
 
 
 def categories_for_products(product_ids: Sequence[int], *, selected_slug: str = "") -> list[Category]:
@@ -243,21 +245,9 @@ def _read_search(
     ids: Sequence[int] | SortedMatches = []
     if root is not None:
         matches = product_matches(root=root, query=query, limit=MAX_PRODUCT_HITS)
-        if matches.ids:
-            restricted = restricted_paths()  # read once for the filtered candidates and the sorted matches
-            ids = filtered_product_ids(
-                ranked_ids=matches.ids, root=root, filters=filters, restricted=restricted, query=query
-            )
-            if sort != "relevance":
-                ids = sorted_matches(
-                    root=root,
-                    query=query,
-                    matches=matches,
-                    filters=filters,
-                    restricted=restricted,
-                    sort=sort,
-                    count=len(ids),
-                )
+        ids = filtered_product_ids(ranked_ids=matches.ids, root=root, filters=filters, query=query)
+        if sort != "relevance" and matches.ids:
+            ids = sorted_matches(root=root, query=query, matches=matches, filters=filters, sort=sort, count=len(ids))
     page = Paginator(ids, PRODUCTS_PER_PAGE).get_page(page_number)
     shown = list(page.object_list)
     currency = currency_for_request(request)

@@ -36,7 +36,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
@@ -164,17 +163,16 @@ class SiteRoutingMiddleware:
 def restricted_paths() -> frozenset[str]:
     """Paths of pages that carry a view restriction or are aliases (whose restrictions are their
     source's): a page with none of them among its ancestors needs no restriction check, and a
-    listing that leaves out every product under them shows only public ones (search reads them
-    once for its queries: ``store_products(restricted=...)``)."""
+    listing that leaves out every product under them shows only public ones
+    (``store_products(restricted=...)``: a sorted search in a store with restricted pages)."""
     key = f"magpie.restricted_paths:{global_generation()}"
     cache = _cache()
     paths = cache.get(key)
     if paths is None:
-        paths = frozenset(
-            Page.objects.filter(Q(view_restrictions__isnull=False) | Q(alias_of__isnull=False)).values_list(
-                "path", flat=True
-            )
-        )
+        # Two indexed reads in one query: an OR across the join to the restrictions read every page.
+        restricted = Page.objects.filter(view_restrictions__isnull=False).values_list("path", flat=True)
+        aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        paths = frozenset(restricted.union(aliases))
         cache.set(key, paths, timeout=KEPT_SECONDS)
     return paths
 

@@ -6,14 +6,14 @@ from tests.factories import CategoryFactory, ContentPageFactory, ProductPageFact
 
 pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
-# Store; the ranked product search (one query on the index, view restrictions included); the
-# filtered, annotated ids; cards (products, variants, gallery images; warm card fragments need no
-# renditions); the content search (one query on the index, with the pages' fields); the filter's
-# categories; the main menu. The host's Site and the restricted paths (read once, for the filtered
-# ids and a sort's page) are warm routing answers (``page_routing``): no query.
+# Store; the ranked product search (one query on the compact search table, view restrictions
+# included); the candidates that pass the filters (their search rows, by primary key); cards
+# (products, variants, gallery images; warm card fragments need no renditions); the content search
+# (one query on the index, with the pages' fields); the filter's categories; the main menu. The
+# host's Site is a warm routing answer (``page_routing``): no query.
 SEARCH_PAGE_QUERIES = 9
-# With a sort other than relevance, every match counts: the page of the listing summary is added
-# (its count is the candidates that pass the filters, already read).
+# With a sort other than relevance, every match counts: the page of matching search rows is added
+# (whether the rows alone can answer comes from the restricted paths, a warm routing answer).
 SORTED_SEARCH_PAGE_QUERIES = SEARCH_PAGE_QUERIES + 1
 
 
