@@ -128,3 +128,20 @@ def test_the_api_gives_every_variants_exact_units_left(client, store):
     body = client.get(f"/api/v1/products/{product.pk}/", HTTP_ACCEPT="application/json").json()
 
     assert [(v["stock_status"], v["available_quantity"]) for v in body["variants"]] == [("in_stock", 40)]
+
+
+def test_a_stock_location_switched_off_and_on_shows_at_once(client, store, django_capture_on_commit_callbacks):
+    product = ProductPageFactory(store=store, title="Walnut tray", variants=1, stock=20)
+    url = path(product)
+    location = StockLevel.objects.get(variant__product=product).location
+    assert "In stock" in panel(warm(client, url))
+
+    location.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        location.save()
+    assert "Sold out" in panel(client.get(url).content.decode())
+
+    location.is_active = True
+    with django_capture_on_commit_callbacks(execute=True):
+        location.save()
+    assert "In stock" in panel(client.get(url).content.decode())
