@@ -47,11 +47,12 @@ def _level_deleted(sender: object, instance: StockLevel, **kwargs: object) -> No
         stock_shown_changed(variant_ids=[instance.variant_id], reason="stock level deleted")
 
 
-def _location_changed(sender: object, instance: StockLocation, **kwargs: object) -> None:
-    """A location saved (switched on or off, renamed, reprioritised) or deleted: its store's pages."""
+def _location_changed(sender: object, instance: StockLocation, created: bool = False, **kwargs: object) -> None:
+    """A location saved (switched on or off, renamed, reprioritised) or deleted: its store's pages.
+    A new location holds no stock yet, so it shows nothing new."""
     from commerce.stores.models import Store
 
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or created:
         return
     site_ids = set(Store.objects.filter(pk=instance.store_id).values_list("site_id", flat=True))
     page_cache_invalidate_on_commit(reason="stock location changed", site_ids=None if None in site_ids else site_ids)
