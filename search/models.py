@@ -9,18 +9,17 @@ vectors, so a match is one GIN lookup on one table, filtered and sorted in place
 
 from __future__ import annotations
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
 
-from commerce.catalog.models import ProductPage
+from commerce.catalog.models import ListingColumns, ProductPage  # catalog.models first: it loads listing_models
 
 NEWEST = (F("first_published_at").desc(nulls_last=True), F("product").desc())  # as ``sort_summary`` orders
 
 
-class ProductSearchRow(models.Model):
+class ProductSearchRow(ListingColumns):
     """Derived data, never edited: PostgreSQL writes it (``search.search_rows_sql``).
 
     One row per row of the listing summary (``ProductListing``: a live product), with the same
@@ -40,14 +39,6 @@ class ProductSearchRow(models.Model):
         db_constraint=False,
         related_name="search_row",
     )
-    root_path = models.CharField(max_length=255)
-    featured = models.BooleanField()
-    first_published_at = models.DateTimeField(null=True)
-    min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
-    in_stock = models.BooleanField()
-    on_sale = models.BooleanField()
-    category_ids = ArrayField(models.BigIntegerField(), default=list)
-    tag_ids = ArrayField(models.BigIntegerField(), default=list)
     title = SearchVectorField()
     body = SearchVectorField()
     autocomplete = SearchVectorField()

@@ -22,17 +22,10 @@ before any ``ANALYZE``; every lookup is by primary key or the entries' unique ke
 
 from __future__ import annotations
 
+from commerce.catalog.listing_models import LISTING_COLUMNS
+
 TABLE = "search_productsearchrow"
-SUMMARY_COLUMNS = (
-    "root_path",
-    "featured",
-    "first_published_at",
-    "min_price",
-    "in_stock",
-    "on_sale",
-    "category_ids",
-    "tag_ids",
-)
+SUMMARY_COLUMNS = LISTING_COLUMNS
 INDEX_COLUMNS = ("title", "body", "autocomplete", "title_norm")
 # The products' content type, as modelsearch stores it on their entries.
 PRODUCT_TYPE = "(SELECT id FROM django_content_type WHERE app_label = 'catalog' AND model = 'productpage')"

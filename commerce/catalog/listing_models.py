@@ -19,7 +19,28 @@ from .models import ProductPage
 NEWEST = (F("first_published_at").desc(nulls_last=True), F("product").desc())
 
 
-class ProductListing(models.Model):
+class ListingColumns(models.Model):
+    """A live product's sort and filter columns, as the listing summary keeps them; the search table
+    (``search.models.ProductSearchRow``) carries the same ones under the same names, so the listing's
+    filters and sorts apply to both."""
+
+    root_path = models.CharField(max_length=255)
+    featured = models.BooleanField()
+    first_published_at = models.DateTimeField(null=True)
+    min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    in_stock = models.BooleanField()
+    on_sale = models.BooleanField()
+    category_ids = ArrayField(models.BigIntegerField(), default=list)
+    tag_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        abstract = True
+
+
+LISTING_COLUMNS = tuple(field.name for field in ListingColumns._meta.fields)
+
+
+class ProductListing(ListingColumns):
     """Derived data, never edited: ``listings_refresh`` or the triggers write it.
 
     ``root_path`` is the path of the product's top-level page (depth 2, where a site's home page
@@ -36,14 +57,6 @@ class ProductListing(models.Model):
         db_constraint=False,
         related_name="listing",
     )
-    root_path = models.CharField(max_length=255)
-    featured = models.BooleanField()
-    first_published_at = models.DateTimeField(null=True)
-    min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
-    in_stock = models.BooleanField()
-    on_sale = models.BooleanField()
-    category_ids = ArrayField(models.BigIntegerField(), default=list)
-    tag_ids = ArrayField(models.BigIntegerField(), default=list)
 
     class Meta:
         indexes = [

@@ -442,4 +442,4 @@ class CollectionProduct(Orderable):
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")]
 
 
-from .listing_models import ListingFacetCount, ProductListing  # noqa: E402, F401  (registers the models)
+from .listing_models import ListingColumns, ListingFacetCount, ProductListing  # noqa: E402, F401  (registers the models)

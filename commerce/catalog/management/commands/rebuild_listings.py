@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from commerce.catalog.listing_models import ProductListing
+from commerce.catalog.listing_models import LISTING_COLUMNS, ProductListing
 from commerce.catalog.listing_refresh import REBUILD_BATCH, listings_rebuild
 from commerce.core.rls import runs_as_system
 
@@ -40,17 +40,7 @@ class Command(BaseCommand):
         )
 
 
-SUMMARY_FIELDS = (
-    "product_id",
-    "root_path",
-    "featured",
-    "first_published_at",
-    "min_price",
-    "in_stock",
-    "on_sale",
-    "category_ids",
-    "tag_ids",
-)
+SUMMARY_FIELDS = ("product_id", *LISTING_COLUMNS)
 
 
 def _summary_rows() -> set[tuple]:
