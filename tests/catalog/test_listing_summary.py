@@ -4,11 +4,13 @@ stock changes on one product's variants commit in parallel."""
 
 from __future__ import annotations
 
+import io
 import time
 from decimal import Decimal
 
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -176,6 +178,19 @@ def test_rebuilding_repairs_a_summary_changed_behind_its_back(catalogue, store):
 
     assert listings_rebuild(batch_size=2) == ProductPage.objects.count()
     assert_summary_matches(store)
+
+
+def test_the_rebuild_command_repairs_the_summary_and_says_how_many_rows_it_corrected(catalogue, store):
+    products, listed = ProductPage.objects.count(), ProductListing.objects.count()  # a draft is not listed
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE catalog_productlisting SET min_price = 0")
+    out = io.StringIO()
+
+    call_command("rebuild_listings", "--batch-size", "2", stdout=out)
+
+    assert_summary_matches(store)
+    assert f"rebuild_listings: {products:,} products" in out.getvalue()
+    assert f"{listed:,} listed, {listed:,} rows corrected" in out.getvalue()
 
 
 def superuser_connection() -> psycopg.Connection:
