@@ -212,5 +212,8 @@ def test_a_dashboard_panel_past_the_timeout_says_so_and_the_home_still_renders(
     assert "insights-panel-heading" in html  # the assistant's panel, which reads no metric, is there
     assert any(f"dashboard panel {name} timed out" in message for message in log.messages)
 
-    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 5000
+    # Given time, the same panel shows its figure. A minute, not the production 5 s: finding the
+    # lowest of 40,000 sold-out variants takes about a second alone, but went past 5 s once inside
+    # the whole suite (the planner's statistics there are other tests' leftovers).
+    settings.INSIGHTS_STATEMENT_TIMEOUT_MS = 60_000
     assert shown in client.get(reverse("wagtailadmin_home")).content.decode()
