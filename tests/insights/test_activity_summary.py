@@ -231,14 +231,18 @@ def test_each_metric_equals_sql_over_summary_days_and_today(history, store, othe
     got, expected = figures(owner, [store, other_store], period), direct([store, other_store], period)
 
     assert got == expected
-    assert got["refunds"] == [  # the order refunded two days ago and today is one order refunded
-        ("EUR", 3, 2, 1, Decimal("22.00")),
-        ("USD", 3, 2, 1, Decimal("22.00")),
-    ]
+    # The literal figures hold where Berlin's dates are New York's; from 18:00 New York time Berlin is
+    # a day ahead, so only New York's rows are checked against them then (got == expected still is).
+    same_dates = three_days(other_store) == period
+    shown = (lambda rows: rows) if same_dates else (lambda rows: [row for row in rows if row[0] == "USD"])
+    assert shown(got["refunds"]) == shown(  # the order refunded two days ago and today is one order refunded
+        [("EUR", 3, 2, 1, Decimal("22.00")), ("USD", 3, 2, 1, Decimal("22.00"))]
+    )
     assert all(type(count) is int for row in got["refunds"] for count in row[1:4])  # counts, not decimals
     assert ("USD", "return_rejected", 1) in got["steps"]
     assert ("USD", "size", 2, 1) in got["reasons"]  # the rejected return's unit is out
-    assert got["owed"] == [("EUR", Decimal("22.00"), 1), ("USD", Decimal("22.00"), 1)]  # 40 − 30 + 12 on one card
+    owed = [("EUR", Decimal("22.00"), 1), ("USD", Decimal("22.00"), 1)]  # 40 − 30 + 12 on one card
+    assert shown(got["owed"]) == shown(owed)
     assert got["moved"][1] == ("USD", Decimal("35.00"), Decimal("50.00"), Decimal("12.00"), Decimal("-15.00"))
     assert DailyRefundOrder.objects.exists() and DailyReturns.objects.exists() and DailyGiftCards.objects.exists()
 
