@@ -7,7 +7,7 @@ index on ``title``, on ``title || body`` (``search/migrations/0002``) or on ``au
 
 Products (``matching_product_ids``) are read from the compact search table
 (``search.models.ProductSearchRow``: one narrow row per live product with its store, the listing
-summary's sort and filter columns and its entry's vectors out of line, kept by triggers): a
+summary's sort and filter columns and its entry's vectors, kept by triggers): a
 bounded candidate set — the store's matching rows, title matches first, then body-only matches,
 at most ``limit`` — ranked with modelsearch's own expression (``ts_rank`` with its weights, the
 title scaled by ``title_norm``; the newest page first among equals). Ranking every match read
@@ -33,7 +33,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search.models import IndexEntry
 
 from commerce.catalog.models import ProductPage
-from commerce.catalog.selectors.listings import TOP_DEPTH
+from commerce.catalog.selectors.listings import TOP_DEPTH, summary_root_path
 
 from .models import ProductSearchRow
 
@@ -91,7 +91,7 @@ def matching_product_ids(*, root: Page, query: str, autocomplete: bool, limit: i
         "config": config,
         "query": text,
         "weights": get_sql_weights(),
-        "store": root.path[: TOP_DEPTH * Page.steplen],
+        "store": summary_root_path(root),
         "root_path": root.path + "%",
         "root_depth": root.depth,
         "limit": limit,

@@ -23,6 +23,7 @@ before any ``ANALYZE``; every lookup is by primary key or the entries' unique ke
 from __future__ import annotations
 
 from commerce.catalog.listing_models import LISTING_COLUMNS
+from commerce.catalog.listing_sql import EVENTS as LISTING_TRIGGER_EVENTS
 
 TABLE = "search_productsearchrow"
 SUMMARY_COLUMNS = LISTING_COLUMNS
@@ -74,8 +75,7 @@ TRIGGERED: dict[str, str] = {
         f"SELECT CASE WHEN content_type_id = {PRODUCT_TYPE} THEN object_id::bigint END FROM rows"  # noqa: S608
     ),
 }
-EVENTS = {"insert": "NEW TABLE AS new_rows", "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-          "delete": "OLD TABLE AS old_rows"}  # fmt: skip
+EVENTS = LISTING_TRIGGER_EVENTS  # the transition tables each event's statement trigger references
 
 
 def _trigger_statements(table: str, ids: str) -> list[str]:

@@ -34,7 +34,7 @@ from commerce.catalog.selectors import (
     sort_summary,
     store_products,
 )
-from commerce.catalog.selectors.listings import TOP_DEPTH, store_summary
+from commerce.catalog.selectors.listings import TOP_DEPTH, store_summary, summary_root_path
 from commerce.core.page_cache import store_generation
 from commerce.core.page_routing import restricted_paths
 from commerce.stores.selectors import currency_for_request
@@ -124,7 +124,7 @@ def filtered_product_ids(
     exact_sku = ProductVariant.objects.filter(product=OuterRef("product_id"), is_active=True, sku__iexact=query.strip())
     rows = ProductSearchRow.objects.filter(product_id__in=list(ranked_ids)).filter(filters_q(filters, summary=""))
     if root.depth >= TOP_DEPTH:
-        rows = rows.filter(root_path=root.path[: TOP_DEPTH * Page.steplen])
+        rows = rows.filter(root_path=summary_root_path(root))
     pairs: list[tuple[int, bool]] = list(
         rows.annotate(exact_sku=Exists(exact_sku)).values_list("product_id", "exact_sku")
     )

@@ -90,11 +90,6 @@ def payment_create_for_locked_order(*, order: Order) -> Payment:
     )
 
 
-def payment_start(*, order: Order, payment_method: str) -> PaymentOutcome:
-    """Charge ``payment_method`` for the order's total (one PaymentIntent, confirmed at once)."""
-    return payment_charge(payment=payment_create_for_order(order=order), order=order, payment_method=payment_method)
-
-
 def payment_charge(*, payment: Payment, order: Order, payment_method: str) -> PaymentOutcome:
     """Ask the provider to charge ``payment_method`` for ``payment`` (a committed row of ``order``),
     outside any transaction, then apply its answer."""

@@ -22,6 +22,12 @@ from ..models import Category, CollectionPage, ProductListing, ProductPage
 TOP_DEPTH = 2  # a site's home page: the summary's ``root_path`` is a product's ancestor at this depth
 
 
+def summary_root_path(page: Page) -> str:
+    """The ``root_path`` of the summary rows under ``page``: the path of its ancestor at ``TOP_DEPTH``
+    (the store's home page). Meaningful for a page at that depth or below."""
+    return page.path[: TOP_DEPTH * Page.steplen]
+
+
 SORT_CHOICES: tuple[tuple[str, str], ...] = tuple(CollectionPage.SORT_CHOICES)
 SORT_KEYS = frozenset(key for key, _ in SORT_CHOICES)
 DEFAULT_SORT = "featured"
@@ -77,7 +83,7 @@ class ListingScope:
     @property
     def root_path(self) -> str:
         """The ``root_path`` of the store's summary rows."""
-        return self.root.path[: TOP_DEPTH * Page.steplen] if self.root is not None else ""
+        return summary_root_path(self.root) if self.root is not None else ""
 
     @property
     def summary_rows(self) -> QuerySet[ProductListing]:
@@ -123,7 +129,7 @@ def store_products(*, root: Page, restricted: Collection[str] | None = None) -> 
             products = products.exclude(reduce(operator.or_, (Q(path__startswith=path) for path in hiding)))
     products = products.descendant_of(root)
     if root.depth >= TOP_DEPTH:  # the store's rows are one range of the summary's indexes
-        products = products.filter(listing__root_path=root.path[: TOP_DEPTH * Page.steplen])
+        products = products.filter(listing__root_path=summary_root_path(root))
     else:
         products = products.filter(listing__isnull=False)
     return products.annotate(
